@@ -1,0 +1,88 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+/// Settings shared by every Swift target: Swift 6 language mode (strict concurrency) and the
+/// upcoming features that make every import and existential deliberate.
+let strictSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "Assay",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "assay", targets: ["AssayCLI"]),
+        .library(name: "Postgres", targets: ["Postgres"]),
+        .library(name: "Psychometrics", targets: ["Psychometrics"]),
+        .library(name: "Banks", targets: ["Banks"]),
+        .library(name: "AssayCore", targets: ["AssayCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CLibPQ",
+            pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"])]
+        ),
+        .target(
+            name: "Postgres",
+            dependencies: [
+                "CLibPQ",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(name: "Psychometrics", swiftSettings: strictSettings),
+        .target(
+            name: "Banks",
+            dependencies: [.product(name: "Yams", package: "Yams")],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "AssayCore",
+            dependencies: [
+                "Postgres", "Banks", "Psychometrics",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "AssayCLI",
+            dependencies: [
+                "AssayCore", "Postgres",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "AssayTesting",
+            dependencies: ["Postgres"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "PostgresTests",
+            dependencies: ["Postgres", "AssayTesting"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(name: "PsychometricsTests", dependencies: ["Psychometrics"], swiftSettings: strictSettings),
+        .testTarget(name: "BanksTests", dependencies: ["Banks"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "AssayCoreTests",
+            dependencies: ["AssayCore", "Postgres", "AssayTesting"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "AssayCLITests",
+            dependencies: ["AssayCLI", "Postgres", "AssayTesting"],
+            swiftSettings: strictSettings
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

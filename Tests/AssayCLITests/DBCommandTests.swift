@@ -1,0 +1,88 @@
+import AssayTesting
+import Foundation
+import Postgres
+import Testing
+
+@Suite("assay db, end to end through the binary", .serialized)
+struct DBCommandTests {
+    @Test("with nothing configured, assay creates, starts, migrates, reports and stops its own cluster")
+    func embeddedDefault() throws {
+        let home = try TemporaryFolder.make(prefix: "assay-cli-")
+        defer { _ = try? CommandRun.assay(["db", "stop"], environment: ["ASSAY_HOME": home.path]); try? FileManager.default.removeItem(at: home) }
+        let env = ["ASSAY_HOME": home.path]
+
+        let before = try CommandRun.assay(["db", "status"], environment: env)
+        #expect(before.status == 0)
+        #expect(before.stdout.contains("not initialized"))
+
+        let start = try CommandRun.assay(["db", "start"], environment: env)
+        #expect(start.status == 0, "\(start.stderr)")
+        #expect(start.stdout.contains("started"))
+        #expect(start.stdout.contains("001_core"))
+
+        let status = try CommandRun.assay(["db", "status", "--format", "json"], environment: env)
+        #expect(status.status == 0)
+        let report = try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any]
+        #expect(report?["state"] as? String == "running")
+        #expect((report?["migrationsPending"] as? [String])?.isEmpty == true)
+
+        // `assay db url` prints a URI that libpq (and so psql) accepts as is.
+        let url = try CommandRun.assay(["db", "url"], environment: env).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let n: Int = try Connection(url).query("SELECT count(*) AS n FROM schema_migrations")[0].decode("n")
+        #expect(n >= 1)
+        if FileManager.default.isExecutableFile(atPath: "/usr/bin/psql") {
+            let psql = try CommandRun.run("/usr/bin/psql", [url, "-tAc", "SELECT 40 + 2"], environment: CommandRun.cleanEnvironment)
+            #expect(psql.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "42", "\(psql.stderr)")
+        }
+
+        let stop = try CommandRun.assay(["db", "stop"], environment: env)
+        #expect(stop.stdout.contains("stopped"))
+        let after = try CommandRun.assay(["db", "status"], environment: env)
+        #expect(after.stdout.contains("stopped"))
+        let again = try CommandRun.assay(["db", "stop"], environment: env)
+        #expect(again.status == 0 && again.stdout.contains("not running"))
+    }
+
+    @Test("two assay processes started at the same moment create and start one cluster")
+    func concurrentProcesses() throws {
+        let home = try TemporaryFolder.make(prefix: "assay-cli-race-")
+        defer { _ = try? CommandRun.assay(["db", "stop"], environment: ["ASSAY_HOME": home.path]); try? FileManager.default.removeItem(at: home) }
+        let env = CommandRun.cleanEnvironment.merging(["ASSAY_HOME": home.path]) { $1 }
+        let first = try CommandRun.start(CommandRun.assayPath, ["db", "start"], environment: env)
+        let second = try CommandRun.start(CommandRun.assayPath, ["db", "start"], environment: env)
+        let results = [first.wait(), second.wait()]
+        for result in results { #expect(result.status == 0, "\(result.stderr)") }
+        #expect(results.filter { $0.stdout.contains("started in") }.count == 1, "exactly one process started the server")
+        #expect(results.filter { $0.stdout.contains("001_core") }.count == 1, "exactly one process applied the migration")
+        let log = (try? String(contentsOf: home.appendingPathComponent("log/postgres.log"), encoding: .utf8)) ?? ""
+        #expect(log.components(separatedBy: "database system is ready to accept connections").count - 1 == 1)
+    }
+
+    @Test("an explicit database URL is used, and the embedded-only commands refuse it with exit code 2")
+    func externalDatabase() throws {
+        let url = try TestDatabase.url(for: "cli_db")
+        let migrate = try CommandRun.assay(["db", "migrate", "--database-url", url])
+        #expect(migrate.status == 0, "\(migrate.stderr)")
+        let status = try CommandRun.assay(["db", "status"], environment: ["DATABASE_URL": url])
+        #expect(status.stdout.contains("server from DATABASE_URL"))
+        #expect(status.stdout.contains("up to date"))
+        let stop = try CommandRun.assay(["db", "stop"], environment: ["DATABASE_URL": url])
+        #expect(stop.status == 2)
+        #expect(stop.stderr.contains("DATABASE_URL"))
+    }
+
+    @Test("an unreachable server is a clear one-line error with exit code 1")
+    func unreachable() throws {
+        let result = try CommandRun.assay(["db", "migrate", "--database-url", "postgresql:///x?host=/nonexistent-assay-dir"])
+        #expect(result.status == 1)
+        #expect(result.stderr.hasPrefix("assay: error: could not connect"))
+        #expect(result.stderr.split(separator: "\n").count <= 2)
+    }
+
+    @Test("unknown commands and options are usage errors with exit code 2", arguments: [["db", "bogus"], ["db", "status", "--format", "xml"], ["nonsense"]])
+    func usageErrors(arguments: [String]) throws {
+        let result = try CommandRun.assay(arguments)
+        #expect(result.status == 2)
+        #expect(!result.stderr.isEmpty)
+    }
+}
