@@ -14,7 +14,7 @@ struct Assay: ParsableCommand {
             cluster in $ASSAY_HOME (default ./.assay), created and started on demand.
             Exit codes: 0 ok, 1 failure, 2 bad usage or bad input.
             """,
-        subcommands: [DBCommand.self]
+        subcommands: [DBCommand.self, BankCommand.self]
     )
 
     /// Parses the arguments and runs the command, turning every error into one line on stderr
@@ -70,6 +70,14 @@ struct DatabaseOptions: ParsableArguments {
 
     /// Which server to use.
     var configuration: DatabaseConfiguration { .resolve(option: databaseURL) }
+
+    /// A connection to the configured database with every migration applied: commands that
+    /// need the schema migrate first.
+    func migratedConnection() throws -> Connection {
+        let connection = try configuration.connect()
+        try Migrator.shipped().migrate(connection)
+        return connection
+    }
 }
 
 /// Output formats for commands that print data.

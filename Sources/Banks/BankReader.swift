@@ -1,0 +1,484 @@
+public import Foundation
+import Yams
+
+/// Reads `domain.yaml` and bank files into the model, reporting every problem with its
+/// file:line:column instead of stopping at the first.
+///
+/// The reader checks the shape of the YAML (required, unknown and mistyped fields, allowed
+/// values); ``BankLinter`` adds the rules that span items and files.
+public enum BankReader {
+    /// Reads a bank file.
+    ///
+    /// - Parameters:
+    ///   - text: the file's contents.
+    ///   - file: the path, for diagnostics.
+    /// - Returns: the bank when it could be read, and every problem found.
+    public static func bank(from text: String, file: String) -> (bank: Bank?, diagnostics: [BankDiagnostic]) {
+        var context = ReadContext(file: file)
+        guard let root = context.compose(text) else { return (nil, context.diagnostics) }
+        guard let map = context.mapping(root, what: "a bank file") else { return (nil, context.diagnostics) }
+        var fields = FieldReader(map: map, context: context, allowed: ["slug", "title", "domain", "language", "description", "settings", "items"])
+        let slug = fields.string("slug", pattern: slugPattern, patternHelp: "lower-case letters, digits and '-', starting with a letter")
+        let title = fields.string("title")
+        let domain = fields.string("domain")
+        let language = fields.string("language", pattern: "^[a-z]{2}$", patternHelp: "a two-letter ISO 639-1 code such as en or fr")
+        let description = fields.optionalString("description")
+        let settings = fields.node("settings").flatMap { readSettings($0, context: &fields.context) }
+        var items: [Item] = []
+        if let itemsNode = fields.node("items") {
+            if let list = fields.context.sequence(itemsNode, what: "items") {
+                if list.isEmpty { fields.context.error(itemsNode, "items is empty; a bank needs at least one item") }
+                var seen: [String: Int] = [:]
+                for node in list {
+                    guard let item = readItem(node, context: &fields.context) else { continue }
+                    if let first = seen[item.id] {
+                        let idNode = node.mapping?["id"]
+                        fields.context.error(idNode ?? node, "duplicate item id '\(item.id)' (first used at line \(first)); ids must be unique in a bank")
+                    } else {
+                        seen[item.id] = node.mark?.line ?? 0
+                    }
+                    items.append(item)
+                }
+            }
+        }
+        if let settings, !items.isEmpty, settings.itemsPerScreen > items.count {
+            let node = map["settings"]?.mapping?["items_per_screen"]
+            fields.context.error(node, "items_per_screen is \(settings.itemsPerScreen) but the bank has only \(items.count) items")
+        }
+        fields.finish()
+        context = fields.context
+        guard let slug, let title, let domain, let language, let settings, context.diagnostics.allSatisfy({ $0.severity != .error }) else {
+            return (nil, context.diagnostics)
+        }
+        return (Bank(slug: slug, title: title, domain: domain, language: language, description: description, settings: settings, items: items), context.diagnostics)
+    }
+
+    /// Reads a `domain.yaml`.
+    ///
+    /// - Returns: the domain when it could be read, and every problem found.
+    public static func domain(from text: String, file: String) -> (domain: Domain?, diagnostics: [BankDiagnostic]) {
+        var context = ReadContext(file: file)
+        guard let root = context.compose(text), let map = context.mapping(root, what: "domain.yaml") else { return (nil, context.diagnostics) }
+        var fields = FieldReader(map: map, context: context, allowed: ["slug", "name", "description", "policy"])
+        let slug = fields.string("slug", pattern: slugPattern, patternHelp: "lower-case letters, digits and '-', starting with a letter")
+        let name = fields.string("name")
+        let description = fields.string("description")
+        _ = fields.optionalNode("policy")  // the promotion policy, read by the pool
+        fields.finish()
+        context = fields.context
+        guard let slug, let name, let description else { return (nil, context.diagnostics) }
+        return (Domain(slug: slug, name: name, description: description.trimmingCharacters(in: .whitespacesAndNewlines)), context.diagnostics)
+    }
+
+    static let slugPattern = "^[a-z][a-z0-9-]{1,39}$"
+    static let itemIDPattern = "^[a-z0-9][a-z0-9._-]{0,63}$"
+
+    private static func readSettings(_ node: Node, context: inout ReadContext) -> BankSettings? {
+        guard let map = context.mapping(node, what: "settings") else { return nil }
+        var fields = FieldReader(map: map, context: context, allowed: ["items_per_screen", "time_limit_minutes", "shuffle_options", "retake_cooldown_days", "show_score", "pass_rule"])
+        let perScreen = fields.int("items_per_screen", range: 1...1000)
+        let minutes = fields.int("time_limit_minutes", range: 1...600)
+        let shuffle = fields.optionalBool("shuffle_options") ?? false
+        let cooldown = fields.optionalInt("retake_cooldown_days", range: 0...3650) ?? 0
+        let showScore = fields.optionalBool("show_score") ?? false
+        var passRule: PassRule?
+        if let ruleNode = fields.node("pass_rule"), let ruleMap = fields.context.mapping(ruleNode, what: "pass_rule") {
+            var rule = FieldReader(map: ruleMap, context: fields.context, allowed: ["min_percent"])
+            if let percent = rule.double("min_percent", range: 0...100) { passRule = PassRule(minPercent: percent) }
+            rule.finish()
+            fields.context = rule.context
+        }
+        fields.finish()
+        context = fields.context
+        guard let perScreen, let minutes, let passRule else { return nil }
+        return BankSettings(itemsPerScreen: perScreen, timeLimitMinutes: minutes, shuffleOptions: shuffle, retakeCooldownDays: cooldown, showScore: showScore, passRule: passRule)
+    }
+
+    private static let commonItemFields: Set<String> = ["id", "type", "topic", "prompt", "explanation", "points", "difficulty", "irt"]
+    private static let typeFields: [ItemType: Set<String>] = [
+        .singleChoice: ["options"],
+        .multipleResponse: ["options", "scoring"],
+        .trueFalse: ["answer"],
+        .numeric: ["answer", "tolerance", "tolerance_percent", "range", "unit"],
+        .shortText: ["accept", "accept_regex"],
+        .ordering: ["steps", "scoring"],
+        .essay: ["rubric", "max_words"],
+    ]
+
+    private static func readItem(_ node: Node, context: inout ReadContext) -> Item? {
+        guard let map = context.mapping(node, what: "an item") else { return nil }
+        // The type decides which fields are allowed, so read it first.
+        var type: ItemType?
+        if let typeNode = map["type"] {
+            if let text = typeNode.scalar?.string, let known = ItemType(rawValue: text) {
+                type = known
+            } else {
+                context.error(typeNode, "unknown item type '\(typeNode.scalar?.string ?? "?")'; expected one of \(ItemType.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+        }
+        let allowed = commonItemFields.union(type.flatMap { typeFields[$0] } ?? typeFields.values.reduce([], { $0.union($1) }))
+        var fields = FieldReader(map: map, context: context, allowed: allowed)
+        let id = fields.string("id", pattern: itemIDPattern, patternHelp: "lower-case letters, digits, '.', '_' and '-', at most 64")
+        if type == nil, map["type"] == nil { fields.context.error(node, "missing field 'type'") }
+        fields.consumed.insert("type")
+        let topic = fields.string("topic")
+        let prompt = fields.string("prompt")
+        let explanation = fields.optionalString("explanation")
+        let points = fields.optionalDouble("points", range: 0.000_001...1000) ?? 1
+        var difficulty: Difficulty?
+        if let text = fields.string("difficulty") {
+            difficulty = Difficulty(rawValue: text)
+            if difficulty == nil, let dnode = map["difficulty"] { fields.context.error(dnode, "difficulty must be easy, medium or hard, not '\(text)'") }
+        }
+        var irt: IRTParameters?
+        if let irtNode = fields.optionalNode("irt"), let irtMap = fields.context.mapping(irtNode, what: "irt") {
+            var params = FieldReader(map: irtMap, context: fields.context, allowed: ["a", "b", "c"])
+            let a = params.double("a", range: 0.000_001...20)
+            let b = params.double("b", range: -10...10)
+            let c = params.optionalDouble("c", range: 0...0.999) ?? 0
+            params.finish()
+            fields.context = params.context
+            if let a, let b { irt = IRTParameters(a: a, b: b, c: c) }
+        }
+        var body: ItemBody?
+        if let type { body = readBody(type, itemNode: node, fields: &fields) }
+        fields.finish()
+        context = fields.context
+        guard let id, let topic, let prompt, let difficulty, let body else { return nil }
+        return Item(id: id, topic: topic, prompt: prompt, explanation: explanation, points: points, difficulty: difficulty, irt: irt, body: body)
+    }
+
+    private static func readBody(_ type: ItemType, itemNode: Node, fields: inout FieldReader) -> ItemBody? {
+        func scoring() -> PartialScoring? {
+            guard let text = fields.optionalString("scoring") else { return .partial }
+            guard let value = PartialScoring(rawValue: text) else {
+                if let node = fields.map["scoring"] { fields.context.error(node, "scoring must be partial or all_or_nothing, not '\(text)'") }
+                return nil
+            }
+            return value
+        }
+        func options() -> [ChoiceOption]? {
+            guard let node = fields.node("options"), let list = fields.context.sequence(node, what: "options") else { return nil }
+            var result: [ChoiceOption] = []
+            for optionNode in list {
+                guard let map = fields.context.mapping(optionNode, what: "an option") else { continue }
+                var option = FieldReader(map: map, context: fields.context, allowed: ["text", "correct"])
+                let text = option.string("text")
+                let correct = option.optionalBool("correct") ?? false
+                option.finish()
+                fields.context = option.context
+                if let text { result.append(ChoiceOption(text: text, correct: correct)) }
+            }
+            if list.count < 2 || list.count > 10 { fields.context.error(node, "options must have 2 to 10 entries, not \(list.count)") }
+            let texts = result.map { $0.text.trimmingCharacters(in: .whitespacesAndNewlines) }  // case matters (capitalisation items)
+            if Set(texts).count != texts.count { fields.context.error(node, "two options have the same text") }
+            return result.count == list.count ? result : nil
+        }
+        func strings(_ key: String, required: Bool) -> [String]? {
+            guard let node = required ? fields.node(key) : fields.optionalNode(key) else { return required ? nil : [] }
+            guard let list = fields.context.sequence(node, what: key) else { return nil }
+            var result: [String] = []
+            for entry in list {
+                if let text = fields.context.stringScalar(entry, what: "an entry of \(key)") { result.append(text) }
+            }
+            return result.count == list.count ? result : nil
+        }
+        switch type {
+        case .singleChoice:
+            guard let options = options() else { return nil }
+            let correct = options.filter(\.correct).count
+            if correct != 1 {
+                fields.context.error(fields.map["options"], "a single_choice item needs exactly one correct option; it has \(correct)")
+                return nil
+            }
+            return .singleChoice(options: options)
+        case .multipleResponse:
+            guard let options = options(), let scoring = scoring() else { return nil }
+            let correct = options.filter(\.correct).count
+            if correct == 0 || correct == options.count {
+                fields.context.error(fields.map["options"], "a multiple_response item needs at least one correct and one incorrect option; \(correct) of \(options.count) are correct")
+                return nil
+            }
+            return .multipleResponse(options: options, scoring: scoring)
+        case .trueFalse:
+            return fields.bool("answer").map { .trueFalse(answer: $0) }
+        case .numeric:
+            let answer = fields.optionalDouble("answer", range: -1e300...1e300)
+            let absolute = fields.optionalDouble("tolerance", range: 0...1e300)
+            let percent = fields.optionalDouble("tolerance_percent", range: 0...100)
+            let unit = fields.optionalString("unit")
+            var range: (Double, Double)?
+            if let rangeNode = fields.optionalNode("range"), let rangeMap = fields.context.mapping(rangeNode, what: "range") {
+                var reader = FieldReader(map: rangeMap, context: fields.context, allowed: ["min", "max"])
+                let low = reader.double("min", range: -1e300...1e300)
+                let high = reader.double("max", range: -1e300...1e300)
+                reader.finish()
+                fields.context = reader.context
+                if let low, let high { range = (low, high) }
+            }
+            let given = [absolute != nil, percent != nil, range != nil].filter { $0 }.count
+            if given > 1 {
+                fields.context.error(itemNode, "a numeric item takes one of tolerance, tolerance_percent or range, not several")
+                return nil
+            }
+            let tolerance: NumericTolerance
+            if let absolute { tolerance = .absolute(absolute) }
+            else if let percent { tolerance = .percent(percent) }
+            else if let range { tolerance = .range(min: range.0, max: range.1) }
+            else { tolerance = .exact }
+            if answer == nil {
+                if case .range = tolerance {} else {
+                    if fields.map["answer"] == nil { fields.context.error(itemNode, "missing field 'answer' (required unless a range is given)") }
+                    return nil
+                }
+            }
+            if case .range(let low, let high) = tolerance {
+                if low > high {
+                    fields.context.error(fields.map["range"], "range min \(low) is greater than max \(high)")
+                    return nil
+                }
+                if let answer, answer < low || answer > high {
+                    fields.context.error(fields.map["answer"], "the answer \(answer) lies outside its own range \(low)…\(high)")
+                    return nil
+                }
+            }
+            if case .percent = tolerance, answer == 0 {
+                fields.context.error(fields.map["tolerance_percent"], "a relative tolerance of an answer of 0 accepts only 0; use 'tolerance' instead")
+                return nil
+            }
+            return .numeric(NumericKey(answer: answer, tolerance: tolerance, unit: unit))
+        case .shortText:
+            let accept = strings("accept", required: false)
+            let regex = strings("accept_regex", required: false)
+            guard let accept, let regex else { return nil }
+            if let list = fields.map["accept_regex"]?.sequence {
+                for entry in list {
+                    guard let pattern = entry.scalar?.string else { continue }
+                    do {
+                        _ = try NSRegularExpression(pattern: pattern)
+                    } catch {
+                        fields.context.error(entry, "the regular expression '\(pattern)' does not compile")
+                        return nil
+                    }
+                }
+            }
+            if accept.isEmpty && regex.isEmpty {
+                fields.context.error(itemNode, "a short_text item needs 'accept' or 'accept_regex' with at least one entry")
+                return nil
+            }
+            return .shortText(accept: accept, acceptRegex: regex)
+        case .ordering:
+            guard let steps = strings("steps", required: true), let scoring = scoring() else { return nil }
+            if steps.count < 3 || steps.count > 10 || Set(steps).count != steps.count {
+                fields.context.error(fields.map["steps"], "an ordering item needs 3 to 10 different steps; it has \(steps.count)\(Set(steps).count != steps.count ? ", some repeated" : "")")
+                return nil
+            }
+            return .ordering(steps: steps, scoring: scoring)
+        case .essay:
+            guard let rubric = fields.string("rubric") else { return nil }
+            let maxWords = fields.optionalInt("max_words", range: 1...100_000)
+            return .essay(rubric: rubric, maxWords: maxWords)
+        }
+    }
+}
+
+/// The diagnostics being collected for one file.
+struct ReadContext {
+    let file: String
+    var diagnostics: [BankDiagnostic] = []
+
+    init(file: String) { self.file = file }
+
+    mutating func error(_ node: Node?, _ message: String) {
+        error(at: node?.mark, message)
+    }
+
+    mutating func error(at mark: Mark?, _ message: String) {
+        diagnostics.append(BankDiagnostic(file: file, line: mark?.line ?? 1, column: mark?.column ?? 1, message: message))
+    }
+
+    mutating func compose(_ text: String) -> Node? {
+        do {
+            guard let node = try Yams.compose(yaml: text) else {
+                diagnostics.append(BankDiagnostic(file: file, line: 1, column: 1, message: "the file is empty"))
+                return nil
+            }
+            return node
+        } catch let error as YamlError {
+            switch error {
+            case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _), .composer(let context, let problem, let mark, _):
+                let detail = context.map { "\(problem) \($0.text)" } ?? problem
+                diagnostics.append(BankDiagnostic(file: file, line: mark.line, column: mark.column, message: "YAML syntax error: \(detail)"))
+            case .duplicatedKeysInMapping(let duplicates, let context):
+                diagnostics.append(BankDiagnostic(file: file, line: context.mark.line, column: context.mark.column, message: "duplicate keys in a mapping: \(duplicates.joined(separator: ", "))"))
+            default:
+                diagnostics.append(BankDiagnostic(file: file, line: 1, column: 1, message: "YAML error: \(error)"))
+            }
+            return nil
+        } catch {
+            diagnostics.append(BankDiagnostic(file: file, line: 1, column: 1, message: "YAML error: \(error)"))
+            return nil
+        }
+    }
+
+    mutating func mapping(_ node: Node, what: String) -> Node.Mapping? {
+        guard case .mapping(let map) = node else {
+            error(node, "\(what) must be a mapping of fields (key: value)")
+            return nil
+        }
+        return map
+    }
+
+    mutating func sequence(_ node: Node, what: String) -> Node.Sequence? {
+        guard case .sequence(let list) = node else {
+            error(node, "\(what) must be a list (entries starting with '- ')")
+            return nil
+        }
+        return list
+    }
+
+    mutating func stringScalar(_ node: Node, what: String) -> String? {
+        guard case .scalar(let scalar) = node else {
+            error(node, "\(what) must be text")
+            return nil
+        }
+        return scalar.string
+    }
+}
+
+/// Reads the fields of one mapping, remembering which it used so that unknown ones are reported.
+struct FieldReader {
+    let map: Node.Mapping
+    var context: ReadContext
+    let allowed: Set<String>
+    var consumed: Set<String> = []
+
+    init(map: Node.Mapping, context: ReadContext, allowed: Set<String>) {
+        self.map = map
+        self.context = context
+        self.allowed = allowed
+    }
+
+    mutating func optionalNode(_ key: String) -> Node? {
+        consumed.insert(key)
+        guard let node = map[key] else { return nil }
+        if case .scalar(let scalar) = node, scalar.tag.description == "tag:yaml.org,2002:null" || (scalar.style == .plain && ["", "~", "null"].contains(scalar.string)) {
+            return nil
+        }
+        return node
+    }
+
+    mutating func node(_ key: String) -> Node? {
+        guard let node = optionalNode(key) else {
+            context.error(at: map.mark, "missing field '\(key)'")
+            return nil
+        }
+        return node
+    }
+
+    private mutating func scalarText(_ node: Node, key: String, expected: String) -> String? {
+        guard case .scalar(let scalar) = node else {
+            context.error(node, "'\(key)' must be \(expected)")
+            return nil
+        }
+        return scalar.string
+    }
+
+    mutating func optionalString(_ key: String) -> String? {
+        guard let node = optionalNode(key) else { return nil }
+        guard let text = scalarText(node, key: key, expected: "text") else { return nil }
+        if text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+            context.error(node, "'\(key)' is empty")
+            return nil
+        }
+        return text
+    }
+
+    mutating func string(_ key: String, pattern: String? = nil, patternHelp: String = "") -> String? {
+        guard let node = node(key), let text = optionalString(key) else { return nil }
+        if let pattern, text.range(of: pattern, options: .regularExpression) == nil {
+            context.error(node, "'\(key)' is '\(text)', which is not valid: use \(patternHelp)")
+            return nil
+        }
+        return text
+    }
+
+    mutating func optionalInt(_ key: String, range: ClosedRange<Int>) -> Int? {
+        guard let node = optionalNode(key), let text = scalarText(node, key: key, expected: "a whole number") else { return nil }
+        guard let value = Int(text) else {
+            context.error(node, "'\(key)' must be a whole number, not '\(text)'")
+            return nil
+        }
+        guard range.contains(value) else {
+            context.error(node, "'\(key)' is \(value); it must be between \(range.lowerBound) and \(range.upperBound)")
+            return nil
+        }
+        return value
+    }
+
+    mutating func int(_ key: String, range: ClosedRange<Int>) -> Int? {
+        guard node(key) != nil else { return nil }
+        return optionalInt(key, range: range)
+    }
+
+    mutating func optionalDouble(_ key: String, range: ClosedRange<Double>) -> Double? {
+        guard let node = optionalNode(key), let text = scalarText(node, key: key, expected: "a number") else { return nil }
+        guard let value = Double(text.replacingOccurrences(of: "_", with: "")), value.isFinite, text.range(of: "^[-+]?[0-9._]+([eE][-+]?[0-9]+)?$", options: .regularExpression) != nil else {
+            context.error(node, "'\(key)' must be a number, not '\(text)'")
+            return nil
+        }
+        guard range.contains(value) else {
+            context.error(node, "'\(key)' is \(text); it must be between \(range.lowerBound) and \(range.upperBound)")
+            return nil
+        }
+        return value
+    }
+
+    mutating func double(_ key: String, range: ClosedRange<Double>) -> Double? {
+        guard node(key) != nil else { return nil }
+        return optionalDouble(key, range: range)
+    }
+
+    mutating func optionalBool(_ key: String) -> Bool? {
+        guard let node = optionalNode(key), let text = scalarText(node, key: key, expected: "true or false") else { return nil }
+        switch text {
+        case "true": return true
+        case "false": return false
+        default:
+            context.error(node, "'\(key)' must be true or false, not '\(text)'")
+            return nil
+        }
+    }
+
+    mutating func bool(_ key: String) -> Bool? {
+        guard node(key) != nil else { return nil }
+        return optionalBool(key)
+    }
+
+    /// Reports every key that is not allowed here.
+    mutating func finish() {
+        for (keyNode, _) in map {
+            guard let key = keyNode.scalar?.string else {
+                context.error(keyNode, "a field name must be text")
+                continue
+            }
+            if !allowed.contains(key) {
+                let suggestion = allowed.min { distance($0, key) < distance($1, key) }.flatMap { distance($0, key) <= 3 ? " (did you mean '\($0)'?)" : nil } ?? ""
+                context.error(keyNode, "unknown field '\(key)'\(suggestion)")
+            }
+        }
+    }
+
+    private func distance(_ a: String, _ b: String) -> Int {
+        let a = Array(a), b = Array(b)
+        var previous = Array(0...b.count)
+        for i in 1...max(a.count, 1) where !a.isEmpty {
+            var current = [i] + Array(repeating: 0, count: b.count)
+            for j in 1...max(b.count, 1) where !b.isEmpty {
+                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+            }
+            previous = current
+        }
+        return previous[b.count]
+    }
+}

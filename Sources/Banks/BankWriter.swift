@@ -1,0 +1,95 @@
+import Foundation
+import Yams
+
+/// Writes a bank back to the YAML format of `docs/bank-format.md`, in the field order authors
+/// use, with multi-line text as literal blocks. Reading the output with ``BankReader`` gives the
+/// same bank.
+public enum BankWriter {
+    /// The YAML text of a bank.
+    ///
+    /// - Throws: Yams's emitter error (not expected for a valid bank).
+    public static func yaml(_ bank: Bank) throws -> String {
+        var root: [(Node, Node)] = [
+            (key("slug"), text(bank.slug)), (key("title"), text(bank.title)),
+            (key("domain"), text(bank.domain)), (key("language"), text(bank.language)),
+        ]
+        if let description = bank.description { root.append((key("description"), text(description))) }
+        let s = bank.settings
+        root.append((key("settings"), .mapping(.init([
+            (key("items_per_screen"), number(Double(s.itemsPerScreen))),
+            (key("time_limit_minutes"), number(Double(s.timeLimitMinutes))),
+            (key("shuffle_options"), flag(s.shuffleOptions)),
+            (key("retake_cooldown_days"), number(Double(s.retakeCooldownDays))),
+            (key("show_score"), flag(s.showScore)),
+            (key("pass_rule"), .mapping(.init([(key("min_percent"), number(s.passRule.minPercent))]))),
+        ]))))
+        root.append((key("items"), .sequence(.init(bank.items.map(item)))))
+        return try Yams.serialize(node: .mapping(.init(root)), indent: 2, width: 100, allowUnicode: true, sortKeys: false)
+    }
+
+    private static func item(_ item: Item) -> Node {
+        var pairs: [(Node, Node)] = [
+            (key("id"), text(item.id)), (key("type"), key(item.type.rawValue)), (key("topic"), text(item.topic)),
+            (key("difficulty"), key(item.difficulty.rawValue)),
+        ]
+        if item.points != 1 { pairs.append((key("points"), number(item.points))) }
+        pairs.append((key("prompt"), text(item.prompt)))
+        switch item.body {
+        case .singleChoice(let options):
+            pairs.append((key("options"), optionList(options)))
+        case .multipleResponse(let options, let scoring):
+            pairs.append((key("options"), optionList(options)))
+            pairs.append((key("scoring"), key(scoring.rawValue)))
+        case .trueFalse(let answer):
+            pairs.append((key("answer"), flag(answer)))
+        case .numeric(let numeric):
+            if let answer = numeric.answer { pairs.append((key("answer"), number(answer))) }
+            switch numeric.tolerance {
+            case .exact: break
+            case .absolute(let value): pairs.append((key("tolerance"), number(value)))
+            case .percent(let value): pairs.append((key("tolerance_percent"), number(value)))
+            case .range(let low, let high):
+                pairs.append((key("range"), .mapping(.init([(key("min"), number(low)), (key("max"), number(high))]))))
+            }
+            if let unit = numeric.unit { pairs.append((key("unit"), text(unit))) }
+        case .shortText(let accept, let regex):
+            if !accept.isEmpty { pairs.append((key("accept"), .sequence(.init(accept.map(text))))) }
+            if !regex.isEmpty { pairs.append((key("accept_regex"), .sequence(.init(regex.map { Node.scalar(Node.Scalar($0, .implicit, .singleQuoted)) })))) }
+        case .ordering(let steps, let scoring):
+            pairs.append((key("steps"), .sequence(.init(steps.map(text)))))
+            pairs.append((key("scoring"), key(scoring.rawValue)))
+        case .essay(let rubric, let maxWords):
+            pairs.append((key("rubric"), text(rubric)))
+            if let maxWords { pairs.append((key("max_words"), number(Double(maxWords)))) }
+        }
+        if let explanation = item.explanation { pairs.append((key("explanation"), text(explanation))) }
+        if let irt = item.irt {
+            pairs.append((key("irt"), .mapping(.init([(key("a"), number(irt.a)), (key("b"), number(irt.b)), (key("c"), number(irt.c))]))))
+        }
+        return .mapping(.init(pairs))
+    }
+
+    private static func optionList(_ options: [ChoiceOption]) -> Node {
+        .sequence(.init(options.map { option in
+            var pairs: [(Node, Node)] = [(key("text"), text(option.text))]
+            if option.correct { pairs.append((key("correct"), flag(true))) }
+            return .mapping(.init(pairs))
+        }))
+    }
+
+    private static func key(_ name: String) -> Node { .scalar(.init(name, .implicit, .plain)) }
+    private static func flag(_ value: Bool) -> Node { .scalar(.init(value ? "true" : "false", .implicit, .plain)) }
+
+    private static func number(_ value: Double) -> Node {
+        let textValue = value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(value)
+        return .scalar(.init(textValue, .implicit, .plain))
+    }
+
+    /// Multi-line text as a literal block; other text double-quoted, so that no text is read
+    /// back as a number, a boolean or null.
+    private static func text(_ value: String) -> Node {
+        value.contains("\n") && !value.hasPrefix(" ") && !value.contains("\r") && !value.contains("\t") && !value.hasSuffix(" ")
+            ? .scalar(.init(value, .implicit, .literal))
+            : .scalar(.init(value, .implicit, .doubleQuoted))
+    }
+}

@@ -1,0 +1,77 @@
+internal import Foundation
+
+/// Hands out item ids and topics for imported GIFT questions.
+///
+/// Ids match `^[a-z0-9][a-z0-9._-]{0,63}$` and are unique within one import: a title is
+/// slugified, an untitled question gets `<bankSlug>-001`, `<bankSlug>-002` …, and a taken id
+/// gets `-2`, `-3` … appended.
+struct GIFTIdentifiers {
+    /// The longest id the bank format allows.
+    static let maximumLength = 64
+
+    private let bankSlug: String
+    private var used: Set<String> = []
+    private var untitledCount = 0
+
+    /// Creates an allocator for items of the bank `bankSlug`.
+    init(bankSlug: String) {
+        let slug = Self.slug(bankSlug)
+        self.bankSlug = slug.isEmpty ? "item" : String(slug.prefix(Self.maximumLength - 4))
+    }
+
+    /// A fresh id for a question with `title` (`nil` or unusable: a numbered id).
+    mutating func allocate(title: String?) -> String {
+        let base: String
+        if let title, case let slug = Self.slug(title), !slug.isEmpty {
+            base = slug
+        } else {
+            untitledCount += 1
+            let number = String(untitledCount)
+            base = "\(bankSlug)-\(String(repeating: "0", count: max(0, 3 - number.count)))\(number)"
+        }
+        var candidate = String(base.prefix(Self.maximumLength))
+        var suffix = 1
+        while used.contains(candidate) {
+            suffix += 1
+            let tail = "-\(suffix)"
+            let head = Self.trimmingTrailingSeparators(String(base.prefix(Self.maximumLength - tail.count)))
+            candidate = head + tail
+        }
+        used.insert(candidate)
+        return candidate
+    }
+
+    /// `text` as an id: accents removed, lower-cased, every run of other characters than
+    /// `a-z 0-9 . _ -` turned into one `-`, leading punctuation and trailing separators removed,
+    /// at most 64 characters. May be empty.
+    static func slug(_ text: String) -> String {
+        let folded = text.folding(options: [.diacriticInsensitive, .caseInsensitive, .widthInsensitive], locale: nil).lowercased()
+        var slug = ""
+        for scalar in folded.unicodeScalars {
+            let isAllowed = ("a"..."z").contains(scalar) || ("0"..."9").contains(scalar) || scalar == "." || scalar == "_" || scalar == "-"
+            if isAllowed {
+                slug.unicodeScalars.append(scalar)
+            } else if !slug.hasSuffix("-") {
+                slug.append("-")
+            }
+        }
+        let leading = slug.drop { !($0.isASCII && ($0.isLetter || $0.isNumber)) }
+        return trimmingTrailingSeparators(String(leading.prefix(maximumLength)))
+    }
+
+    /// A topic from a `$CATEGORY:` path: its last segment, trimmed, lower-cased, each run of
+    /// whitespace turned into `-`; `general` when that leaves nothing.
+    static func topic(fromCategory path: String) -> String {
+        let segments = path.split(separator: "/").map { GIFTMarkup.trimmed($0) }.filter { !$0.isEmpty }
+        let last = segments.last ?? ""
+        let words = last.lowercased().split(whereSeparator: \.isWhitespace)
+        let topic = words.joined(separator: "-")
+        return topic.isEmpty ? "general" : topic
+    }
+
+    private static func trimmingTrailingSeparators(_ text: String) -> String {
+        var text = text
+        while let last = text.last, last == "-" || last == "." || last == "_" { text.removeLast() }
+        return text
+    }
+}
