@@ -2,6 +2,9 @@ import AssayTesting
 import Foundation
 import Postgres
 import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
 
 @Suite("assay db, end to end through the binary", .serialized)
 struct DBCommandTests {
@@ -56,6 +59,26 @@ struct DBCommandTests {
         #expect(results.filter { $0.stdout.contains("001_core") }.count == 1, "exactly one process applied the migration")
         let log = (try? String(contentsOf: home.appendingPathComponent("log/postgres.log"), encoding: .utf8)) ?? ""
         #expect(log.components(separatedBy: "database system is ready to accept connections").count - 1 == 1)
+    }
+
+    @Test("as an ordinary (non-root) user, the cluster runs as that user",
+          .enabled(if: geteuid() == 0 && getpwnam("nobody") != nil && FileManager.default.isExecutableFile(atPath: "/usr/sbin/runuser"),
+                   "needs root to switch to the unprivileged 'nobody' user"))
+    func ordinaryUser() throws {
+        let home = try TemporaryFolder.make(prefix: "assay-cli-user-")
+        defer { try? FileManager.default.removeItem(at: home) }
+        chown(home.path, getpwnam("nobody").pointee.pw_uid, getpwnam("nobody").pointee.pw_gid)
+        let env = CommandRun.cleanEnvironment.merging(["ASSAY_HOME": home.appendingPathComponent("cluster").path]) { $1 }
+        func asNobody(_ arguments: [String]) throws -> CommandResult {
+            try CommandRun.run("/usr/sbin/runuser", ["-u", "nobody", "--", CommandRun.assayPath] + arguments, environment: env)
+        }
+        defer { _ = try? asNobody(["db", "stop"]) }
+        let start = try asNobody(["db", "start"])
+        #expect(start.status == 0, "\(start.stderr)")
+        let status = try asNobody(["db", "status"])
+        #expect(status.stdout.contains("state:    running"), "\(status.stdout)\(status.stderr)")
+        let stop = try asNobody(["db", "stop"])
+        #expect(stop.stdout.contains("stopped"))
     }
 
     @Test("an explicit database URL is used, and the embedded-only commands refuse it with exit code 2")
