@@ -1,0 +1,334 @@
+/// The hot path of a CSV import: validates the current record of a ``CSVReader`` on its bytes
+/// and appends it to a COPY buffer in PostgreSQL's text format, allocating nothing per row.
+///
+/// It accepts exactly what ``ApplicantValidator`` accepts, with the same normalization; any
+/// row it is unsure of (a failure, or non-ASCII text at the edge of a field where Unicode
+/// whitespace trimming applies) goes through the validator itself, which also gives the exact
+/// reason for a rejection. Tests check that both paths agree.
+struct CSVApplicantStager {
+    private let validator: ApplicantValidator
+    private let header: [String]
+    private let column: [String: Int]
+    private var countries = [Bool](repeating: false, count: 26 * 26)
+    private var languages = [Bool](repeating: false, count: 26 * 26)
+    private let domains: [[UInt8]]
+    private let degrees: [[UInt8]] = ApplicantValidator.degrees.map { Array($0.utf8) }
+    private let defaultSource: [UInt8]
+    private var scratch: [UInt8] = []
+    private var seenCodes: [[UInt8]] = []
+
+    init(header: [String], validator: ApplicantValidator) {
+        self.header = header
+        self.validator = validator
+        var column: [String: Int] = [:]
+        for (index, name) in header.enumerated() { column[name] = index }
+        self.column = column
+        for code in ISOCodes.countries { countries[Self.pairIndex(Array(code.utf8), base: 65)] = true }
+        for code in ISOCodes.languages { languages[Self.pairIndex(Array(code.utf8), base: 97)] = true }
+        domains = validator.knownDomains.map { Array($0.utf8) }
+        defaultSource = Array(validator.defaultSource.utf8)
+    }
+
+    private static func pairIndex(_ code: [UInt8], base: UInt8) -> Int {
+        Int(code[0] - base) * 26 + Int(code[1] - base)
+    }
+
+    /// What happened to one record.
+    enum Outcome {
+        /// Appended to the COPY buffer.
+        case staged
+        /// Refused, with the field and reason.
+        case rejected(FieldProblem)
+        /// A blank line, ignored.
+        case blank
+    }
+
+    /// Validates the reader's current record and, when valid, appends it to `out`.
+    mutating func stage(_ reader: CSVReader, into out: inout [UInt8]) -> Outcome {
+        let ranges = reader.fieldRanges
+        if ranges.count == 1, reader.fieldBytes[ranges[0]].allSatisfy({ $0 == 32 || $0 == 9 || $0 == 13 }) { return .blank }
+        if let problem = reader.problem { return .rejected(FieldProblem(field: "(row)", reason: problem)) }
+        guard ranges.count == header.count else {
+            return .rejected(FieldProblem(field: "(row)", reason: "has \(ranges.count) fields but the header has \(header.count)"))
+        }
+        let mark = out.count
+        let fast = reader.fieldBytes.withUnsafeBufferPointer { bytes in
+            fastStage(bytes, ranges: ranges, line: reader.recordLine, into: &out)
+        }
+        if fast { return .staged }
+        out.removeSubrange(mark...)
+        // The exact path: the validator decides, and explains.
+        var fields: [String: String] = [:]
+        for (name, range) in zip(header, ranges) {
+            guard let text = String(validating: reader.fieldBytes[range], as: UTF8.self) else {
+                return .rejected(FieldProblem(field: name, reason: "is not valid UTF-8"))
+            }
+            fields[name] = text
+        }
+        switch validator.validate(ApplicantInput(fields: fields)) {
+        case .success(let record):
+            var staging = StagingBuffer()
+            staging.append(record, line: reader.recordLine)
+            out += staging.take()
+            return .staged
+        case .failure(let problem):
+            return .rejected(problem)
+        }
+    }
+
+    // MARK: Byte-level checks
+
+    private static func isSpace(_ byte: UInt8) -> Bool { byte == 32 || (byte >= 9 && byte <= 13) }
+
+    /// The field trimmed of ASCII whitespace, or nil when a non-ASCII byte sits at an edge
+    /// (Unicode whitespace might need trimming: leave that row to the exact path).
+    private func trimmed(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Range<Int>? {
+        var low = range.lowerBound, high = range.upperBound
+        while low < high, Self.isSpace(bytes[low]) { low += 1 }
+        while high > low, Self.isSpace(bytes[high - 1]) { high -= 1 }
+        if low < high, bytes[low] >= 0x80 || bytes[high - 1] >= 0x80 { return nil }
+        return low..<high
+    }
+
+    /// Valid UTF-8 with no control character (C0, DEL, C1), counting characters approximately
+    /// (bytes, an upper bound of the character count).
+    private func isCleanUTF8(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, allowControls: Bool) -> Bool {
+        var index = range.lowerBound
+        while index < range.upperBound {
+            let byte = bytes[index]
+            if byte < 0x80 {
+                if !allowControls, byte < 0x20 || byte == 0x7F { return false }
+                if byte == 0 { return false }
+                index += 1
+                continue
+            }
+            let length: Int
+            if byte & 0xE0 == 0xC0 { length = 2; if byte < 0xC2 { return false } }
+            else if byte & 0xF0 == 0xE0 { length = 3 }
+            else if byte & 0xF8 == 0xF0 { length = 4; if byte > 0xF4 { return false } }
+            else { return false }
+            guard index + length <= range.upperBound else { return false }
+            for k in 1..<length where bytes[index + k] & 0xC0 != 0x80 { return false }
+            if length == 3 {
+                let second = bytes[index + 1]
+                if byte == 0xE0 && second < 0xA0 { return false }  // overlong
+                if byte == 0xED && second >= 0xA0 { return false }  // surrogates
+            }
+            if length == 4 {
+                let second = bytes[index + 1]
+                if byte == 0xF0 && second < 0x90 { return false }
+                if byte == 0xF4 && second >= 0x90 { return false }
+            }
+            if !allowControls, length == 2, byte == 0xC2, bytes[index + 1] < 0xA0 { return false }  // C1 controls
+            index += length
+        }
+        return true
+    }
+
+    private static func lower(_ byte: UInt8) -> UInt8 { byte >= 65 && byte <= 90 ? byte + 32 : byte }
+
+    private static let localAllowed: [Bool] = {
+        var table = [Bool](repeating: false, count: 128)
+        for byte in Array("abcdefghijklmnopqrstuvwxyz0123456789.!#$%&'*+/=?^_`{|}~-".utf8) { table[Int(byte)] = true }
+        return table
+    }()
+
+    /// Appends the lower-cased email to `out` if it passes every rule of the validator.
+    private func email(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, into out: inout [UInt8]) -> Bool {
+        let count = range.count
+        guard count > 0, count <= 254 else { return false }
+        var at = -1
+        for index in range {
+            let byte = bytes[index]
+            guard byte < 0x80 else { return false }
+            if byte == 64 { if at >= 0 { return false }; at = index }
+        }
+        guard at > range.lowerBound, at - range.lowerBound <= 64, at + 1 < range.upperBound else { return false }
+        // Local part.
+        var previousDot = false
+        for index in range.lowerBound..<at {
+            let byte = Self.lower(bytes[index])
+            guard Self.localAllowed[Int(byte)] else { return false }
+            if byte == 46 {
+                if previousDot || index == range.lowerBound || index == at - 1 { return false }
+                previousDot = true
+            } else {
+                previousDot = false
+            }
+        }
+        // Domain: labels of [a-z0-9-], not starting or ending with '-', 1–63 long; at least two;
+        // the last one letters only, at least 2.
+        var labels = 0
+        var labelStart = at + 1
+        var lastAllLetters = true
+        var index = at + 1
+        while index <= range.upperBound {
+            if index == range.upperBound || bytes[index] == 46 {
+                let length = index - labelStart
+                guard length >= 1, length <= 63 else { return false }
+                guard bytes[labelStart] != 45, bytes[index - 1] != 45 else { return false }
+                labels += 1
+                lastAllLetters = true
+                for k in labelStart..<index {
+                    let byte = Self.lower(bytes[k])
+                    let letter = byte >= 97 && byte <= 122
+                    guard letter || (byte >= 48 && byte <= 57) || byte == 45 else { return false }
+                    if !letter { lastAllLetters = false }
+                }
+                labelStart = index + 1
+            }
+            index += 1
+        }
+        guard labels >= 2, lastAllLetters else { return false }
+        // The last label's length: from the last dot to the end.
+        var lastDot = range.upperBound - 1
+        while lastDot > at, bytes[lastDot] != 46 { lastDot -= 1 }
+        guard range.upperBound - lastDot - 1 >= 2 else { return false }
+        for index in range { out.append(Self.lower(bytes[index])) }
+        return true
+    }
+
+    /// Appends a text[] literal of the ';'-separated codes, lower-cased and de-duplicated, if
+    /// every code passes `isKnown`; false when one does not or there is none.
+    private mutating func codes(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, into out: inout [UInt8], isKnown: (ArraySlice<UInt8>) -> Bool) -> Bool {
+        seenCodes.removeAll(keepingCapacity: true)
+        var start = range.lowerBound
+        var index = range.lowerBound
+        while index <= range.upperBound {
+            if index == range.upperBound || bytes[index] == 59 {
+                var low = start, high = index
+                while low < high, Self.isSpace(bytes[low]) { low += 1 }
+                while high > low, Self.isSpace(bytes[high - 1]) { high -= 1 }
+                if low < high {
+                    scratch.removeAll(keepingCapacity: true)
+                    for k in low..<high {
+                        let byte = bytes[k]
+                        guard byte < 0x80 else { return false }
+                        scratch.append(Self.lower(byte))
+                    }
+                    guard isKnown(scratch[...]) else { return false }
+                    if !seenCodes.contains(scratch) { seenCodes.append(scratch) }
+                }
+                start = index + 1
+            }
+            index += 1
+        }
+        guard !seenCodes.isEmpty else { return false }
+        out.append(123)
+        for (position, code) in seenCodes.enumerated() {
+            if position > 0 { out.append(44) }
+            out.append(34)
+            out += code
+            out.append(34)
+        }
+        out.append(125)
+        return true
+    }
+
+    /// Appends `bytes[range]` escaped for COPY's text format.
+    private static func escaped(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, into out: inout [UInt8]) {
+        for index in range {
+            let byte = bytes[index]
+            switch byte {
+            case 92: out.append(92); out.append(92)
+            case 9: out.append(92); out.append(116)
+            case 10: out.append(92); out.append(110)
+            case 13: out.append(92); out.append(114)
+            default: out.append(byte)
+            }
+        }
+    }
+
+    private static func number(_ value: Int, into out: inout [UInt8]) {
+        if value >= 10 { number(value / 10, into: &out) }
+        out.append(UInt8(48 + value % 10))
+    }
+
+    /// Validates and appends one row; false sends the row to the exact path.
+    private mutating func fastStage(_ bytes: UnsafeBufferPointer<UInt8>, ranges: [Range<Int>], line: Int, into out: inout [UInt8]) -> Bool {
+        func field(_ name: String) -> Range<Int>? { column[name].map { ranges[$0] } }
+        guard let externalID = field("external_id").flatMap({ trimmed(bytes, $0) }), !externalID.isEmpty, externalID.count <= 200,
+              isCleanUTF8(bytes, externalID, allowControls: true) else { return false }
+        guard let name = field("full_name").flatMap({ trimmed(bytes, $0) }), !name.isEmpty, name.count <= 300,
+              isCleanUTF8(bytes, name, allowControls: false) else { return false }
+        guard let emailRange = field("email").flatMap({ trimmed(bytes, $0) }) else { return false }
+        guard let country = field("country").flatMap({ trimmed(bytes, $0) }), country.count == 2 else { return false }
+        let c0 = bytes[country.lowerBound] & 0xDF, c1 = bytes[country.lowerBound + 1] & 0xDF
+        guard c0 >= 65, c0 <= 90, c1 >= 65, c1 <= 90, countries[Int(c0 - 65) * 26 + Int(c1 - 65)] else { return false }
+        guard let degree = field("highest_degree").flatMap({ trimmed(bytes, $0) }) else { return false }
+        guard let yearsRange = field("years_experience").flatMap({ trimmed(bytes, $0) }), !yearsRange.isEmpty else { return false }
+        var years = 0
+        var digitsStart = yearsRange.lowerBound
+        var negative = false
+        if bytes[digitsStart] == 43 || bytes[digitsStart] == 45 { negative = bytes[digitsStart] == 45; digitsStart += 1 }
+        guard digitsStart < yearsRange.upperBound, yearsRange.upperBound - digitsStart <= 6 else { return false }
+        for index in digitsStart..<yearsRange.upperBound {
+            let byte = bytes[index]
+            guard byte >= 48, byte <= 57 else { return false }
+            years = years * 10 + Int(byte - 48)
+        }
+        if negative { years = -years }
+        guard (0...70).contains(years) else { return false }
+
+        // Write the row: line, email, full_name, country, languages, domains, degree, years,
+        // source, external_id, applied_at, resume_text.
+        Self.number(line, into: &out); out.append(9)
+        guard email(bytes, emailRange, into: &out) else { return false }
+        out.append(9)
+        Self.escaped(bytes, name, into: &out); out.append(9)
+        out.append(c0); out.append(c1); out.append(9)
+        guard let languagesRange = field("languages") else { return false }
+        let languageTable = languages
+        guard codes(bytes, languagesRange, into: &out, isKnown: { code in
+            code.count == 2 && code.allSatisfy({ $0 >= 97 && $0 <= 122 })
+                && languageTable[Int(code[code.startIndex] - 97) * 26 + Int(code[code.startIndex + 1] - 97)]
+        }) else { return false }
+        out.append(9)
+        guard let domainsRange = field("domains") else { return false }
+        let known = domains
+        guard codes(bytes, domainsRange, into: &out, isKnown: { code in known.contains { $0.elementsEqual(code) } }) else { return false }
+        out.append(9)
+        let degreeMark = out.count
+        for index in degree { out.append(Self.lower(bytes[index])) }
+        guard degrees.contains(where: { $0.elementsEqual(out[degreeMark...]) }) else { return false }
+        out.append(9)
+        Self.number(years, into: &out); out.append(9)
+        if let source = field("source"), let sourceRange = trimmed(bytes, source), !sourceRange.isEmpty {
+            guard isCleanUTF8(bytes, sourceRange, allowControls: true) else { return false }
+            Self.escaped(bytes, sourceRange, into: &out)
+        } else if field("source").map({ trimmed(bytes, $0) == nil }) == true {
+            return false
+        } else {
+            out += defaultSource.flatMap { $0 == 92 ? [92, 92] as [UInt8] : [$0] }
+        }
+        out.append(9)
+        Self.escaped(bytes, externalID, into: &out); out.append(9)
+        if let applied = field("applied_at") {
+            guard let appliedRange = trimmed(bytes, applied) else { return false }
+            if appliedRange.isEmpty {
+                out.append(92); out.append(78)
+            } else {
+                guard ISO8601Text.normalize(UnsafeBufferPointer(rebasing: bytes[appliedRange]), into: &out) else { return false }
+            }
+        } else {
+            out.append(92); out.append(78)
+        }
+        out.append(9)
+        if let resume = field("resume_text") {
+            var low = resume.lowerBound, high = resume.upperBound
+            while low < high, Self.isSpace(bytes[low]) { low += 1 }
+            while high > low, Self.isSpace(bytes[high - 1]) { high -= 1 }
+            if low == high {
+                out.append(92); out.append(78)
+            } else {
+                if bytes[low] >= 0x80 || bytes[high - 1] >= 0x80 { return false }
+                guard isCleanUTF8(bytes, resume, allowControls: true) else { return false }
+                Self.escaped(bytes, resume, into: &out)
+            }
+        } else {
+            out.append(92); out.append(78)
+        }
+        out.append(10)
+        return true
+    }
+}

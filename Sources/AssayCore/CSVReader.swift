@@ -1,0 +1,160 @@
+import Foundation
+
+/// A streaming RFC 4180 CSV reader over a file: quoted fields may hold commas, quotes (doubled)
+/// and line breaks; records end with LF or CRLF; a UTF-8 byte-order mark is skipped.
+///
+/// Reads the file in 4 MB chunks, so memory stays flat whatever its size, and decodes each
+/// record into one reused byte array (``fieldBytes``, sliced by ``fieldRanges``) so that the
+/// hot path allocates nothing per row. The current record is valid until the next call to
+/// ``advance()``. Not `Sendable`.
+final class CSVReader {
+    private let handle: FileHandle
+    private var buffer: [UInt8] = []
+    private var position = 0
+    private var atEnd = false
+    private var line = 1
+    private var consumed = 0
+
+    /// The current record's decoded field bytes, one after the other.
+    private(set) var fieldBytes: [UInt8] = []
+    /// The range of each field of the current record in ``fieldBytes``.
+    private(set) var fieldRanges: [Range<Int>] = []
+    /// The line the current record starts on.
+    private(set) var recordLine = 0
+    /// Why the current record is malformed (an unterminated quote, a stray quote), if it is.
+    private(set) var problem: String?
+    private var rawRange: Range<Int> = 0..<0
+
+    /// Bytes of the file consumed so far (for progress).
+    var bytesRead: Int { consumed }
+
+    init(path: String) throws {
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw AssayError(.badInput, "cannot open \(path): no such file, or not readable")
+        }
+        self.handle = handle
+        buffer.reserveCapacity(1 << 22)
+        fieldBytes.reserveCapacity(4096)
+        load()
+        if buffer.starts(with: [0xEF, 0xBB, 0xBF]) { position = 3; consumed = 3 }
+    }
+
+    deinit { try? handle.close() }
+
+    /// Drops what was consumed and reads another chunk; false at the end of the file.
+    private func load() {
+        if position > 0 {
+            buffer.removeFirst(position)
+            position = 0
+        }
+        let chunk = handle.readData(ofLength: 1 << 22)
+        if chunk.isEmpty { atEnd = true } else { buffer.append(contentsOf: chunk) }
+    }
+
+    /// The current record's original bytes (line break excluded), for the rejects file.
+    var raw: ArraySlice<UInt8> { buffer[rawRange] }
+
+    /// The current record's fields as strings (for the slow, exact path).
+    var fields: [String] { fieldRanges.map { String(decoding: fieldBytes[$0], as: UTF8.self) } }
+
+    private enum State { case fieldStart, unquoted, quoted, afterQuote }
+
+    /// Moves to the next record.
+    ///
+    /// - Returns: false at the end of the file.
+    func advance() -> Bool {
+        while true {
+            if position >= buffer.count {
+                if atEnd { return false }
+                load()
+                continue
+            }
+            if let end = scan() { position = end; return true }
+            if atEnd {
+                // The last record has no line break: scan it to the end of the buffer.
+                _ = scan(toEnd: true)
+                position = buffer.count
+                return true
+            }
+            load()  // the record continues past the buffer: read more, then scan it again
+        }
+    }
+
+    /// Decodes the record starting at `position`; returns the index after it, or nil when the
+    /// buffer ends inside it (unless `toEnd`).
+    private func scan(toEnd: Bool = false) -> Int? {
+        fieldBytes.removeAll(keepingCapacity: true)
+        fieldRanges.removeAll(keepingCapacity: true)
+        problem = nil
+        var lines = 0
+        var state = State.fieldStart
+        var fieldStart = 0
+        let start = position
+        return buffer.withUnsafeBufferPointer { bytes -> Int? in
+            var index = start
+            let count = bytes.count
+            while index < count {
+                let byte = bytes[index]
+                index += 1
+                if state == .quoted {
+                    if byte == 34 {
+                        if index < count, bytes[index] == 34 {
+                            fieldBytes.append(34)
+                            index += 1
+                        } else if index >= count && !toEnd {
+                            return nil  // cannot tell yet whether this quote is doubled
+                        } else {
+                            state = .afterQuote
+                        }
+                    } else {
+                        if byte == 10 { lines += 1 }
+                        fieldBytes.append(byte)
+                    }
+                    continue
+                }
+                switch byte {
+                case 44:  // ,
+                    fieldRanges.append(fieldStart..<fieldBytes.count)
+                    fieldStart = fieldBytes.count
+                    state = .fieldStart
+                case 10:  // \n
+                    if state == .unquoted, fieldBytes.last == 13, fieldBytes.count > fieldStart { fieldBytes.removeLast() }
+                    fieldRanges.append(fieldStart..<fieldBytes.count)
+                    var rawEnd = index - 1
+                    if rawEnd > start, bytes[rawEnd - 1] == 13 { rawEnd -= 1 }
+                    finish(start: start, rawEnd: rawEnd, lines: lines + 1, consumedTo: index)
+                    return index
+                case 34:  // "
+                    if state == .fieldStart {
+                        state = .quoted
+                    } else {
+                        if problem == nil { problem = "a quote inside an unquoted field (quote the whole field and double the quotes inside it)" }
+                        fieldBytes.append(byte)
+                    }
+                default:
+                    if state == .afterQuote {
+                        if byte != 13, problem == nil { problem = "text after the closing quote of a field" }
+                    } else {
+                        state = .unquoted
+                        fieldBytes.append(byte)
+                    }
+                }
+            }
+            guard toEnd else { return nil }
+            if state == .quoted, problem == nil { problem = "a quoted field is not closed before the end of the file" }
+            if state == .unquoted, fieldBytes.last == 13, fieldBytes.count > fieldStart { fieldBytes.removeLast() }
+            fieldRanges.append(fieldStart..<fieldBytes.count)
+            var rawEnd = count
+            if rawEnd > start, bytes[rawEnd - 1] == 13 { rawEnd -= 1 }
+            finish(start: start, rawEnd: rawEnd, lines: lines, consumedTo: count)
+            return count
+        }
+    }
+
+    private func finish(start: Int, rawEnd: Int, lines: Int, consumedTo end: Int) {
+        rawRange = start..<rawEnd
+        recordLine = line
+        line += lines
+        consumed += end - start
+    }
+}

@@ -1,0 +1,129 @@
+import AssayTesting
+import Foundation
+import Postgres
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+@Suite("assay intake and experts, end to end through the binary", .serialized)
+struct IntakeCommandTests {
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let header = "external_id,full_name,email,country,languages,domains,highest_degree,years_experience,source,applied_at,resume_text\n"
+
+    let url: String
+    var env: [String: String] { ["DATABASE_URL": url] }
+
+    init() throws {
+        url = try TestDatabase.url(for: "cli_intake")
+        let sync = try CommandRun.assay(["bank", "sync", "--database-url", url], directory: Self.repository.path)
+        #expect(sync.status == 0, "\(sync.stderr)")
+    }
+
+    func file(rows: Range<Int>, tag: String, overlapEmail: Bool = false) throws -> String {
+        var text = Self.header
+        for i in rows {
+            text += "\(tag)-\(i),Person \(i),p\(i)-\(tag)@example.org,FR,fr,medicine,md,5,cli,,\n"
+        }
+        let path = "\(TemporaryFolder.root)/assay-cli-\(UUID().uuidString).csv"
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        return path
+    }
+
+    func count(_ sql: String, _ parameters: [any PostgresEncodable] = []) throws -> Int {
+        try Connection(url).query(sql, parameters)[0].decode(0)
+    }
+
+    @Test("import prints the summary, re-import says nothing changed, and experts list/show read them back")
+    func importAndList() throws {
+        let tag = "il\(UInt32.random(in: 0...UInt32.max))"
+        let path = try file(rows: 0..<3, tag: tag)
+        let first = try CommandRun.assay(["intake", "import", path], environment: env)
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.stdout.contains("3 rows read, 3 new experts, 0 applications merged into known experts, 0 duplicates skipped, 0 rows rejected"))
+        #expect(!first.stderr.contains("\u{1B}"), "no progress bar on a pipe")
+        let again = try CommandRun.assay(["intake", "import", path], environment: env)
+        #expect(again.stdout.contains("nothing changed"))
+        let list = try CommandRun.assay(["experts", "list", "--format", "csv", "--limit", "1000"], environment: env)
+        #expect(list.stdout.contains("p1-\(tag)@example.org"))
+        let show = try CommandRun.assay(["experts", "show", "P1-\(tag)@example.org"], environment: env)
+        #expect(show.status == 0)
+        #expect(show.stdout.contains("intake.import"))
+        let missing = try CommandRun.assay(["experts", "show", "nobody@example.org"], environment: env)
+        #expect(missing.status == 2)
+    }
+
+    @Test("a bad header exits 2 with file:line and writes nothing")
+    func badHeader() throws {
+        let path = "\(TemporaryFolder.root)/assay-cli-\(UUID().uuidString).csv"
+        try Data("email,name\nx@example.org,X\n".utf8).write(to: URL(fileURLWithPath: path))
+        let result = try CommandRun.assay(["intake", "import", path], environment: env)
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("\(path):1: unknown column 'name'"), "\(result.stderr)")
+    }
+
+    @Test("intake add prints the expert id and whether the expert is new")
+    func add() throws {
+        let tag = "ad\(UInt32.random(in: 0...UInt32.max))"
+        let args = ["intake", "add", "--email", "\(tag)@example.org", "--name", "Ada L", "--country", "GB", "--languages", "en,fr",
+                    "--domains", "mathematics", "--degree", "phd", "--years", "20"]
+        let first = try CommandRun.assay(args, environment: env)
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.stdout.contains(": new"))
+        let second = try CommandRun.assay(args, environment: env)
+        #expect(second.stdout.contains("already known"))
+        #expect(second.stdout.contains("nothing changed"))
+        let bad = try CommandRun.assay(["intake", "add", "--email", "x@example.org", "--name", "X", "--country", "GB", "--languages", "en",
+                                        "--domains", "mathematics", "--degree", "wizard", "--years", "2"], environment: env)
+        #expect(bad.status == 2)
+        #expect(bad.stderr.contains("--highest-degree 'wizard'"))
+    }
+
+    @Test("an import killed in the middle of its COPY leaves nothing behind, and a re-run completes it")
+    func killedImport() throws {
+        let tag = "kill\(UInt32.random(in: 0...UInt32.max))"
+        let path = try file(rows: 0..<300_000, tag: tag)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let environment = CommandRun.cleanEnvironment.merging(env) { $1 }
+        let process = try CommandRun.start(CommandRun.assayPath, ["intake", "import", path, "--quiet"], environment: environment)
+        // Wait until the server is receiving the COPY, then kill the process outright.
+        let watcher = try Connection(url)
+        var copying = false
+        for _ in 0..<600 {
+            let active: Int = try watcher.query("SELECT count(*)::int FROM pg_stat_activity WHERE query LIKE 'COPY intake_staging%' AND state = 'active'")[0].decode(0)
+            if active > 0 { copying = true; break }
+            usleep(20_000)
+        }
+        #expect(copying, "the import reached its COPY")
+        process.kill(SIGKILL)
+        let killed = process.wait()
+        #expect(killed.status == 128 + SIGKILL)
+        // The server notices the lost client and rolls back.
+        for _ in 0..<100 {
+            let busy: Int = try watcher.query("SELECT count(*)::int FROM pg_stat_activity WHERE query LIKE 'COPY intake_staging%'")[0].decode(0)
+            if busy == 0 { break }
+            usleep(50_000)
+        }
+        #expect(try count("SELECT count(*)::int FROM experts WHERE email LIKE $1", ["%-\(tag)@example.org"]) == 0)
+        #expect(try count("SELECT count(*)::int FROM events WHERE details->>'file' = $1", [path]) == 0)
+        let rerun = try CommandRun.assay(["intake", "import", path, "--quiet"], environment: env)
+        #expect(rerun.status == 0, "\(rerun.stderr)")
+        #expect(try count("SELECT count(*)::int FROM experts WHERE email LIKE $1", ["%-\(tag)@example.org"]) == 300_000)
+    }
+
+    @Test("two overlapping imports running at once end with each person once and no error")
+    func concurrentImports() throws {
+        let tag = "conc\(UInt32.random(in: 0...UInt32.max))"
+        let a = try file(rows: 0..<20_000, tag: tag)
+        let b = try file(rows: 10_000..<30_000, tag: tag)
+        let environment = CommandRun.cleanEnvironment.merging(env) { $1 }
+        let first = try CommandRun.start(CommandRun.assayPath, ["intake", "import", a, "--source", "same"], environment: environment)
+        let second = try CommandRun.start(CommandRun.assayPath, ["intake", "import", b, "--source", "same"], environment: environment)
+        for result in [first.wait(), second.wait()] {
+            #expect(result.status == 0, "\(result.stderr)")
+            #expect(result.stderr.isEmpty, "\(result.stderr)")
+        }
+        #expect(try count("SELECT count(*)::int FROM experts WHERE email LIKE $1", ["%-\(tag)@example.org"]) == 30_000)
+        #expect(try count("SELECT count(*)::int FROM applications WHERE external_id LIKE $1", ["\(tag)-%"]) == 30_000)
+    }
+}

@@ -1,0 +1,376 @@
+@testable import AssayCore
+import AssayTesting
+import Banks
+import Foundation
+import Postgres
+import Testing
+
+/// Writes `text` to a new temporary file with the given extension.
+func temporaryFile(_ text: String, extension ext: String = "csv") throws -> String {
+    let path = "\(TemporaryFolder.root)/assay-intake-\(UUID().uuidString).\(ext)"
+    try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+    return path
+}
+
+let intakeHeader = "external_id,full_name,email,country,languages,domains,highest_degree,years_experience,source,applied_at,resume_text\n"
+
+@Suite("The CSV reader")
+struct CSVReaderTests {
+    struct Record { var fields: [String]; var line: Int; var problem: String?; var raw: String }
+
+    func records(_ text: String) throws -> [Record] {
+        let path = try temporaryFile(text)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let reader = try CSVReader(path: path)
+        var all: [Record] = []
+        while reader.advance() {
+            all.append(Record(fields: reader.fields, line: reader.recordLine, problem: reader.problem, raw: String(decoding: reader.raw, as: UTF8.self)))
+        }
+        return all
+    }
+
+    func strings(_ record: Record) -> [String] { record.fields }
+
+    @Test("quoted fields keep commas, doubled quotes and line breaks, and lines are counted across them")
+    func quoted() throws {
+        let all = try records("a,b,c\n\"x, y\",\"say \"\"hi\"\"\",\"two\nlines\"\nlast,row,here\n")
+        #expect(all.count == 3)
+        #expect(strings(all[1]) == ["x, y", "say \"hi\"", "two\nlines"])
+        #expect(all[1].line == 2)
+        #expect(all[2].line == 4)
+        #expect(all.allSatisfy { $0.problem == nil })
+        #expect(all[1].raw == "\"x, y\",\"say \"\"hi\"\"\",\"two\nlines\"")
+    }
+
+    @Test("records longer than the read buffer and many records across buffer boundaries")
+    func largeRecords() throws {
+        let long = String(repeating: "é,\"\"", count: 1_500_000)
+        var text = "a,b\n\"\(long)\",x\n"
+        for i in 0..<200_000 { text += "\(i),\"q\"\"\(i)\"\n" }
+        let all = try records(text)
+        #expect(all.count == 200_002)
+        #expect(all[1].fields.count == 2)
+        #expect(all[1].fields.first == String(repeating: "é,\"", count: 1_500_000), "the long field differs")
+        #expect(all[1].fields.last == "x")
+        #expect(all[200_001].fields == ["199999", "q\"199999"])
+        #expect(all[200_001].line == 200_002)
+    }
+
+    @Test("CRLF and LF line ends, a byte-order mark, and a missing final newline")
+    func lineEnds() throws {
+        let all = try records("\u{FEFF}a,b\r\n1,\"2\"\r\n3,4")
+        #expect(all.map(strings) == [["a", "b"], ["1", "2"], ["3", "4"]])
+    }
+
+    @Test("empty fields and a quoted empty field")
+    func empties() throws {
+        #expect(try records(",,\"\"\n").map(strings) == [["", "", ""]])
+    }
+
+    @Test("malformed quoting is reported on its record, not guessed", arguments: [
+        ("a,b\"c\n", "a quote inside an unquoted field"),
+        ("\"ab\"c,d\n", "text after the closing quote"),
+        ("\"never closed,x\n", "not closed"),
+    ])
+    func malformed(text: String, problem: String) throws {
+        let all = try records(text)
+        #expect(all.first?.problem?.contains(problem) == true, "\(String(describing: all.first?.problem))")
+    }
+
+    @Test("UTF-8 text of every script survives")
+    func unicode() throws {
+        #expect(try records("Zoë,日本,عربي,🧪\n").map(strings) == [["Zoë", "日本", "عربي", "🧪"]])
+    }
+}
+
+@Suite("Validating applicants")
+struct ApplicantValidatorTests {
+    let validator = ApplicantValidator(knownDomains: ["medicine", "law"], defaultSource: "file.csv")
+    static let good: [String: String] = [
+        "external_id": "X1", "full_name": "  Zoë Ünal ", "email": " Zoe.Unal@Example.ORG ", "country": "fr",
+        "languages": "FR; en;fr", "domains": "medicine", "highest_degree": "MD", "years_experience": "12",
+        "source": "", "applied_at": "2026-03-01T09:30:00+01:00", "resume_text": "",
+    ]
+
+    @Test("a good row is normalized: trimmed, email lower-cased, country upper-cased, codes de-duplicated")
+    func normalizes() throws {
+        let record = try validator.validate(ApplicantInput(fields: Self.good)).get()
+        #expect(record.email == "zoe.unal@example.org")
+        #expect(record.fullName == "Zoë Ünal")
+        #expect(record.country == "FR")
+        #expect(record.languages == ["fr", "en"])
+        #expect(record.highestDegree == "md")
+        #expect(record.source == "file.csv")
+        #expect(record.appliedAt == "2026-03-01T09:30:00+01:00")
+        #expect(record.resumeText == nil)
+    }
+
+    @Test("each rule rejects its field with a reason", arguments: [
+        ("email", "jane.example.org"), ("email", "jane@localhost"), ("email", "ja ne@example.org"), ("email", "a@b@example.org"),
+        ("country", "XX"), ("country", "FRA"), ("country", ""),
+        ("languages", "english"), ("languages", "xx"), ("languages", ""),
+        ("domains", "astrology"), ("domains", ""),
+        ("highest_degree", "doctorate"), ("years_experience", "71"), ("years_experience", "-1"), ("years_experience", "ten"),
+        ("applied_at", "2026-02-30"), ("applied_at", "01/03/2026"), ("applied_at", "2026-03-01T09:30"),
+        ("external_id", ""), ("full_name", "   "),
+    ])
+    func rejects(field: String, value: String) {
+        var fields = Self.good
+        fields[field] = value
+        guard case .failure(let problem) = validator.validate(ApplicantInput(fields: fields)) else {
+            Issue.record("\(field)=\(value) was accepted")
+            return
+        }
+        #expect(problem.field == field)
+        #expect(!problem.reason.isEmpty)
+    }
+
+    @Test("ISO 8601 forms that are accepted", arguments: ["2026-03-01", "2026-03-01T09:30:00Z", "2026-03-01 09:30:00.123+05:30", "2024-02-29T00:00Z", "2026-03-01T09:30:00-0800"])
+    func dates(text: String) {
+        #expect(ISO8601Text.normalize(text) != nil)
+    }
+}
+
+@Suite("Importing applicants", .serialized)
+struct IntakeTests {
+    let url: String
+
+    init() throws {
+        url = try TestDatabase.url(for: "intake")
+        let connection = try Connection(url)
+        try Migrator.shipped().migrate(connection)
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        try Catalog(connection: connection).sync(BankLinter.lint(path: root.appendingPathComponent("interview-banks").path), actor: "tester")
+    }
+
+    func count(_ sql: String, _ parameters: [any PostgresEncodable] = []) throws -> Int {
+        try Connection(url).query(sql, parameters)[0].decode(0)
+    }
+
+    func importFile(_ path: String, format: Intake.Format = .csv, source: String? = nil, rejects: String? = nil, dryRun: Bool = false) throws -> Intake.Summary {
+        try Intake(connection: Connection(url)).importFile(.init(path: path, format: format, source: source, rejectsPath: rejects, dryRun: dryRun, actor: "tester"))
+    }
+
+    @Test("invalid rows go to the rejects file with their original line, field, reason and row; valid rows are imported")
+    func rejectsWithLines() throws {
+        let tag = UUID().uuidString.prefix(8).lowercased()
+        let csv = intakeHeader + """
+            \(tag)-1,"Doe, Jane",jane-\(tag)@example.org,US,en;es,medicine,phd,10,s,,"multi
+            line résumé"
+            \(tag)-2,Bad,bad-at-example.org,US,en,law,jd,3,s,,
+            \(tag)-3,Bob,bob-\(tag)@example.org,ZZ,en,law,jd,3,s,,
+            \(tag)-4,Too,too-\(tag)@example.org,US,en,law,jd,3,s
+            \(tag)-5,Eve,eve-\(tag)@example.org,US,en,law,jd,3,s,,
+
+            """
+        let path = try temporaryFile(csv)
+        let rejects = path + ".rejects.csv"
+        let summary = try importFile(path, rejects: rejects)
+        #expect(summary.rowsRead == 5)
+        #expect(summary.rowsRejected == 3)
+        #expect(summary.newExperts == 2)
+        let lines = summary.firstRejections.map(\.line)
+        #expect(lines == [4, 5, 6], "rows are numbered by file line, counting the quoted line break")
+        #expect(summary.firstRejections.map(\.field) == ["email", "country", "(row)"])
+        let written = try String(contentsOfFile: rejects, encoding: .utf8)
+        #expect(written.hasPrefix("line,field,reason,row\n"))
+        #expect(written.contains("bad-at-example.org"))
+        #expect(!FileManager.default.fileExists(atPath: rejects + ".partial"))
+        #expect(try count("SELECT count(*)::int FROM experts WHERE email LIKE $1", ["%\(tag)%"]) == 2)
+    }
+
+    @Test("re-running an import changes nothing and says so; the same email from another source joins the same expert")
+    func idempotenceAndDedupe() throws {
+        let tag = UUID().uuidString.prefix(8).lowercased()
+        let first = try temporaryFile(intakeHeader + """
+            \(tag)-1,Ana,ana-\(tag)@example.org,ES,es,medicine,md,8,linkedin,2026-01-02,
+            \(tag)-2,Ben,ben-\(tag)@example.org,DE,de,law,jd,4,linkedin,,
+            \(tag)-2,Ben,ben-\(tag)@example.org,DE,de,law,jd,4,linkedin,,
+
+            """)
+        let summary = try importFile(first)
+        #expect((summary.rowsRead, summary.newExperts, summary.applicationsMerged, summary.duplicatesSkipped) == (3, 2, 0, 1))
+        let again = try importFile(first)
+        #expect((again.newExperts, again.applicationsMerged, again.duplicatesSkipped) == (0, 0, 3))
+        // The same person through another source, with another language and domain.
+        let second = try temporaryFile(intakeHeader + "R-\(tag),Ana María,ANA-\(tag)@Example.org,ES,en,chemistry,md,8,referral,,\n")
+        let merged = try importFile(second)
+        #expect((merged.newExperts, merged.applicationsMerged) == (0, 1))
+        #expect(try count("SELECT count(*)::int FROM experts WHERE email = $1", ["ana-\(tag)@example.org"]) == 1)
+        #expect(try count("SELECT count(*)::int FROM applications a JOIN experts e ON e.id = a.expert_id WHERE e.email = $1", ["ana-\(tag)@example.org"]) == 2)
+        let languages: [String] = try Connection(url).query("SELECT languages FROM experts WHERE email = $1", ["ana-\(tag)@example.org"])[0].decode(0)
+        #expect(languages == ["en", "es"], "languages are unioned")
+    }
+
+    @Test("a bad header is refused before anything is written, naming the column", arguments: [
+        ("external_id,full_name,email,country,languages,domains,highest_degree,years_experience,nickname\n", "unknown column 'nickname'"),
+        ("external_id,full_name,country,languages,domains,highest_degree,years_experience\n", "required column email"),
+        ("external_id,email,email,full_name,country,languages,domains,highest_degree,years_experience\n", "appears twice"),
+        ("", "empty"),
+    ])
+    func badHeader(header: String, words: String) throws {
+        let path = try temporaryFile(header.isEmpty ? "" : header + "1,x,y@example.org,US,en,law,jd,3,z\n")
+        let before = try count("SELECT count(*)::int FROM events")
+        let error = try #require(throws: AssayError.self) { try importFile(path) }
+        #expect(error.isBadInput)
+        #expect(error.description.contains(words), "\(error)")
+        #expect(error.line == 1)
+        #expect(try count("SELECT count(*)::int FROM events") == before)
+    }
+
+    @Test("a dry run validates and counts but writes nothing")
+    func dryRun() throws {
+        let tag = UUID().uuidString.prefix(8).lowercased()
+        let path = try temporaryFile(intakeHeader + "\(tag),Dry,dry-\(tag)@example.org,US,en,law,jd,3,s,,\n")
+        let events = try count("SELECT count(*)::int FROM events")
+        let summary = try importFile(path, dryRun: true)
+        #expect(summary.dryRun && summary.newExperts == 1)
+        #expect(try count("SELECT count(*)::int FROM experts WHERE email = $1", ["dry-\(tag)@example.org"]) == 0)
+        #expect(try count("SELECT count(*)::int FROM events") == events)
+    }
+
+    @Test("JSON Lines with arrays, numbers and unknown keys")
+    func jsonLines() throws {
+        let tag = UUID().uuidString.prefix(8).lowercased()
+        let path = try temporaryFile("""
+            {"external_id": "\(tag)-1", "full_name": "Li Wei", "email": "li-\(tag)@example.org", "country": "CN", "languages": ["zh", "en"], "domains": ["physics"], "highest_degree": "phd", "years_experience": 9}
+            {"external_id": "\(tag)-2", "full_name": "X", "email": "x-\(tag)@example.org", "country": "CN", "languages": ["zh"], "domains": ["physics"], "highest_degree": "phd", "years_experience": 9, "twitter": "@x"}
+            not json
+            {"external_id": "\(tag)-3", "full_name": "Y", "email": "y-\(tag)@example.org", "country": "CN", "languages": "zh", "domains": ["physics"], "highest_degree": "phd", "years_experience": 9.5}
+            """, extension: "jsonl")
+        let summary = try importFile(path, format: .jsonl)
+        #expect(summary.rowsRead == 4)
+        #expect(summary.newExperts == 1)
+        #expect(summary.firstRejections.map(\.line) == [2, 3, 4])
+        #expect(summary.firstRejections.map(\.field) == ["twitter", "(row)", "years_experience"] || summary.firstRejections.map(\.field) == ["twitter", "(row)", "languages"])
+    }
+
+    @Test("every import leaves an event with who, what file and the counts; applications point to it")
+    func auditEvent() throws {
+        let tag = UUID().uuidString.prefix(8).lowercased()
+        let path = try temporaryFile(intakeHeader + "\(tag),Ev,ev-\(tag)@example.org,US,en,law,jd,3,s,,\n")
+        let summary = try importFile(path)
+        let event = try #require(summary.eventID)
+        let row = try Connection(url).query("SELECT actor, action, details->>'file' AS file, details->>'new_experts' AS n FROM events WHERE id = $1", [event])[0]
+        #expect(try row.decode("actor", as: String.self) == "tester")
+        #expect(try row.decode("action", as: String.self) == "intake.import")
+        #expect(try row.decode("file", as: String.self) == path)
+        #expect(try row.decode("n", as: String.self) == "1")
+        #expect(try count("SELECT count(*)::int FROM applications WHERE event_id = $1", [event]) == 1)
+    }
+
+    @Test("100,000 rows import in one go, each person once")
+    func hundredThousand() throws {
+        let tag = UUID().uuidString.prefix(8).lowercased()
+        var text = intakeHeader
+        text.reserveCapacity(10_000_000)
+        for i in 0..<100_000 {
+            // Every 20th row repeats the previous person with a new application.
+            let person = i % 20 == 19 ? i - 1 : i
+            text += "\(tag)-\(i),Person \(person),p\(person)-\(tag)@example.org,FR,fr;en,medicine,md,\(i % 40),bulk,,\n"
+        }
+        let path = try temporaryFile(text)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let summary = try importFile(path)
+        #expect(summary.rowsRead == 100_000)
+        #expect(summary.newExperts == 95_000)
+        #expect(summary.applicationsMerged == 5_000)
+        #expect(try count("SELECT count(*)::int FROM experts WHERE email LIKE $1", ["%-\(tag)@example.org"]) == 95_000)
+    }
+
+    @Test("adding one applicant reports new, then known; bad input names the option")
+    func add() throws {
+        let tag = UUID().uuidString.prefix(8).lowercased()
+        let intake = Intake(connection: try Connection(url))
+        var fields = ["email": "add-\(tag)@example.org", "full_name": "Add Me", "country": "IT", "highest_degree": "master",
+                      "years_experience": "5", "external_id": "add-\(tag)", "source": "manual"]
+        let first = try intake.add(ApplicantInput(fields: fields, lists: ["languages": ["it"], "domains": ["law"]]), actor: "tester")
+        #expect(first.newExpert && first.newApplication)
+        fields["external_id"] = "add2-\(tag)"
+        let second = try intake.add(ApplicantInput(fields: fields, lists: ["languages": ["it"], "domains": ["finance"]]), actor: "tester")
+        #expect(!second.newExpert && second.newApplication && second.expertID == first.expertID)
+        #expect(try count("SELECT count(*)::int FROM events WHERE action = 'intake.add' AND subject_id = $1", [first.expertID]) == 2)
+        fields["country"] = "Italy"
+        let error = try #require(throws: AssayError.self) {
+            try intake.add(ApplicantInput(fields: fields, lists: ["languages": ["it"], "domains": ["law"]]), actor: "tester")
+        }
+        #expect(error.description.hasPrefix("--country"))
+    }
+}
+
+@Suite("The fast CSV path agrees with the validator")
+struct CSVStagerAgreementTests {
+    /// Field values, good and bad, that a generated row draws from.
+    static let values: [String: [String]] = [
+        "external_id": ["A1", " A2 ", "", "x\ty", String(repeating: "z", count: 201), "é-1"],
+        "full_name": ["Jane Doe", "  Zoë  ", "", "Tab\tName", "Ünal, Ali", "\u{00A0}Nbsp", "Line\nBreak", "日本 太郎", "x\u{0085}y"],
+        "email": ["jane@example.org", " JANE@Example.ORG ", "a.b+c@sub.example.co", "a..b@example.org", ".a@example.org", "a@example", "a@-x.org",
+                  "a@x-.org", "a@x..org", "a@x.o", "a@x.o2", "é@example.org", "a@b@c.org", "", "a@example.org.", "a_b@ex-ample.org"],
+        "country": ["FR", "fr", " us ", "XX", "F", "FRA", "", "Fr"],
+        "languages": ["en", "EN;fr", " en ; fr ;en", "", ";", "xx", "english", "en;;de", "é"],
+        "domains": ["medicine", "Law", "medicine;law;medicine", "", "astrology", " physics "],
+        "highest_degree": ["phd", "PhD", " md ", "doctorate", ""],
+        "years_experience": ["0", "70", "71", "-1", "+5", "05", "", "five", "-0", "1000000"],
+        "source": ["", "linkedin", " ref ", "a\\b"],
+        "applied_at": ["", "2026-03-01", "2026-02-29", "2024-02-29T10:00:00Z", "2026-03-01T09:30", "2026-03-01 09:30:00.1234567+05:30", "2026-13-01", " 2026-03-01 "],
+        "resume_text": ["", "   ", "Text, with \"quotes\"\nand lines", "back\\slash\ttab", "é ending é"],
+    ]
+
+    @Test("random rows are staged identically by the fast path and by the validator", arguments: [1, 2, 3])
+    func agreement(seed: UInt64) throws {
+        var rng = SplitMix(seed: seed)
+        let header = Array(Self.values.keys).sorted()
+        var text = header.joined(separator: ",") + "\n"
+        var inputs: [[String: String]] = []
+        for _ in 0..<3000 {
+            var row: [String: String] = [:]
+            for name in header {
+                let options = Self.values[name]!
+                // Mostly good values, so that both valid and invalid rows are common.
+                row[name] = rng.next() % 3 == 0 ? options[Int(rng.next() % UInt64(options.count))] : options[Int(rng.next() % 2)]
+            }
+            inputs.append(row)
+            text += header.map { csvQuoted(row[$0]!) }.joined(separator: ",") + "\n"
+        }
+        let path = try temporaryFile(text)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let validator = ApplicantValidator(knownDomains: ["medicine", "law", "physics"], defaultSource: "file.csv")
+        let reader = try CSVReader(path: path)
+        #expect(reader.advance())
+        var stager = CSVApplicantStager(header: reader.fields, validator: validator)
+        var index = 0
+        while reader.advance() {
+            var fast: [UInt8] = []
+            let outcome = stager.stage(reader, into: &fast)
+            var reference = StagingBuffer()
+            switch validator.validate(ApplicantInput(fields: inputs[index])) {
+            case .success(let record):
+                reference.append(record, line: reader.recordLine)
+                guard case .staged = outcome else { Issue.record("row \(index) \(inputs[index]): fast path rejected a valid row"); break }
+                #expect(fast == reference.take(), "row \(index): \(inputs[index])")
+            case .failure(let problem):
+                guard case .rejected(let fastProblem) = outcome else { Issue.record("row \(index) \(inputs[index]): fast path accepted an invalid row (\(problem))"); break }
+                #expect(fastProblem == problem)
+            }
+            index += 1
+        }
+        #expect(index == 3000)
+    }
+}
+
+func csvQuoted(_ text: String) -> String {
+    text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) || text.hasPrefix(" ") || text.hasSuffix(" ")
+        ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
+}
+
+struct SplitMix {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
