@@ -18,7 +18,7 @@ struct CSVHeader {
     init(_ record: CSVRecordReader.Record, file: String, required: [String]) throws {
         var columns: [String: Int] = [:]
         for (index, field) in record.fields.enumerated() {
-            let name = field.trimmingCharacters(in: .whitespaces).lowercased()
+            let name = field.trimmedField.lowercased()
             guard !name.isEmpty else { continue }
             guard columns[name] == nil else {
                 throw AssayError(.badInput, "the header names column '\(name)' twice", file: file, line: record.line)
@@ -38,4 +38,19 @@ struct CSVHeader {
 
     /// The column index of an optional field, or nil when the header does not name it.
     func column(_ name: String) -> Int? { columns[name] }
+}
+
+extension String {
+    /// The string without leading and trailing spaces and tabs; returns `self` unchanged (no
+    /// copy, no Foundation call) in the common case of a field with none, which keeps reading
+    /// millions of CSV rows fast.
+    var trimmedField: String {
+        let bytes = utf8
+        guard let first = bytes.first, let last = bytes.last else { return self }
+        let blank: (UInt8) -> Bool = { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }
+        guard blank(first) || blank(last) else { return self }
+        let start = bytes.firstIndex { !blank($0) } ?? bytes.endIndex
+        guard start != bytes.endIndex, let end = bytes.lastIndex(where: { !blank($0) }) else { return "" }
+        return String(self[start...end])
+    }
 }

@@ -59,8 +59,13 @@ struct CSVOutput {
     /// - Parameters:
     ///   - value: the number.
     ///   - digits: decimals after the point.
-    /// - Returns: e.g. `1.234567`; `nan`/`inf` are written as such.
+    /// - Returns: e.g. `1.234567`; `nan`/`inf` are written as such, and a value that rounds
+    ///   to zero as `0.000000`, never `-0.000000`.
     static func number(_ value: Double, digits: Int = 6) -> String {
-        String(format: "%.\(digits)f", value)
+        let text = String(format: "%.\(digits)f", value)
+        if text.hasPrefix("-"), !text.utf8.contains(where: { $0 >= UInt8(ascii: "1") && $0 <= UInt8(ascii: "9") }) {
+            return String(text.dropFirst())
+        }
+        return text
     }
 }

@@ -31,7 +31,7 @@ struct ItemParameterFile {
         while let record = try reader.next() {
             func field(_ column: Int?) -> String {
                 guard let column, column < record.fields.count else { return "" }
-                return record.fields[column].trimmingCharacters(in: .whitespaces)
+                return record.fields[column].trimmedField
             }
             func number(_ name: String, _ text: String) throws -> Double {
                 guard let value = Double(text), value.isFinite else {

@@ -60,9 +60,9 @@ struct ResponseFile {
                 bad(record.line, "expected \(header.fields.count) fields (\(header.fields.joined(separator: ","))), found \(fields.count)")
                 continue
             }
-            let person = fields[personColumn].trimmingCharacters(in: .whitespaces)
-            let item = fields[itemColumn].trimmingCharacters(in: .whitespaces)
-            let scoreText = fields[scoreColumn].trimmingCharacters(in: .whitespaces)
+            let person = fields[personColumn].trimmedField
+            let item = fields[itemColumn].trimmedField
+            let scoreText = fields[scoreColumn].trimmedField
             guard !person.isEmpty else { bad(record.line, "field person is empty"); continue }
             guard !item.isEmpty else { bad(record.line, "field item is empty"); continue }
             let correct: Bool
