@@ -5,6 +5,7 @@ usage: girth_calibrate.py DIR  (DIR holds responses.csv and true_items.csv from
 with girth's INVALID_RESPONSE, which its MML estimators skip. fit_s times the twopl_mml call
 alone; read_s the CSV reading and array building.
 """
+import csv
 import json
 import os
 import sys
@@ -23,7 +24,6 @@ person_ids, _ = read_persons(os.path.join(folder, "true_persons.csv"))
 item_index = {v: k for k, v in enumerate(item_ids)}
 person_index = {v: k for k, v in enumerate(person_ids)}
 data = numpy.full((len(item_ids), len(person_ids)), INVALID_RESPONSE, dtype=int)
-import csv
 with open(os.path.join(folder, "responses.csv"), newline="") as f:
     reader = csv.reader(f)
     next(reader)
