@@ -2,6 +2,7 @@ import ArgumentParser
 import AssayCore
 import Foundation
 import Postgres
+import Psychometrics
 
 /// The `assay` command: recruit, screen, score and pool expert annotators.
 @main
@@ -14,7 +15,7 @@ struct Assay: ParsableCommand {
             cluster in $ASSAY_HOME (default ./.assay), created and started on demand.
             Exit codes: 0 ok, 1 failure, 2 bad usage or bad input.
             """,
-        subcommands: [DBCommand.self, IntakeCommand.self, ExpertsCommand.self, BankCommand.self]
+        subcommands: [DBCommand.self, IntakeCommand.self, ExpertsCommand.self, BankCommand.self, IRTCommand.self]
     )
 
     /// Parses the arguments and runs the command, turning every error into one line on stderr
@@ -38,6 +39,9 @@ struct Assay: ParsableCommand {
             printError("assay: error: \(error.description)")
             if let hint = error.hint { printError("assay: hint: \(hint)") }
             return error.kind == .cluster ? 1 : 1
+        case let error as PsychometricsError:
+            printError("assay: error: \(error.message)")
+            return 2
         case let error as ExitCode:
             return error.rawValue
         default:
