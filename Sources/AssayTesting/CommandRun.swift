@@ -49,14 +49,14 @@ public enum CommandRun {
     }
 
     /// Starts a program without waiting; ``RunningCommand/wait()`` collects it.
-    public static func start(_ program: String, _ arguments: [String], environment: [String: String], stdin: String = "", directory: String? = nil) throws -> RunningCommand {
+    public static func start(_ program: String, _ arguments: [String], environment: [String: String], stdin: String = "", stdinPath: String? = nil, directory: String? = nil) throws -> RunningCommand {
         let input = try TemporaryFile(contents: stdin)
         let output = try TemporaryFile(contents: "")
         let error = try TemporaryFile(contents: "")
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, input.path, O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 0, stdinPath ?? input.path, O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, output.path, O_WRONLY | O_TRUNC, 0)
         posix_spawn_file_actions_addopen(&actions, 2, error.path, O_WRONLY | O_TRUNC, 0)
         // posix_spawn_file_actions_addchdir_np is not exposed here: change folder through sh.
@@ -79,7 +79,7 @@ public enum CommandRun {
     }
 }
 
-/// A process started by ``CommandRun/start(_:_:environment:stdin:directory:)``.
+/// A process started by ``CommandRun/start(_:_:environment:stdin:stdinPath:directory:)``.
 public final class RunningCommand: @unchecked Sendable {
     // Invariant making @unchecked Sendable sound: every stored property is immutable after init.
     /// The process id.

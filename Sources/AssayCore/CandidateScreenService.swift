@@ -1,0 +1,88 @@
+/// The interface between the candidate's prompt and the screen service.
+///
+/// The terminal prompt (`assay screen take`) talks only through this protocol, so a remote
+/// transport (an HTTP or SSH service) can be put between them without touching the prompt.
+/// Nothing it returns holds an answer key, an explanation, a rubric or another candidate's data.
+/// Every call names the invite code; the service checks it each time.
+public protocol CandidateScreenService {
+    /// What the screen is and where the candidate stands, without starting the clock.
+    ///
+    /// - Throws: ``AssayError`` when the code is unknown, expired, voided or already used up.
+    func overview(code: String) throws -> ScreenOverview
+    /// Starts the clock (server time) if it has not started; idempotent.
+    func begin(code: String) throws -> ScreenOverview
+    /// One question as the candidate sees it; records when it was first shown.
+    func question(code: String, position: Int) throws -> CandidateQuestion
+    /// Saves an answer in its own transaction, stamped with the server's time. Refused once the
+    /// deadline has passed (the screen is then closed and scored on what it has).
+    func answer(code: String, position: Int, answer: CandidateAnswer, typed: String) throws -> AnswerReceipt
+    /// Ends the screen and scores it.
+    func submit(code: String) throws -> ScreenCompletion
+}
+
+/// What a candidate may know about their screen.
+public struct ScreenOverview: Sendable, Codable, Equatable {
+    /// Where the screen is.
+    public enum State: String, Sendable, Codable { case notStarted = "not_started", inProgress = "in_progress", closed }
+    public var title: String
+    public var description: String?
+    public var questionCount: Int
+    public var timeLimitMinutes: Int
+    public var state: State
+    /// Seconds left on the clock (nil before it starts).
+    public var secondsLeft: Int?
+    /// Positions (1-based) already answered.
+    public var answered: [Int]
+}
+
+/// One question as shown to the candidate.
+public struct CandidateQuestion: Sendable, Codable, Equatable {
+    /// The kinds of answer a question takes.
+    public enum Kind: String, Sendable, Codable {
+        case singleChoice = "single_choice", multipleResponse = "multiple_response", trueFalse = "true_false"
+        case numeric, shortText = "short_text", ordering, essay
+    }
+    public var position: Int
+    public var total: Int
+    public var kind: Kind
+    public var prompt: String
+    /// Options (choice items) or steps (ordering items), in the order shown to this candidate.
+    public var choices: [String]
+    public var unit: String?
+    public var maxWords: Int?
+    public var secondsLeft: Int
+    public var answered: Bool
+}
+
+/// An answer in the terms the candidate sees (shown positions, 0-based).
+public enum CandidateAnswer: Sendable, Codable, Equatable {
+    case choice(Int)
+    case choices(Set<Int>)
+    case boolean(Bool)
+    case number(Double)
+    case text(String)
+    case order([Int])
+}
+
+/// The result of saving an answer.
+public struct AnswerReceipt: Sendable, Codable, Equatable {
+    /// Whether the answer was saved.
+    public var saved: Bool
+    /// Seconds left.
+    public var secondsLeft: Int
+    /// Whether the screen is now closed (the deadline passed).
+    public var closed: Bool
+}
+
+/// The end of a screen, as the candidate may see it.
+public struct ScreenCompletion: Sendable, Codable, Equatable {
+    /// Questions answered and total.
+    public var answered: Int
+    public var total: Int
+    /// The score in percent, when the bank shows it and it is final.
+    public var scorePercent: Double?
+    /// Whether some answers await a reviewer (the score then comes later).
+    public var awaitingReview: Bool
+    /// Whether the deadline closed the screen.
+    public var closedByDeadline: Bool
+}
