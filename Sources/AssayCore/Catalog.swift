@@ -47,12 +47,14 @@ public struct Catalog {
             // Serialize concurrent syncs: versions are numbered max + 1.
             try tx.execute("SELECT pg_advisory_xact_lock($1)", [0x6173_7361_792D_626B])
             for domain in collection.domains {
+                let policy = try domain.policy.map { try PostgresJSON(encoding: $0) }
                 let changed = try tx.query("""
-                    INSERT INTO domains (slug, name, description) VALUES ($1, $2, $3)
-                    ON CONFLICT (slug) DO UPDATE SET name = EXCLUDED.name, description = EXCLUDED.description, synced_at = now()
-                    WHERE (domains.name, domains.description) IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.description)
+                    INSERT INTO domains (slug, name, description, policy) VALUES ($1, $2, $3, $4)
+                    ON CONFLICT (slug) DO UPDATE SET name = EXCLUDED.name, description = EXCLUDED.description,
+                        policy = EXCLUDED.policy, synced_at = now()
+                    WHERE (domains.name, domains.description, domains.policy) IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.description, EXCLUDED.policy)
                     RETURNING slug
-                    """, [domain.slug, domain.name, domain.description])
+                    """, [domain.slug, domain.name, domain.description, policy])
                 if !changed.isEmpty { report.domainsUpdated.append(domain.slug) }
             }
             for (file, bank) in collection.banks {

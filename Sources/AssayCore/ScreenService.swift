@@ -33,7 +33,9 @@ public final class ScreenService: CandidateScreenService {
     ///
     /// - Throws: ``AssayError``: unknown expert or bank; an open screen on that bank (with the
     ///   date it closes); inside the bank's retake cooldown (with the date it ends).
-    public func invite(expert: String, bank slug: String, expiresInDays days: Double, actor: String) throws -> Invitation {
+    /// - Parameter drawSeed: the draw's seed; random unless given (the demo gives one so that
+    ///   its runs repeat).
+    public func invite(expert: String, bank slug: String, expiresInDays days: Double, actor: String, drawSeed: UInt64? = nil) throws -> Invitation {
         guard days > 0, days <= 365 else { throw AssayError(.badInput, "--expires must be between 1 hour and 365 days") }
         return try connection.withTransaction { tx in
             let expertID = try Self.expertID(expert, tx)
@@ -70,7 +72,7 @@ public final class ScreenService: CandidateScreenService {
                 WHERE bi.bank_id = $1 ORDER BY bi.position
                 """, [bankID]).map { (id: try $0.decode("id", as: Int.self), item: try $0.decode("content", as: PostgresJSON.self).decode(Item.self)) }
             var generator = SystemRandomNumberGenerator()
-            let seed = generator.next() >> 1
+            let seed = (drawSeed ?? generator.next()) >> 1
             let draw = ScreenDraw.draw(
                 items: items.map { (topic: $0.item.topic, choiceCount: Self.choiceCount($0.item), isOrdering: $0.item.type == .ordering) },
                 count: settings.itemsPerScreen, shuffleOptions: settings.shuffleOptions, seed: seed)

@@ -74,11 +74,80 @@ public struct Domain: Sendable, Hashable, Codable {
     public var name: String
     /// One paragraph for recruiters and candidates.
     public var description: String
+    /// Who joins the domain's annotator pool, at which tier, for how long.
+    public var policy: PromotionPolicy?
 
     /// Creates a domain.
-    public init(slug: String, name: String, description: String) {
+    public init(slug: String, name: String, description: String, policy: PromotionPolicy? = nil) {
         self.slug = slug
         self.name = name
         self.description = description
+        self.policy = policy
     }
+}
+
+/// A domain's promotion policy (`policy:` in domain.yaml; see docs/bank-format.md).
+public struct PromotionPolicy: Sendable, Hashable, Codable {
+    /// One tier and what it takes.
+    public struct Tier: Sendable, Hashable, Codable {
+        /// The tier's name (e.g. expert).
+        public var name: String
+        /// The minimum score, in percent, on every required bank.
+        public var minScore: Double
+        /// If given, the expert's highest degree must be one of these.
+        public var degrees: [String]?
+        /// If given, at least this many years of experience.
+        public var minYears: Int?
+
+        /// Creates a tier.
+        public init(name: String, minScore: Double, degrees: [String]? = nil, minYears: Int? = nil) {
+            self.name = name
+            self.minScore = minScore
+            self.degrees = degrees
+            self.minYears = minYears
+        }
+
+        /// The rule in words, for the audit trail.
+        public var rule: String {
+            var parts = ["score ≥ \(minScore.formatted)%"]
+            if let degrees { parts.append("degree in \(degrees.joined(separator: "/"))") }
+            if let minYears { parts.append("≥ \(minYears) years of experience") }
+            return "tier \(name): " + parts.joined(separator: ", ")
+        }
+    }
+
+    /// Banks that must all be passed (a final, passing, not voided screen).
+    public var requiredBanks: [String]
+    /// Days a promotion holds before re-vetting is due.
+    public var validityDays: Int
+    /// The tiers, highest first.
+    public var tiers: [Tier]
+
+    /// Creates a policy.
+    public init(requiredBanks: [String], validityDays: Int, tiers: [Tier]) {
+        self.requiredBanks = requiredBanks
+        self.validityDays = validityDays
+        self.tiers = tiers
+    }
+
+    /// The highest tier an expert qualifies for, with its 1-based rank.
+    ///
+    /// - Parameters:
+    ///   - score: the lowest of the expert's best scores on the required banks.
+    ///   - degree: the expert's highest degree.
+    ///   - years: years of experience.
+    public func tier(score: Double, degree: String, years: Int) -> (rank: Int, tier: Tier)? {
+        for (index, tier) in tiers.enumerated() {
+            guard score >= tier.minScore else { continue }
+            if let degrees = tier.degrees, !degrees.contains(degree) { continue }
+            if let minYears = tier.minYears, years < minYears { continue }
+            return (index + 1, tier)
+        }
+        return nil
+    }
+}
+
+extension Double {
+    /// Shortest text: 70 rather than 70.0.
+    var formatted: String { self == rounded() && abs(self) < 1e15 ? String(Int64(self)) : String(self) }
 }

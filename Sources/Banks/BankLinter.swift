@@ -111,6 +111,21 @@ public enum BankLinter {
                 banks.append((display(file), bank))
             }
         }
+        // Each policy's required banks exist and belong to its domain.
+        for domain in domains {
+            guard let policy = domain.policy else { continue }
+            for slug in policy.requiredBanks where onlyDomain == nil || onlyFile == nil {
+                let owner = banks.first { $0.bank.slug == slug }
+                let file = display(root.appendingPathComponent(domain.slug).appendingPathComponent("domain.yaml"))
+                let text = (try? String(contentsOf: root.appendingPathComponent(domain.slug).appendingPathComponent("domain.yaml"), encoding: .utf8)) ?? ""
+                let at = location(of: "  required_banks", in: text, containing: slug)
+                if owner == nil {
+                    diagnostics.append(BankDiagnostic(file: file, line: at.line, column: at.column, message: "the policy requires bank '\(slug)', which does not exist"))
+                } else if owner?.bank.domain != domain.slug {
+                    diagnostics.append(BankDiagnostic(file: file, line: at.line, column: at.column, message: "the policy requires bank '\(slug)', which belongs to domain '\(owner!.bank.domain)'"))
+                }
+            }
+        }
         if let onlyFile, banks.isEmpty, filesRead == 0 {
             diagnostics.append(BankDiagnostic(file: onlyFile, line: 1, column: 1, message: "not a bank file inside a domain folder (interview-banks/<domain>/<bank>.yaml)"))
         }
@@ -127,6 +142,18 @@ public enum BankLinter {
             return nil
         }
         return text
+    }
+
+    /// The line of `value` at or after `key:` in a file's text (for list entries), or of the key.
+    private static func location(of key: String, in text: String, containing value: String) -> (line: Int, column: Int) {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        guard let start = lines.firstIndex(where: { $0.trimmingCharacters(in: .whitespaces).hasPrefix(key.trimmingCharacters(in: .whitespaces) + ":") }) else { return (1, 1) }
+        for index in start..<lines.count {
+            if let range = lines[index].range(of: value) {
+                return (index + 1, lines[index].distance(from: lines[index].startIndex, to: range.lowerBound) + 1)
+            }
+        }
+        return (start + 1, 1)
     }
 
     /// The position of a top-level `key:` in a file's text, for cross-file diagnostics.

@@ -63,14 +63,66 @@ public enum BankReader {
         let slug = fields.string("slug", pattern: slugPattern, patternHelp: "lower-case letters, digits and '-', starting with a letter")
         let name = fields.string("name")
         let description = fields.string("description")
-        _ = fields.optionalNode("policy")  // the promotion policy, read by the pool
+        var policy: PromotionPolicy?
+        var policyOK = true
+        if let node = fields.optionalNode("policy") {
+            policy = readPolicy(node, context: &fields.context)
+            policyOK = policy != nil
+        }
         fields.finish()
         context = fields.context
-        guard let slug, let name, let description else { return (nil, context.diagnostics) }
-        return (Domain(slug: slug, name: name, description: description.trimmingCharacters(in: .whitespacesAndNewlines)), context.diagnostics)
+        guard let slug, let name, let description, policyOK else { return (nil, context.diagnostics) }
+        return (Domain(slug: slug, name: name, description: description.trimmingCharacters(in: .whitespacesAndNewlines), policy: policy), context.diagnostics)
     }
 
     static let slugPattern = "^[a-z][a-z0-9-]{1,39}$"
+    static let degrees: Set<String> = ["none", "bachelor", "master", "phd", "md", "jd", "other"]
+
+    private static func readPolicy(_ node: Node, context: inout ReadContext) -> PromotionPolicy? {
+        guard let map = context.mapping(node, what: "policy") else { return nil }
+        var fields = FieldReader(map: map, context: context, allowed: ["required_banks", "validity_days", "tiers"])
+        var required: [String]?
+        if let list = fields.node("required_banks").flatMap({ fields.context.sequence($0, what: "required_banks") }) {
+            required = list.compactMap { fields.context.stringScalar($0, what: "a bank slug") }
+            if required?.isEmpty == true { fields.context.error(map["required_banks"], "required_banks needs at least one bank"); required = nil }
+        }
+        let validity = fields.int("validity_days", range: 1...3650)
+        var tiers: [PromotionPolicy.Tier] = []
+        var tiersOK = false
+        if let tiersNode = fields.node("tiers"), let list = fields.context.sequence(tiersNode, what: "tiers") {
+            tiersOK = !list.isEmpty
+            if list.isEmpty { fields.context.error(tiersNode, "tiers needs at least one tier") }
+            var names: Set<String> = []
+            var previous: Double = .infinity
+            for tierNode in list {
+                guard let tierMap = fields.context.mapping(tierNode, what: "a tier") else { tiersOK = false; continue }
+                var tier = FieldReader(map: tierMap, context: fields.context, allowed: ["name", "min_score", "degrees", "min_years"])
+                let name = tier.string("name", pattern: "^[a-z][a-z0-9-]{0,39}$", patternHelp: "lower-case letters, digits and '-'")
+                let score = tier.double("min_score", range: 0...100)
+                var degrees: [String]?
+                if let degreesNode = tier.optionalNode("degrees"), let degreeList = tier.context.sequence(degreesNode, what: "degrees") {
+                    degrees = degreeList.compactMap { tier.context.stringScalar($0, what: "a degree") }
+                    if let bad = degrees?.first(where: { !Self.degrees.contains($0) }) {
+                        tier.context.error(degreesNode, "'\(bad)' is not a degree; use none, bachelor, master, phd, md, jd or other")
+                        degrees = nil
+                        tiersOK = false
+                    }
+                }
+                let years = tier.optionalInt("min_years", range: 0...70)
+                tier.finish()
+                fields.context = tier.context
+                guard let name, let score else { tiersOK = false; continue }
+                if !names.insert(name).inserted { fields.context.error(tierMap["name"], "tier '\(name)' is defined twice"); tiersOK = false }
+                if score > previous { fields.context.error(tierMap["min_score"], "tiers are listed highest first, so min_score may not rise from one tier to the next"); tiersOK = false }
+                previous = score
+                tiers.append(PromotionPolicy.Tier(name: name, minScore: score, degrees: degrees, minYears: years))
+            }
+        }
+        fields.finish()
+        context = fields.context
+        guard let required, let validity, tiersOK else { return nil }
+        return PromotionPolicy(requiredBanks: required, validityDays: validity, tiers: tiers)
+    }
     static let itemIDPattern = "^[a-z0-9][a-z0-9._-]{0,63}$"
 
     private static func readSettings(_ node: Node, context: inout ReadContext) -> BankSettings? {

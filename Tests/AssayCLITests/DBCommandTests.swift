@@ -8,6 +8,8 @@ import Glibc
 
 @Suite("assay db, end to end through the binary", .serialized)
 struct DBCommandTests {
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
     @Test("with nothing configured, assay creates, starts, migrates, reports and stops its own cluster")
     func embeddedDefault() throws {
         let home = try TemporaryFolder.make(prefix: "assay-cli-")
@@ -68,9 +70,15 @@ struct DBCommandTests {
         let home = try TemporaryFolder.make(prefix: "assay-cli-user-")
         defer { try? FileManager.default.removeItem(at: home) }
         chown(home.path, getpwnam("nobody").pointee.pw_uid, getpwnam("nobody").pointee.pw_gid)
-        let env = CommandRun.cleanEnvironment.merging(["ASSAY_HOME": home.appendingPathComponent("cluster").path]) { $1 }
+        // The build folder may sit under a folder the user cannot enter (a CI clone in a 0700
+        // temporary folder): run a copy of the binary and the migrations from a public folder.
+        let binary = home.appendingPathComponent("assay")
+        try FileManager.default.copyItem(atPath: CommandRun.assayPath, toPath: binary.path)
+        let sql = home.appendingPathComponent("sql")
+        try FileManager.default.copyItem(at: Self.repository.appendingPathComponent("sql"), to: sql)
+        let env = CommandRun.cleanEnvironment.merging(["ASSAY_HOME": home.appendingPathComponent("cluster").path, "ASSAY_SQL_DIR": sql.path]) { $1 }
         func asNobody(_ arguments: [String]) throws -> CommandResult {
-            try CommandRun.run("/usr/sbin/runuser", ["-u", "nobody", "--", CommandRun.assayPath] + arguments, environment: env)
+            try CommandRun.run("/usr/sbin/runuser", ["-u", "nobody", "--", binary.path] + arguments, environment: env, directory: "/")
         }
         defer { _ = try? asNobody(["db", "stop"]) }
         let start = try asNobody(["db", "start"])

@@ -1,0 +1,161 @@
+public import Banks
+public import Foundation
+public import Postgres
+import Psychometrics
+
+/// The whole pipeline on sample data: sync the banks, import applicants, invite them, let
+/// simulated candidates of varying skill take their screens through ``CandidateScreenService``
+/// (the interface a real candidate's prompt uses; no row is written directly), grade essays,
+/// promote, and export a roster.
+///
+/// The simulated candidates know the subject: they read the bank files (not the database) to
+/// decide what a candidate of their skill would answer.
+public struct Demo {
+    /// The connection used (a database the demo owns).
+    public let connection: Connection
+    /// The banks folder.
+    public var banksPath: String
+    /// The applicants file.
+    public var applicationsPath: String
+    /// Where the roster goes.
+    public var rosterPath: String
+    /// The seed of the simulated candidates' skill and answers.
+    public var seed: UInt64
+    /// Progress lines.
+    public var log: (String) -> Void
+
+    /// Creates a demo.
+    public init(connection: Connection, banksPath: String, applicationsPath: String, rosterPath: String, seed: UInt64 = 42, log: @escaping (String) -> Void) {
+        self.connection = connection
+        self.banksPath = banksPath
+        self.applicationsPath = applicationsPath
+        self.rosterPath = rosterPath
+        self.seed = seed
+        self.log = log
+    }
+
+    /// One line of the funnel.
+    public struct FunnelRow: Sendable, Codable {
+        public var domain: String
+        public var applied: Int
+        public var invited: Int
+        public var screened: Int
+        public var passed: Int
+        public var pooled: Int
+    }
+
+    /// What the demo did.
+    public struct Report: Sendable {
+        public var intake: Intake.Summary
+        public var funnel: [FunnelRow]
+        public var rosterRows: Int
+    }
+
+    /// Runs the pipeline.
+    ///
+    /// - Throws: ``AssayError`` or ``PostgresError`` from any step.
+    public func run() throws -> Report {
+        let collection = BankLinter.lint(path: banksPath)
+        let sync = try Catalog(connection: connection).sync(collection, actor: "demo")
+        log("banks: \(sync.added.count) added, \(sync.changed.count) changed, \(sync.unchanged.count) unchanged")
+        let intake = try Intake(connection: connection).importFile(.init(path: applicationsPath, format: .csv, source: "demo", actor: "demo"))
+        log("intake: \(intake.rowsRead) rows read, \(intake.newExperts) new experts, \(intake.applicationsMerged) merged, \(intake.duplicatesSkipped) duplicates, \(intake.rowsRejected) rejected")
+        for rejection in intake.firstRejections { log("  rejected line \(rejection.line): \(rejection.field): \(rejection.reason)") }
+
+        // The simulated candidates' knowledge: each bank's items by prompt.
+        var knowledge: [String: Item] = [:]
+        for (_, bank) in collection.banks { for item in bank.items { knowledge[item.prompt] = item } }
+        let service = ScreenService(connection: connection)
+        let invitations = try connection.query("""
+            SELECT DISTINCT e.id, e.email, e.years_experience, b.slug
+            FROM experts e JOIN applications a ON a.expert_id = e.id
+            CROSS JOIN LATERAL unnest(a.domains) AS d JOIN banks b ON b.domain = d AND b.is_current
+            ORDER BY e.id, b.slug
+            """)
+        var rng = SplitMix64(seed: seed)
+        var taken = 0
+        for row in invitations {
+            let email: String = try row.decode("email")
+            let years: Int = try row.decode("years_experience")
+            let bank: String = try row.decode("slug")
+            let invitation = try service.invite(expert: email, bank: bank, expiresInDays: 7, actor: "demo", drawSeed: rng.next())
+            // Skill grows with experience, with individual spread.
+            let skill = min(0.98, max(0.3, 0.55 + Double(years) * 0.012 + (rng.nextUnit() - 0.5) * 0.5))
+            try simulateCandidate(code: invitation.code, skill: skill, knowledge: knowledge, service: service, rng: &rng)
+            taken += 1
+        }
+        log("screens: \(taken) taken by simulated candidates")
+        for review in try service.pendingReviews() {
+            let points = (review.maxPoints * min(1, max(0, 0.4 + rng.nextUnit() * 0.6))).rounded()
+            try service.grade(screenID: review.screenID, item: String(review.position), points: points, note: "demo reviewer", actor: "demo-reviewer")
+        }
+        let changes = try Pool(connection: connection).promote(domain: nil, dryRun: false, actor: "demo")
+        log("pool: \(changes.count) promotions")
+        let funnel = try connection.query("""
+            SELECT d.slug AS domain,
+              (SELECT count(*)::int FROM applications a WHERE d.slug = ANY (a.domains)) AS applied,
+              (SELECT count(*)::int FROM screens s JOIN banks b ON b.id = s.bank_id WHERE b.domain = d.slug) AS invited,
+              (SELECT count(*)::int FROM screens s JOIN banks b ON b.id = s.bank_id WHERE b.domain = d.slug AND s.status = 'scored') AS screened,
+              (SELECT count(*)::int FROM screens s JOIN banks b ON b.id = s.bank_id WHERE b.domain = d.slug AND s.status = 'scored' AND s.passed) AS passed,
+              (SELECT count(*)::int FROM pool_roster r WHERE r.domain = d.slug AND r.status = 'active') AS pooled
+            FROM domains d ORDER BY d.slug
+            """).map {
+            FunnelRow(domain: try $0.decode("domain"), applied: try $0.decode("applied"), invited: try $0.decode("invited"),
+                      screened: try $0.decode("screened"), passed: try $0.decode("passed"), pooled: try $0.decode("pooled"))
+        }
+        let partial = rosterPath + ".partial"
+        guard FileManager.default.createFile(atPath: partial, contents: nil), let handle = FileHandle(forWritingAtPath: partial) else {
+            throw AssayError(.badInput, "cannot write the roster to \(rosterPath)")
+        }
+        let rows = try Roster(connection: connection).export(format: .csv, filter: .init(), pseudonymKey: nil) { chunk in
+            handle.write(Data(chunk))
+        }
+        try handle.close()
+        _ = try? FileManager.default.removeItem(atPath: rosterPath)
+        try FileManager.default.moveItem(atPath: partial, toPath: rosterPath)
+        return Report(intake: intake, funnel: funnel, rosterRows: rows)
+    }
+
+    /// One candidate takes a screen through the candidate interface.
+    private func simulateCandidate(code: String, skill: Double, knowledge: [String: Item], service: any CandidateScreenService, rng: inout SplitMix64) throws {
+        let overview = try service.begin(code: code)
+        for position in 1...overview.questionCount {
+            let question = try service.question(code: code, position: position)
+            guard let item = knowledge[question.prompt] else { continue }
+            let knows = rng.nextUnit() < skill
+            guard let answer = Self.answer(question, item: item, knows: knows, rng: &rng) else { continue }
+            _ = try service.answer(code: code, position: position, answer: answer, typed: "(simulated)")
+        }
+        _ = try service.submit(code: code)
+    }
+
+    /// What a candidate who knows (or does not know) the item answers, in the terms shown.
+    static func answer(_ question: CandidateQuestion, item: Item, knows: Bool, rng: inout SplitMix64) -> CandidateAnswer? {
+        func pick(_ count: Int) -> Int { Int(rng.next() % UInt64(max(count, 1))) }
+        switch item.body {
+        case .singleChoice(let options):
+            let right = question.choices.firstIndex(of: options.first(where: \.correct)?.text ?? "") ?? 0
+            if knows { return .choice(right) }
+            let wrong = question.choices.indices.filter { $0 != right }
+            return .choice(wrong.isEmpty ? right : wrong[pick(wrong.count)])
+        case .multipleResponse(let options, _):
+            let right = Set(options.filter(\.correct).compactMap { question.choices.firstIndex(of: $0.text) })
+            if knows { return .choices(right) }
+            return .choices([pick(question.choices.count)])
+        case .trueFalse(let value):
+            return .boolean(knows ? value : !value)
+        case .numeric(let key):
+            var value = key.answer ?? 0
+            if case .range(let low, let high) = key.tolerance { value = (low + high) / 2 }
+            return .number(knows ? value : value * 1.7 + 1)
+        case .shortText(let accept, _):
+            return .text(knows ? (accept.first ?? "(not sure)") : "(not sure)")
+        case .ordering(let steps, _):
+            let right = steps.compactMap { question.choices.firstIndex(of: $0) }
+            if knows, right.count == steps.count { return .order(right) }
+            return .order(Array(question.choices.indices.reversed()))
+        case .essay:
+            return .text("A structured answer written by a simulated candidate.")
+        }
+    }
+}

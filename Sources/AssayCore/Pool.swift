@@ -1,0 +1,179 @@
+public import Banks
+public import Foundation
+public import Postgres
+
+/// The annotator pool: promotion by each domain's policy, listing, suspension.
+///
+/// Uses one connection; not `Sendable`.
+public struct Pool {
+    /// The connection used.
+    public let connection: Connection
+
+    /// A pool over a migrated database.
+    public init(connection: Connection) { self.connection = connection }
+
+    /// One change a promotion makes (or, in a dry run, would make).
+    public struct Change: Sendable, Codable {
+        /// promote (new member), raise (a higher tier), renew (same tier, newer or better evidence).
+        public var action: String
+        public var expertID: Int
+        public var email: String
+        public var domain: String
+        public var tier: String
+        public var previousTier: String?
+        public var score: Double
+        public var evidenceScreens: [Int]
+        /// The policy rule that decided it.
+        public var rule: String
+    }
+
+    /// Promotes every expert with a final passing result on all of a domain's required banks to
+    /// the highest tier they qualify for; raises a member's tier after a better result; renews
+    /// a member's term after newer evidence at the same tier. Suspended members are left alone.
+    /// Idempotent; one transaction; each change an `events` row naming its rule; the expert's
+    /// passed applications in the domain move to `pooled`.
+    ///
+    /// - Parameters:
+    ///   - domain: only this domain (default: all with a policy).
+    ///   - dryRun: report without writing.
+    /// - Throws: ``AssayError`` for an unknown domain or one without a policy; ``PostgresError``.
+    public func promote(domain only: String?, dryRun: Bool, actor: String) throws -> [Change] {
+        struct Rollback: Error { var changes: [Change] }
+        do {
+            return try connection.withTransaction { tx in
+                try tx.execute("SELECT pg_advisory_xact_lock($1)", [0x6173_7361_792D_706C])
+                let domainRows = try tx.query("SELECT slug, policy FROM domains WHERE ($1::text IS NULL OR slug = $1) ORDER BY slug", [only])
+                if let only, domainRows.isEmpty { throw AssayError(.notFound, "no domain '\(only)'; run assay bank sync to load domains") }
+                var changes: [Change] = []
+                for row in domainRows {
+                    let slug: String = try row.decode("slug")
+                    guard let policyJSON = try row.decode("policy", as: PostgresJSON?.self) else {
+                        if only != nil { throw AssayError(.badInput, "domain '\(slug)' has no promotion policy in its domain.yaml") }
+                        continue
+                    }
+                    changes += try promote(domain: slug, policy: try policyJSON.decode(PromotionPolicy.self), tx, actor: actor)
+                }
+                if dryRun { throw Rollback(changes: changes) }
+                return changes
+            }
+        } catch let rollback as Rollback {
+            return rollback.changes
+        }
+    }
+
+    private func promote(domain: String, policy: PromotionPolicy, _ tx: Connection, actor: String) throws -> [Change] {
+        // The best final passing screen of each expert on each required bank.
+        let best = try tx.query("""
+            SELECT DISTINCT ON (s.expert_id, s.bank_slug) s.expert_id, s.bank_slug, s.id, s.score_percent,
+                   e.email, e.highest_degree, e.years_experience
+            FROM screens s JOIN experts e ON e.id = s.expert_id
+            WHERE s.status = 'scored' AND s.passed AND s.bank_slug = ANY ($1)
+            ORDER BY s.expert_id, s.bank_slug, s.score_percent DESC, s.scored_at DESC
+            """, [policy.requiredBanks])
+        var byExpert: [Int: (email: String, degree: String, years: Int, screens: [String: (id: Int, score: Double)])] = [:]
+        for row in best {
+            let expert: Int = try row.decode("expert_id")
+            let fresh: (email: String, degree: String, years: Int, screens: [String: (id: Int, score: Double)]) =
+                (try row.decode("email"), try row.decode("highest_degree"), try row.decode("years_experience"), [:])
+            var entry = byExpert[expert] ?? fresh
+            entry.screens[try row.decode("bank_slug")] = (try row.decode("id"), try row.decode("score_percent"))
+            byExpert[expert] = entry
+        }
+        let members = try tx.query("SELECT expert_id, tier, tier_rank, status, evidence_screens::text AS evidence FROM pool_members WHERE domain = $1", [domain])
+        var current: [Int: (tier: String, rank: Int, status: String, evidence: String)] = [:]
+        for row in members {
+            current[try row.decode("expert_id")] = (try row.decode("tier"), try row.decode("tier_rank"), try row.decode("status"), try row.decode("evidence"))
+        }
+        var changes: [Change] = []
+        for (expert, entry) in byExpert.sorted(by: { $0.key < $1.key }) {
+            let evidence = policy.requiredBanks.compactMap { entry.screens[$0] }
+            guard evidence.count == policy.requiredBanks.count else { continue }  // not every required bank passed yet
+            let score = evidence.map(\.score).min() ?? 0
+            guard let (rank, tier) = policy.tier(score: score, degree: entry.degree, years: entry.years) else { continue }
+            let ids = evidence.map(\.id)
+            let evidenceText = "{" + ids.map(String.init).joined(separator: ",") + "}"
+            var action: String?
+            if let member = current[expert] {
+                if member.status == "suspended" { continue }
+                if rank < member.rank { action = "raise" } else if rank == member.rank && member.evidence != evidenceText { action = "renew" }
+            } else {
+                action = "promote"
+            }
+            guard let action else { continue }
+            try tx.execute("""
+                INSERT INTO pool_members (expert_id, domain, tier, tier_rank, score, evidence_screens, rule, promoted_at, expires_at)
+                VALUES ($1, $2, $3, $4, $5, $6::bigint[], $7, now(), now() + make_interval(days => $8::int))
+                ON CONFLICT (expert_id, domain) DO UPDATE SET tier = EXCLUDED.tier, tier_rank = EXCLUDED.tier_rank, score = EXCLUDED.score,
+                    evidence_screens = EXCLUDED.evidence_screens, rule = EXCLUDED.rule, promoted_at = now(),
+                    expires_at = EXCLUDED.expires_at, updated_at = now()
+                """, [expert, domain, tier.name, rank, score, evidenceText, tier.rule, policy.validityDays])
+            try tx.execute("""
+                UPDATE applications SET status = 'pooled', updated_at = now()
+                WHERE expert_id = $1 AND $2 = ANY (domains) AND status = 'passed'
+                """, [expert, domain])
+            let change = Change(action: action, expertID: expert, email: entry.email, domain: domain, tier: tier.name,
+                                previousTier: current[expert]?.tier, score: score, evidenceScreens: ids, rule: tier.rule)
+            try tx.execute("""
+                INSERT INTO events (actor, action, subject_type, subject_id, reason, details)
+                VALUES ($1, $2, 'expert', $3, $4, $5)
+                """, [actor, "pool.\(action)", expert, tier.rule, try PostgresJSON(encoding: change)])
+            changes.append(change)
+        }
+        return changes
+    }
+
+    /// One member as listed (status computed: active, suspended or expired).
+    public struct Member: Sendable, Codable {
+        public var expertID: Int
+        public var fullName: String
+        public var email: String
+        public var country: String
+        public var languages: [String]
+        public var domain: String
+        public var tier: String
+        public var score: Double
+        public var status: String
+        public var screenID: Int?
+        public var promotedAt: Date
+        public var expiresAt: Date
+    }
+
+    /// Members matching the filters (nil means any), by domain and tier.
+    ///
+    /// - Throws: ``PostgresError``.
+    public func list(domain: String?, tier: String?, status: String?, language: String?, country: String?, limit: Int = 1000) throws -> [Member] {
+        try connection.query("""
+            SELECT expert_id, full_name, email, country, languages, domain, tier, score, status, screen_id, promoted_at, expires_at
+            FROM pool_roster
+            WHERE ($1::text IS NULL OR domain = $1) AND ($2::text IS NULL OR tier = $2) AND ($3::text IS NULL OR status = $3)
+              AND ($4::text IS NULL OR lower($4) = ANY (languages)) AND ($5::text IS NULL OR country = upper($5))
+            ORDER BY domain, tier_rank, expert_id LIMIT $6
+            """, [domain, tier, status, language, country, limit]).map {
+            Member(expertID: try $0.decode("expert_id"), fullName: try $0.decode("full_name"), email: try $0.decode("email"),
+                   country: try $0.decode("country"), languages: try $0.decode("languages"), domain: try $0.decode("domain"),
+                   tier: try $0.decode("tier"), score: try $0.decode("score"), status: try $0.decode("status"),
+                   screenID: try $0.decode("screen_id"), promotedAt: try $0.decode("promoted_at"), expiresAt: try $0.decode("expires_at"))
+        }
+    }
+
+    /// Suspends or reinstates a member.
+    ///
+    /// - Throws: ``AssayError`` when the expert is not a member of the domain, or already in that state.
+    public func setSuspended(_ suspended: Bool, expert: String, domain: String, reason: String?, actor: String) throws {
+        if suspended, (reason ?? "").trimmingCharacters(in: .whitespaces).isEmpty {
+            throw AssayError(.badInput, "--reason is required to suspend a member")
+        }
+        try connection.withTransaction { tx in
+            let expertID = try ScreenService.expertID(expert, tx)
+            let changed = try tx.execute("""
+                UPDATE pool_members SET status = $3, suspended_reason = $4, updated_at = now()
+                WHERE expert_id = $1 AND domain = $2 AND status <> $3
+                """, [expertID, domain, suspended ? "suspended" : "active", suspended ? reason : nil])
+            guard changed == 1 else {
+                throw AssayError(.badInput, "expert \(expert) is not \(suspended ? "an active" : "a suspended") member of the \(domain) pool")
+            }
+            try tx.execute("INSERT INTO events (actor, action, subject_type, subject_id, reason, details) VALUES ($1, $2, 'expert', $3, $4, $5)",
+                           [actor, suspended ? "pool.suspend" : "pool.reinstate", expertID, reason, try PostgresJSON(encoding: ["domain": domain])])
+        }
+    }
+}

@@ -1,0 +1,141 @@
+@testable import AssayCore
+import AssayTesting
+import Banks
+import Foundation
+import Postgres
+import Testing
+
+@Suite("Pool and roster", .serialized)
+struct PoolTests {
+    let connection: Connection
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// Runs the demo on the first `rows` applicants of the sample file, once per test process.
+    init() throws {
+        connection = try Connection(try TestDatabase.url(for: "pool"))
+        try Migrator.shipped().migrate(connection)
+        let already: Int = try connection.query("SELECT count(*)::int FROM pool_members")[0].decode(0)
+        guard already == 0 else { return }
+        let lines = try String(contentsOf: Self.repository.appendingPathComponent("examples/applications.csv"), encoding: .utf8)
+            .split(separator: "\n").prefix(41).joined(separator: "\n") + "\n"
+        let sample = "\(TemporaryFolder.root)/assay-pool-sample-\(UUID().uuidString).csv"
+        try Data(lines.utf8).write(to: URL(fileURLWithPath: sample))
+        defer { try? FileManager.default.removeItem(atPath: sample) }
+        _ = try Demo(connection: connection, banksPath: Self.repository.appendingPathComponent("interview-banks").path,
+                     applicationsPath: sample, rosterPath: "\(TemporaryFolder.root)/assay-pool-roster-\(UUID().uuidString).csv", seed: 7) { _ in }.run()
+    }
+
+    func export(_ format: Roster.Format, key: String? = nil, filter: Roster.Filter = .init()) throws -> String {
+        var bytes: [UInt8] = []
+        try Roster(connection: connection).export(format: format, filter: filter, pseudonymKey: key) { bytes += $0 }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    @Test("promotion is idempotent: a second run changes nothing, and every member has evidence and an event naming its rule")
+    func idempotent() throws {
+        #expect(try Pool(connection: connection).promote(domain: nil, dryRun: false, actor: "t").isEmpty)
+        let members: Int = try connection.query("SELECT count(*)::int FROM pool_members")[0].decode(0)
+        #expect(members > 0)
+        let events: Int = try connection.query("SELECT count(*)::int FROM events WHERE action = 'pool.promote' AND reason LIKE 'tier %'")[0].decode(0)
+        #expect(events == members)
+        let orphans: Int = try connection.query("SELECT count(*)::int FROM pool_members m WHERE NOT EXISTS (SELECT 1 FROM screens s WHERE s.id = m.evidence_screens[1] AND s.passed)")[0].decode(0)
+        #expect(orphans == 0)
+    }
+
+    @Test("a dry run reports without writing")
+    func dryRun() throws {
+        let victim: Int = try connection.query("SELECT expert_id FROM pool_members ORDER BY expert_id LIMIT 1")[0].decode(0)
+        let saved = try connection.query("SELECT domain FROM pool_members WHERE expert_id = $1", [victim])
+        let domain: String = try saved[0].decode(0)
+        // Drop the member inside a transaction we roll back, to see what a dry run would redo.
+        try connection.executeScript("BEGIN")
+        try connection.execute("DELETE FROM pool_members WHERE expert_id = $1", [victim])
+        let changes = try Pool(connection: connection).promote(domain: domain, dryRun: true, actor: "t")
+        #expect(changes.contains { $0.expertID == victim && $0.action == "promote" })
+        try connection.executeScript("ROLLBACK")
+    }
+
+    @Test("suspended and expired members leave exports and show their status in listings")
+    func suspensionAndExpiry() throws {
+        let rows = try connection.query("SELECT m.expert_id, m.domain, e.email FROM pool_members m JOIN experts e ON e.id = m.expert_id WHERE m.status = 'active' ORDER BY m.expert_id LIMIT 2")
+        try #require(rows.count == 2)
+        let (suspended, expired): (String, String) = (try rows[0].decode("email"), try rows[1].decode("email"))
+        let pool = Pool(connection: connection)
+        try pool.setSuspended(true, expert: suspended, domain: try rows[0].decode("domain"), reason: "quality review", actor: "t")
+        try connection.execute("UPDATE pool_members SET expires_at = now() - interval '1 day' WHERE expert_id = $1", [try rows[1].decode("expert_id", as: Int.self)])
+        let csv = try export(.csv)
+        #expect(!csv.contains(suspended) && !csv.contains(expired))
+        #expect(try pool.list(domain: nil, tier: nil, status: "expired", language: nil, country: nil).contains { $0.email == expired })
+        #expect(try pool.list(domain: nil, tier: nil, status: "suspended", language: nil, country: nil).contains { $0.email == suspended })
+        try pool.setSuspended(false, expert: suspended, domain: try rows[0].decode("domain"), reason: nil, actor: "t")
+        #expect(try export(.csv).contains(suspended))
+        try connection.execute("UPDATE pool_members SET expires_at = now() + interval '300 days' WHERE expert_id = $1", [try rows[1].decode("expert_id", as: Int.self)])
+    }
+
+    @Test("pseudonyms are stable across runs, differ under another key, and hide names and emails")
+    func pseudonyms() throws {
+        let plain = try export(.csv)
+        let first = try export(.csv, key: "key-one-0123456789")
+        let again = try export(.csv, key: "key-one-0123456789")
+        let other = try export(.csv, key: "key-two-0123456789")
+        #expect(first == again)
+        #expect(first != other)
+        let emails = try connection.query("SELECT e.email FROM pool_members m JOIN experts e ON e.id = m.expert_id").map { try $0.decode(0, as: String.self) }
+        for email in emails { #expect(plain.contains(email) && !first.contains(email)) }
+        #expect(first.contains("@pseudonym.invalid"))
+    }
+
+    @Test("CSV, JSON Lines and JSON parse back, with names holding commas, quotes, newlines and other scripts")
+    func formats() throws {
+        let id: Int = try connection.query("SELECT m.expert_id FROM pool_members m WHERE m.status = 'active' ORDER BY m.expert_id DESC LIMIT 1")[0].decode(0)
+        let tricky = "Zoë \"Z\" O'Brien, Jr.\n李小龙 عائشة"
+        try connection.execute("UPDATE experts SET full_name = $2 WHERE id = $1", [id, tricky])
+        let members: Int = try connection.query("SELECT count(*)::int FROM pool_roster WHERE status = 'active'")[0].decode(0)
+
+        let jsonl = try export(.jsonl)
+        let objects = try jsonl.split(separator: "\n").map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
+        #expect(objects.count == members)
+        #expect(objects.contains { $0["name"] as? String == tricky })
+        #expect(objects.allSatisfy { $0["languages"] is [Any] })
+
+        let json = try export(.json)
+        let array = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [[String: Any]])
+        #expect(array.count == members)
+        #expect(array.contains { $0["name"] as? String == tricky })
+
+        let path = "\(TemporaryFolder.root)/assay-roster-\(UUID().uuidString).csv"
+        try Data(try export(.csv).utf8).write(to: URL(fileURLWithPath: path))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let reader = try CSVReader(path: path)
+        #expect(reader.advance())
+        #expect(reader.fields == ["expert_id", "name", "email", "country", "languages", "domain", "tier", "score", "screen_id", "bank_slug", "bank_version", "promoted_at", "expires_at"])
+        var rows = 0
+        var found = false
+        while reader.advance() {
+            rows += 1
+            #expect(reader.fields.count == 13)
+            if reader.fields[1] == tricky { found = true }
+        }
+        #expect(rows == members)
+        #expect(found)
+
+        // Zero rows: JSON is still valid, CSV still has its header.
+        let none = Roster.Filter(domain: "no-such-domain")
+        #expect(try export(.json, filter: none) == "[]\n")
+        #expect(try JSONSerialization.jsonObject(with: Data(try export(.json, filter: none).utf8)) as? [Any] != nil)
+        #expect(try export(.csv, filter: none).hasPrefix("expert_id,name"))
+        #expect(try export(.jsonl, filter: none).isEmpty)
+    }
+
+    @Test("filters select by domain, language and minimum tier")
+    func filters() throws {
+        let all = try export(.jsonl).split(separator: "\n").map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
+        let domain = try #require(all.first?["domain"] as? String)
+        let onlyDomain = try export(.jsonl, filter: .init(domain: domain)).split(separator: "\n")
+        #expect(onlyDomain.count == all.filter { $0["domain"] as? String == domain }.count)
+        let experts = try export(.jsonl, filter: .init(minTier: "expert")).split(separator: "\n").map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
+        #expect(experts.allSatisfy { $0["tier"] as? String == "expert" })
+        let specialistsUp = try export(.jsonl, filter: .init(minTier: "specialist")).split(separator: "\n").count
+        #expect(specialistsUp >= experts.count)
+    }
+}

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Roster export benchmark: `assay roster export` of N pool members against `psql \copy` of the
+# same query (`assay roster export --show-sql`) to a file of the same format, in one run.
+#
+# usage: scripts/bench-roster.sh [MEMBERS]   (default 1,000,000; target ratio ≤ 1.3x)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+n=${1:-1000000}
+scripts/install-deps.sh
+swift build -c release --product assay >/dev/null
+assay=$PWD/.build/release/assay
+work=$PWD/.build-bench
+mkdir -p "$work"; chmod 755 "$work"
+export ASSAY_HOME="$work/roster-home"
+unset DATABASE_URL PGHOST PGPORT PGDATABASE PGUSER PGSERVICE PGHOSTADDR
+"$assay" db stop >/dev/null 2>&1 || true
+rm -rf "$ASSAY_HOME"
+"$assay" db start >/dev/null
+"$assay" bank sync --actor bench >/dev/null
+url=$("$assay" db url)
+# N experts and pool members, made set-based in SQL (one evidence screen shared by all).
+psql "$url" -q -v ON_ERROR_STOP=1 <<SQL
+INSERT INTO experts (email, full_name, country, languages, highest_degree, years_experience)
+SELECT 'member' || g || '@example.org', 'Member ' || g || ', Jr. "Q"', (ARRAY['FR','US','IN','NG','JP'])[1 + g % 5],
+       (ARRAY['{en}','{fr,en}','{hi,en}'])[1 + g % 3]::text[], 'phd', g % 40 FROM generate_series(1, $n) g;
+INSERT INTO screens (expert_id, bank_id, bank_slug, invite_hash, status, seed, time_limit_minutes, invited_by, invite_expires_at, score_percent, passed)
+SELECT 1, id, slug, repeat('a', 64), 'scored', 1, 40, 'bench', now(), 90, true FROM banks WHERE slug = 'medicine-core';
+INSERT INTO pool_members (expert_id, domain, tier, tier_rank, score, evidence_screens, rule, expires_at)
+SELECT id, 'medicine', 'expert', 1, 90 + id % 10, ARRAY[(SELECT min(id) FROM screens)], 'tier expert: score ≥ 90%', now() + interval '1 year'
+FROM experts;
+ANALYZE;
+SQL
+query=$("$assay" roster export --show-sql | tr '\n' ' ')
+settings="SELECT set_config('assay.roster_domain', '', false), set_config('assay.roster_language', '', false), set_config('assay.roster_country', '', false), set_config('assay.roster_min_tier', '', false), set_config('assay.roster_key', '', false)"
+t() { local s e; s=$(date +%s.%N); "$@"; e=$(date +%s.%N); awk -v a="$s" -v b="$e" 'BEGIN { printf "%.2f", b - a }'; }
+psql_s=$(t psql "$url" -q -o /dev/null -c "$settings" -c "\\copy ($query) TO '$work/roster-psql.csv' WITH (FORMAT csv, HEADER true)")
+assay_s=$(t "$assay" roster export --format csv --out "$work/roster-assay.csv" 2>/dev/null)
+ratio=$(awk -v a="$assay_s" -v b="$psql_s" 'BEGIN { printf "%.2f", a / b }')
+same=$(cmp -s "$work/roster-psql.csv" "$work/roster-assay.csv" && echo "identical" || echo "DIFFERENT")
+echo "members:              $n"
+echo "psql \\copy (query):   ${psql_s} s"
+echo "assay roster export:  ${assay_s} s"
+echo "ratio:                ${ratio}x  (target ≤ 1.3x)"
+echo "files:                $same ($(du -h "$work/roster-assay.csv" | cut -f1))"
+"$assay" db stop >/dev/null
