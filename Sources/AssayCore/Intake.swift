@@ -129,7 +129,8 @@ public final class Intake {
         let totalBytes = (try? FileManager.default.attributesOfItem(atPath: request.path)[.size] as? Int) ?? 0
         do {
             summary = try merge(actor: request.actor, action: "intake.import", dryRun: request.dryRun,
-                                details: ["file": request.path, "source": source, "format": request.format.rawValue]) { writer, keys in
+                                details: ["file": request.path, "source": source, "format": request.format.rawValue]) { writer in
+                var staged = StagingBuffer()
                 var sendTime = 0.0
                 var out: [UInt8] = []
                 out.reserveCapacity(1 << 19)
@@ -148,12 +149,10 @@ public final class Intake {
                 if let csv = rows.csv {
                     var stager = CSVApplicantStager(header: rows.header, validator: validator)
                     while csv.advance() {
-                        let mark = out.count
                         switch stager.stage(csv, into: &out) {
                         case .blank:
                             continue
                         case .staged:
-                            keys.annotate(&out, rowStart: mark, line: csv.recordLine)
                             summary.rowsRead += 1
                         case .rejected(let problem):
                             summary.rowsRead += 1
@@ -179,22 +178,15 @@ public final class Intake {
                         }
                         switch outcome {
                         case .success(let record):
-                            var staged = StagingBuffer()
                             staged.append(record, line: row.line)
-                            let mark = out.count
-                            out += staged.take()
-                            keys.annotate(&out, rowStart: mark, line: row.line)
-                            if out.count >= 1 << 19 {
-                                try writer.write(out)
-                                out.removeAll(keepingCapacity: true)
-                            }
+                            if staged.count >= 4096 { try writer.write(staged.take()) }
                         case .failure(let problem):
                             try reject(problem, line: row.line, raw: row.raw)
                         }
                         report()
                     }
-                    try writer.write(out)
                 }
+                try writer.write(staged.take())
                 return summary
             }
             try rejects?.commit()
@@ -226,12 +218,10 @@ public final class Intake {
         case .success(let valid): record = valid
         case .failure(let problem): throw AssayError(.badInput, "--\(problem.field.replacingOccurrences(of: "_", with: "-")) \(problem.reason)")
         }
-        let summary = try merge(actor: actor, action: "intake.add", dryRun: false, details: ["source": record.source]) { writer, keys in
+        let summary = try merge(actor: actor, action: "intake.add", dryRun: false, details: ["source": record.source]) { writer in
             var staged = StagingBuffer()
             staged.append(record, line: 1)
-            var out = staged.take()
-            keys.annotate(&out, rowStart: 0, line: 1)
-            try writer.write(out)
+            try writer.write(staged.take())
             var summary = Summary()
             summary.rowsRead = 1
             return summary
@@ -251,16 +241,6 @@ public final class Intake {
 
     private struct DryRun: Error { var summary: Summary }
 
-    private func explained(_ tx: Connection, _ sql: String, _ parameters: [any PostgresEncodable] = []) throws {
-        if ProcessInfo.processInfo.environment["ASSAY_INTAKE_EXPLAIN"] != nil {
-            for row in try tx.query("EXPLAIN (ANALYZE, BUFFERS) " + sql, parameters) {
-                FileHandle.standardError.write(Data((try row.decode(0, as: String.self) + "\n").utf8))
-            }
-        } else {
-            try tx.execute(sql, parameters)
-        }
-    }
-
     /// With ASSAY_INTAKE_TIMING set, how long each phase of a merge took goes to stderr.
     private let timing = ProcessInfo.processInfo.environment["ASSAY_INTAKE_TIMING"] != nil
     private var phaseStart = Date()
@@ -273,113 +253,45 @@ public final class Intake {
 
     /// Stages rows through COPY (fed by `feed`), then merges them into experts and
     /// applications, all in one transaction; rolls back instead of committing for a dry run.
-    ///
-    /// `feed` also fills the `app_first` and `email_first` columns (``StagedRowKeys``). When
-    /// they are complete and check out against the staged keys, the merge trusts them and needs
-    /// no de-duplicating GROUP BY over the whole staging; otherwise it de-duplicates in SQL.
-    /// Both give the same result.
     private func merge(actor: String, action: String, dryRun: Bool, details: [String: String],
-                       feed: (CopyInWriter, inout StagedRowKeys) throws -> Summary) throws -> Summary {
+                       feed: (CopyInWriter) throws -> Summary) throws -> Summary {
         do {
             return try connection.withTransaction { tx in
-                // Temporary tables live in the session's local buffers (temp_buffers, 8 MB by
-                // default); a million staged rows need far more. The setting can only change
-                // before the session's first use of a temporary table, hence the guard.
                 try tx.executeScript("""
                     SET LOCAL work_mem = '256MB';
-                    DO $$ BEGIN PERFORM set_config('temp_buffers', '512MB', true); EXCEPTION WHEN OTHERS THEN NULL; END $$;
                     CREATE TEMP TABLE intake_staging (
                         line integer, email text, full_name text, country text, languages text[], domains text[],
-                        degree text, years integer, source text, external_id text, applied_at timestamptz, resume_text text,
-                        app_first integer, email_first integer
+                        degree text, years integer, source text, external_id text, applied_at timestamptz, resume_text text
                     ) ON COMMIT DROP
                     """)
                 var summary = Summary()
-                var keys = StagedRowKeys()
                 phaseStart = Date()
                 try tx.copyIn("COPY intake_staging FROM STDIN") { writer in
-                    summary = try feed(writer, &keys)
+                    summary = try feed(writer)
                 }
                 phase("parse, validate and COPY to staging")
                 // Merges of concurrent imports run one at a time; parsing and COPY above do not.
                 try tx.execute("SELECT pg_advisory_xact_lock($1)", [0x6173_7361_792D_696E])
-                try tx.execute("ANALYZE intake_staging")
-                let validRows: Int = try tx.query("SELECT count(*)::int AS n FROM intake_staging")[0].decode("n")
-                // ASSAY_INTAKE_SQL_DEDUPE forces the SQL de-duplication (to test that path).
-                var trusted = keys.isComplete && ProcessInfo.processInfo.environment["ASSAY_INTAKE_SQL_DEDUPE"] == nil
-                if trusted {
-                    // A row that names an earlier row as the first with its key must really share
-                    // that key (a 64-bit hash collision would show here).
-                    let mismatches: Int = try tx.query("""
-                        SELECT count(*)::int AS n
-                        FROM intake_staging d JOIN intake_staging f ON f.line = d.app_first
-                        WHERE d.app_first <> d.line AND (f.source <> d.source OR f.external_id <> d.external_id)
-                        """)[0].decode("n")
-                        + tx.query("""
-                        SELECT count(*)::int AS n
-                        FROM intake_staging d JOIN intake_staging f ON f.line = d.email_first
-                        WHERE d.email_first <> d.line AND f.email <> d.email
-                        """)[0].decode("n")
-                    trusted = mismatches == 0
-                    phase("check first-row columns")
-                }
-                if !trusted {
-                    // De-duplicate in SQL instead: recompute both columns from the staged keys.
-                    try tx.executeScript("""
-                        UPDATE intake_staging s SET app_first = f.first
-                        FROM (SELECT source, external_id, min(line) AS first FROM intake_staging GROUP BY source, external_id) f
-                        WHERE f.source = s.source AND f.external_id = s.external_id;
-                        UPDATE intake_staging s SET email_first = f.first
-                        FROM (SELECT email, min(line) AS first FROM intake_staging GROUP BY email) f
-                        WHERE f.email = s.email;
-                        """)
-                    phase("de-duplicate in SQL")
-                }
-                // The rows that bring a new application: the first row of each (source, external_id),
-                // if that application is not in the database yet.
+                // The rows that bring a new application: first occurrence of each (source, external_id)
+                // not yet in the database, with the id of their expert when the email is known.
                 let newApplications = try tx.execute("""
                     CREATE TEMP TABLE intake_new ON COMMIT DROP AS
-                    SELECT s.* FROM intake_staging s
-                    WHERE s.app_first = s.line
+                    SELECT s.*, e.id AS expert_id
+                    FROM intake_staging s
+                    LEFT JOIN experts e ON e.email = s.email
+                    WHERE s.line IN (SELECT min(line) FROM intake_staging GROUP BY source, external_id)
                       AND NOT EXISTS (SELECT 1 FROM applications a WHERE a.source = s.source AND a.external_id = s.external_id)
                     """)
                 phase("new applications")
-                // One row per person (email) with new applications: the expert's id if known, and for
-                // a new expert the fields of their first new row.
-                try explained(tx, """
-                    CREATE TEMP TABLE intake_groups ON COMMIT DROP AS
-                    SELECT g.email_first, g.applications, f.line AS first_line, e.id AS known_id
-                    FROM (SELECT email_first, min(line) AS first_line, count(*) AS applications FROM intake_new GROUP BY email_first) g
-                    JOIN intake_new f ON f.line = g.first_line
-                    LEFT JOIN experts e ON e.email = f.email
-                    """)
-                // New experts take a block of ids from the identity sequence, in email order so that
-                // both indexes of experts are filled from left to right. Reserving the block with
-                // setval is safe because only this merge inserts experts, under the advisory lock
-                // above; one nextval a row would cost seconds on a million rows.
-                let peopleToCreate: Int = try tx.query("SELECT count(*)::int AS n FROM intake_groups WHERE known_id IS NULL")[0].decode("n")
-                var firstID = 0
-                if peopleToCreate > 0 {
-                    firstID = try tx.query("""
-                        SELECT nextval(s)::bigint AS first, setval(s, currval(s) + $1 - 1) AS last
-                        FROM pg_get_serial_sequence('experts', 'id') AS s
-                        """, [peopleToCreate])[0].decode("first")
-                }
-                try explained(tx, """
-                    CREATE TEMP TABLE intake_people ON COMMIT DROP AS
-                    SELECT CASE WHEN g.known_id IS NULL THEN $1 - 1 + row_number() OVER (PARTITION BY g.known_id IS NULL ORDER BY f.email)
-                                ELSE g.known_id END AS id,
-                           g.known_id IS NULL AS new, g.email_first, g.applications,
-                           f.email, f.full_name, f.country, f.languages, f.degree, f.years
-                    FROM intake_groups g JOIN intake_new f ON f.line = g.first_line
-                    ORDER BY id
-                    """, [firstID])
-                try tx.execute("ANALYZE intake_people")
-                phase("people")
+                let validRows: Int = try tx.query("SELECT count(*)::int AS n FROM intake_staging")[0].decode("n")
+                // New experts: the first new row of each unknown email, in email order so that the
+                // unique index is filled from left to right.
                 let newExperts = try tx.execute("""
-                    INSERT INTO experts (id, email, full_name, country, languages, highest_degree, years_experience)
-                    OVERRIDING SYSTEM VALUE
-                    SELECT id, email, full_name, country, languages, degree, years FROM intake_people WHERE new
+                    INSERT INTO experts (email, full_name, country, languages, highest_degree, years_experience)
+                    SELECT n.email, n.full_name, n.country, n.languages, n.degree, n.years
+                    FROM intake_new n
+                    WHERE n.line IN (SELECT min(line) FROM intake_new WHERE expert_id IS NULL GROUP BY email)
+                    ORDER BY n.email
                     """)
                 summary.newExperts = newExperts
                 phase("insert experts")
@@ -405,18 +317,18 @@ public final class Intake {
                 try tx.execute("""
                     UPDATE experts e
                     SET languages = ARRAY(SELECT DISTINCT x FROM unnest(e.languages || u.languages) AS x ORDER BY x), updated_at = now()
-                    FROM (SELECT p.id, array_agg(DISTINCT l) AS languages
-                          FROM intake_people p JOIN intake_new n ON n.email_first = p.email_first
-                          CROSS JOIN LATERAL unnest(n.languages) AS l
-                          WHERE NOT p.new OR p.applications > 1
-                          GROUP BY p.id) u
-                    WHERE e.id = u.id AND NOT (u.languages <@ e.languages)
+                    FROM (SELECT n.email, array_agg(DISTINCT l) AS languages
+                          FROM intake_new n CROSS JOIN LATERAL unnest(n.languages) AS l
+                          WHERE n.expert_id IS NOT NULL
+                             OR n.email IN (SELECT email FROM intake_new WHERE expert_id IS NULL GROUP BY email HAVING count(*) > 1)
+                          GROUP BY n.email) u
+                    WHERE e.email = u.email AND NOT (u.languages <@ e.languages)
                     """)
                 phase("union languages")
-                try explained(tx, """
+                try tx.execute("""
                     INSERT INTO applications (expert_id, source, external_id, domains, resume_text, applied_at, event_id)
-                    SELECT p.id, n.source, n.external_id, n.domains, n.resume_text, coalesce(n.applied_at, now()), $1
-                    FROM intake_new n JOIN intake_people p ON p.email_first = n.email_first
+                    SELECT coalesce(n.expert_id, e.id), n.source, n.external_id, n.domains, n.resume_text, coalesce(n.applied_at, now()), $1
+                    FROM intake_new n LEFT JOIN experts e ON n.expert_id IS NULL AND e.email = n.email
                     ORDER BY n.source, n.external_id
                     """, [eventID])
                 phase("insert applications")
