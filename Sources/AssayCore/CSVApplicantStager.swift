@@ -14,8 +14,14 @@ struct CSVApplicantStager {
     private let domains: [[UInt8]]
     private let degrees: [[UInt8]] = ApplicantValidator.degrees.map { Array($0.utf8) }
     private let defaultSource: [UInt8]
-    private var scratch: [UInt8] = []
-    private var seenCodes: [[UInt8]] = []
+    /// The de-duplicated codes of the list being checked, one after the other (`seenEnds` marks
+    /// where each ends), so that no array is allocated per code.
+    private var seenCodes: [UInt8] = []
+    private var seenEnds: [Int] = []
+    /// The column index of each field the fast path reads (nil: not in the header), looked up
+    /// once rather than by name on every row.
+    private let externalIDColumn, fullNameColumn, emailColumn, countryColumn, languagesColumn, domainsColumn,
+                degreeColumn, yearsColumn, sourceColumn, appliedAtColumn, resumeColumn: Int?
 
     init(header: [String], validator: ApplicantValidator) {
         self.header = header
@@ -23,6 +29,17 @@ struct CSVApplicantStager {
         var column: [String: Int] = [:]
         for (index, name) in header.enumerated() { column[name] = index }
         self.column = column
+        externalIDColumn = column["external_id"]
+        fullNameColumn = column["full_name"]
+        emailColumn = column["email"]
+        countryColumn = column["country"]
+        languagesColumn = column["languages"]
+        domainsColumn = column["domains"]
+        degreeColumn = column["highest_degree"]
+        yearsColumn = column["years_experience"]
+        sourceColumn = column["source"]
+        appliedAtColumn = column["applied_at"]
+        resumeColumn = column["resume_text"]
         for code in ISOCodes.countries { countries[Self.pairIndex(Array(code.utf8), base: 65)] = true }
         for code in ISOCodes.languages { languages[Self.pairIndex(Array(code.utf8), base: 97)] = true }
         domains = validator.knownDomains.map { Array($0.utf8) }
@@ -86,8 +103,25 @@ struct CSVApplicantStager {
         var low = range.lowerBound, high = range.upperBound
         while low < high, Self.isSpace(bytes[low]) { low += 1 }
         while high > low, Self.isSpace(bytes[high - 1]) { high -= 1 }
-        if low < high, bytes[low] >= 0x80 || bytes[high - 1] >= 0x80 { return nil }
+        if low < high, Self.mayBeUnicodeSpace(bytes, at: low) || Self.mayBeUnicodeSpace(bytes, at: Self.characterStart(bytes, before: high, from: low)) { return nil }
         return low..<high
+    }
+
+    /// Whether the character starting at `index` could be non-ASCII whitespace: every Unicode
+    /// whitespace or newline character outside ASCII (U+0085, U+00A0, U+1680, U+180E,
+    /// U+2000…U+200B, U+2028, U+2029, U+202F, U+205F, U+3000, U+FEFF) starts with one of these
+    /// lead bytes. Any other character certainly is not trimmed.
+    private static func mayBeUnicodeSpace(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> Bool {
+        let byte = bytes[index]
+        return byte == 0xC2 || byte == 0xE1 || byte == 0xE2 || byte == 0xE3 || byte == 0xEF || (byte >= 0x80 && byte < 0xC0)
+    }
+
+    /// The index of the first byte of the character that ends just before `end`.
+    private static func characterStart(_ bytes: UnsafeBufferPointer<UInt8>, before end: Int, from low: Int) -> Int {
+        var index = end - 1
+        var steps = 0
+        while index > low, steps < 3, bytes[index] & 0xC0 == 0x80 { index -= 1; steps += 1 }
+        return index
     }
 
     /// Valid UTF-8 with no control character (C0, DEL, C1), counting characters approximately
@@ -190,8 +224,10 @@ struct CSVApplicantStager {
 
     /// Appends a text[] literal of the ';'-separated codes, lower-cased and de-duplicated, if
     /// every code passes `isKnown`; false when one does not or there is none.
-    private mutating func codes(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, into out: inout [UInt8], isKnown: (ArraySlice<UInt8>) -> Bool) -> Bool {
+    private mutating func codes(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, into out: inout [UInt8], isKnown: (UnsafeBufferPointer<UInt8>) -> Bool) -> Bool {
         seenCodes.removeAll(keepingCapacity: true)
+        seenEnds.removeAll(keepingCapacity: true)
+        var code: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)  // a code of at most 32 bytes, lower-cased
         var start = range.lowerBound
         var index = range.lowerBound
         while index <= range.upperBound {
@@ -200,26 +236,41 @@ struct CSVApplicantStager {
                 while low < high, Self.isSpace(bytes[low]) { low += 1 }
                 while high > low, Self.isSpace(bytes[high - 1]) { high -= 1 }
                 if low < high {
-                    scratch.removeAll(keepingCapacity: true)
-                    for k in low..<high {
-                        let byte = bytes[k]
-                        guard byte < 0x80 else { return false }
-                        scratch.append(Self.lower(byte))
+                    let length = high - low
+                    guard length <= 32 else { return false }
+                    let known = withUnsafeMutableBytes(of: &code) { raw -> Bool in
+                        let scratch = raw.bindMemory(to: UInt8.self)
+                        for k in 0..<length {
+                            let byte = bytes[low + k]
+                            guard byte < 0x80 else { return false }
+                            scratch[k] = Self.lower(byte)
+                        }
+                        let lowered = UnsafeBufferPointer(rebasing: scratch[0..<length])
+                        guard isKnown(lowered) else { return false }
+                        var seenStart = 0
+                        for end in seenEnds {
+                            if end - seenStart == length, seenCodes[seenStart..<end].elementsEqual(lowered) { return true }
+                            seenStart = end
+                        }
+                        seenCodes.append(contentsOf: lowered)
+                        seenEnds.append(seenCodes.count)
+                        return true
                     }
-                    guard isKnown(scratch[...]) else { return false }
-                    if !seenCodes.contains(scratch) { seenCodes.append(scratch) }
+                    guard known else { return false }
                 }
                 start = index + 1
             }
             index += 1
         }
-        guard !seenCodes.isEmpty else { return false }
+        guard !seenEnds.isEmpty else { return false }
         out.append(123)
-        for (position, code) in seenCodes.enumerated() {
+        var seenStart = 0
+        for (position, end) in seenEnds.enumerated() {
             if position > 0 { out.append(44) }
             out.append(34)
-            out += code
+            out.append(contentsOf: seenCodes[seenStart..<end])
             out.append(34)
+            seenStart = end
         }
         out.append(125)
         return true
@@ -227,6 +278,9 @@ struct CSVApplicantStager {
 
     /// Appends `bytes[range]` escaped for COPY's text format.
     private static func escaped(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, into out: inout [UInt8]) {
+        var plain = true
+        for index in range where bytes[index] == 92 || bytes[index] == 9 || bytes[index] == 10 || bytes[index] == 13 { plain = false; break }
+        if plain { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[range])); return }
         for index in range {
             let byte = bytes[index]
             switch byte {
@@ -246,17 +300,17 @@ struct CSVApplicantStager {
 
     /// Validates and appends one row; false sends the row to the exact path.
     private mutating func fastStage(_ bytes: UnsafeBufferPointer<UInt8>, ranges: [Range<Int>], line: Int, into out: inout [UInt8]) -> Bool {
-        func field(_ name: String) -> Range<Int>? { column[name].map { ranges[$0] } }
-        guard let externalID = field("external_id").flatMap({ trimmed(bytes, $0) }), !externalID.isEmpty, externalID.count <= 200,
+        func field(_ column: Int?) -> Range<Int>? { column.map { ranges[$0] } }
+        guard let externalID = field(externalIDColumn).flatMap({ trimmed(bytes, $0) }), !externalID.isEmpty, externalID.count <= 200,
               isCleanUTF8(bytes, externalID, allowControls: true) else { return false }
-        guard let name = field("full_name").flatMap({ trimmed(bytes, $0) }), !name.isEmpty, name.count <= 300,
+        guard let name = field(fullNameColumn).flatMap({ trimmed(bytes, $0) }), !name.isEmpty, name.count <= 300,
               isCleanUTF8(bytes, name, allowControls: false) else { return false }
-        guard let emailRange = field("email").flatMap({ trimmed(bytes, $0) }) else { return false }
-        guard let country = field("country").flatMap({ trimmed(bytes, $0) }), country.count == 2 else { return false }
+        guard let emailRange = field(emailColumn).flatMap({ trimmed(bytes, $0) }) else { return false }
+        guard let country = field(countryColumn).flatMap({ trimmed(bytes, $0) }), country.count == 2 else { return false }
         let c0 = bytes[country.lowerBound] & 0xDF, c1 = bytes[country.lowerBound + 1] & 0xDF
         guard c0 >= 65, c0 <= 90, c1 >= 65, c1 <= 90, countries[Int(c0 - 65) * 26 + Int(c1 - 65)] else { return false }
-        guard let degree = field("highest_degree").flatMap({ trimmed(bytes, $0) }) else { return false }
-        guard let yearsRange = field("years_experience").flatMap({ trimmed(bytes, $0) }), !yearsRange.isEmpty else { return false }
+        guard let degree = field(degreeColumn).flatMap({ trimmed(bytes, $0) }) else { return false }
+        guard let yearsRange = field(yearsColumn).flatMap({ trimmed(bytes, $0) }), !yearsRange.isEmpty else { return false }
         var years = 0
         var digitsStart = yearsRange.lowerBound
         var negative = false
@@ -277,14 +331,14 @@ struct CSVApplicantStager {
         out.append(9)
         Self.escaped(bytes, name, into: &out); out.append(9)
         out.append(c0); out.append(c1); out.append(9)
-        guard let languagesRange = field("languages") else { return false }
+        guard let languagesRange = field(languagesColumn) else { return false }
         let languageTable = languages
         guard codes(bytes, languagesRange, into: &out, isKnown: { code in
             code.count == 2 && code.allSatisfy({ $0 >= 97 && $0 <= 122 })
                 && languageTable[Int(code[code.startIndex] - 97) * 26 + Int(code[code.startIndex + 1] - 97)]
         }) else { return false }
         out.append(9)
-        guard let domainsRange = field("domains") else { return false }
+        guard let domainsRange = field(domainsColumn) else { return false }
         let known = domains
         guard codes(bytes, domainsRange, into: &out, isKnown: { code in known.contains { $0.elementsEqual(code) } }) else { return false }
         out.append(9)
@@ -293,17 +347,17 @@ struct CSVApplicantStager {
         guard degrees.contains(where: { $0.elementsEqual(out[degreeMark...]) }) else { return false }
         out.append(9)
         Self.number(years, into: &out); out.append(9)
-        if let source = field("source"), let sourceRange = trimmed(bytes, source), !sourceRange.isEmpty {
+        if let source = field(sourceColumn), let sourceRange = trimmed(bytes, source), !sourceRange.isEmpty {
             guard isCleanUTF8(bytes, sourceRange, allowControls: true) else { return false }
             Self.escaped(bytes, sourceRange, into: &out)
-        } else if field("source").map({ trimmed(bytes, $0) == nil }) == true {
+        } else if field(sourceColumn).map({ trimmed(bytes, $0) == nil }) == true {
             return false
         } else {
             out += defaultSource.flatMap { $0 == 92 ? [92, 92] as [UInt8] : [$0] }
         }
         out.append(9)
         Self.escaped(bytes, externalID, into: &out); out.append(9)
-        if let applied = field("applied_at") {
+        if let applied = field(appliedAtColumn) {
             guard let appliedRange = trimmed(bytes, applied) else { return false }
             if appliedRange.isEmpty {
                 out.append(92); out.append(78)
@@ -314,14 +368,14 @@ struct CSVApplicantStager {
             out.append(92); out.append(78)
         }
         out.append(9)
-        if let resume = field("resume_text") {
+        if let resume = field(resumeColumn) {
             var low = resume.lowerBound, high = resume.upperBound
             while low < high, Self.isSpace(bytes[low]) { low += 1 }
             while high > low, Self.isSpace(bytes[high - 1]) { high -= 1 }
             if low == high {
                 out.append(92); out.append(78)
             } else {
-                if bytes[low] >= 0x80 || bytes[high - 1] >= 0x80 { return false }
+                if Self.mayBeUnicodeSpace(bytes, at: low) || Self.mayBeUnicodeSpace(bytes, at: Self.characterStart(bytes, before: high, from: low)) { return false }
                 guard isCleanUTF8(bytes, resume, allowControls: true) else { return false }
                 Self.escaped(bytes, resume, into: &out)
             }

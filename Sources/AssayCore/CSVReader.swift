@@ -82,17 +82,49 @@ final class CSVReader {
 
     /// Decodes the record starting at `position`; returns the index after it, or nil when the
     /// buffer ends inside it (unless `toEnd`).
+    ///
+    /// Works on local copies of the field arrays (moved out of and back into the object), so
+    /// that appending in the loop costs no exclusivity check on a class property.
     private func scan(toEnd: Bool = false) -> Int? {
+        var fieldBytes = [UInt8]()
+        var fieldRanges = [Range<Int>]()
+        swap(&fieldBytes, &self.fieldBytes)
+        swap(&fieldRanges, &self.fieldRanges)
         fieldBytes.removeAll(keepingCapacity: true)
         fieldRanges.removeAll(keepingCapacity: true)
-        problem = nil
+        defer {
+            swap(&fieldBytes, &self.fieldBytes)
+            swap(&fieldRanges, &self.fieldRanges)
+        }
+        var problem: String?
         var lines = 0
         var state = State.fieldStart
         var fieldStart = 0
         let start = position
-        return buffer.withUnsafeBufferPointer { bytes -> Int? in
+        var finished: (rawEnd: Int, lines: Int, end: Int)?
+        let result = buffer.withUnsafeBufferPointer { bytes -> Int? in
             var index = start
             let count = bytes.count
+            // The common record: no quote before the line break. Copy it whole and split it.
+            if let base = bytes.baseAddress, start < count,
+               let newline = memchr(base + start, 10, count - start) {
+                let end = base.distance(to: newline.assumingMemoryBound(to: UInt8.self))
+                if memchr(base + start, 34, end - start) == nil {
+                    var rawEnd = end
+                    if rawEnd > start, bytes[rawEnd - 1] == 13 { rawEnd -= 1 }
+                    fieldBytes.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<rawEnd]))
+                    fieldBytes.withUnsafeBufferPointer { decoded in
+                        var low = 0
+                        for k in 0..<decoded.count where decoded[k] == 44 {
+                            fieldRanges.append(low..<k)
+                            low = k + 1
+                        }
+                        fieldRanges.append(low..<decoded.count)
+                    }
+                    finished = (rawEnd, 1, end + 1)
+                    return end + 1
+                }
+            }
             while index < count {
                 let byte = bytes[index]
                 index += 1
@@ -122,7 +154,7 @@ final class CSVReader {
                     fieldRanges.append(fieldStart..<fieldBytes.count)
                     var rawEnd = index - 1
                     if rawEnd > start, bytes[rawEnd - 1] == 13 { rawEnd -= 1 }
-                    finish(start: start, rawEnd: rawEnd, lines: lines + 1, consumedTo: index)
+                    finished = (rawEnd, lines + 1, index)
                     return index
                 case 34:  // "
                     if state == .fieldStart {
@@ -146,9 +178,12 @@ final class CSVReader {
             fieldRanges.append(fieldStart..<fieldBytes.count)
             var rawEnd = count
             if rawEnd > start, bytes[rawEnd - 1] == 13 { rawEnd -= 1 }
-            finish(start: start, rawEnd: rawEnd, lines: lines, consumedTo: count)
+            finished = (rawEnd, lines, count)
             return count
         }
+        self.problem = problem
+        if let finished { finish(start: start, rawEnd: finished.rawEnd, lines: finished.lines, consumedTo: finished.end) }
+        return result
     }
 
     private func finish(start: Int, rawEnd: Int, lines: Int, consumedTo end: Int) {
