@@ -94,10 +94,41 @@ public struct ExpertDirectory {
         public var details: String
     }
 
-    /// An expert with their applications and events.
+    /// One screen of the expert.
+    public struct Screen: Sendable, Codable {
+        public var id: Int
+        public var applicationID: Int?
+        public var bankSlug: String
+        public var bankVersion: Int
+        public var status: String
+        public var invitedAt: Date
+        public var invitedBy: String
+        public var submittedAt: Date?
+        public var scoredAt: Date?
+        public var scorePercent: Double?
+        public var passed: Bool?
+    }
+
+    /// One pool membership, with its evidence.
+    public struct Membership: Sendable, Codable {
+        public var domain: String
+        public var tier: String
+        public var status: String
+        public var score: Double
+        public var rule: String
+        public var evidenceScreens: [Int]
+        public var promotedAt: Date
+        public var expiresAt: Date
+        /// Who promoted (from the audit trail).
+        public var promotedBy: String?
+    }
+
+    /// An expert with their applications, screens, pool memberships and events.
     public struct Profile: Sendable, Codable {
         public var expert: Expert
         public var applications: [Application]
+        public var screens: [Screen]
+        public var memberships: [Membership]
         public var events: [Event]
     }
 
@@ -124,16 +155,40 @@ public struct ExpertDirectory {
                         domains: try $0.decode("domains"), status: try $0.decode("status"), appliedAt: try $0.decode("applied_at"),
                         receivedAt: try $0.decode("received_at"), hasResume: try $0.decode("has_resume"))
         }
+        let screens = try connection.query("""
+            SELECT s.id, s.application_id, s.bank_slug, b.version, s.status, s.invited_at, s.invited_by, s.submitted_at, s.scored_at,
+                   s.score_percent, s.passed
+            FROM screens s JOIN banks b ON b.id = s.bank_id WHERE s.expert_id = $1 ORDER BY s.invited_at, s.id
+            """, [expert.id]).map {
+            Screen(id: try $0.decode("id"), applicationID: try $0.decode("application_id"), bankSlug: try $0.decode("bank_slug"),
+                   bankVersion: try $0.decode("version"), status: try $0.decode("status"), invitedAt: try $0.decode("invited_at"),
+                   invitedBy: try $0.decode("invited_by"), submittedAt: try $0.decode("submitted_at"), scoredAt: try $0.decode("scored_at"),
+                   scorePercent: try $0.decode("score_percent"), passed: try $0.decode("passed"))
+        }
+        let memberships = try connection.query("""
+            SELECT r.domain, r.tier, r.status, r.score, m.rule, m.evidence_screens::text AS evidence, r.promoted_at, r.expires_at,
+                   (SELECT ev.actor FROM events ev WHERE ev.subject_type = 'expert' AND ev.subject_id = m.expert_id
+                      AND ev.action IN ('pool.promote', 'pool.raise', 'pool.renew') AND ev.details->>'domain' = m.domain
+                    ORDER BY ev.occurred_at DESC LIMIT 1) AS promoted_by
+            FROM pool_roster r JOIN pool_members m ON m.expert_id = r.expert_id AND m.domain = r.domain
+            WHERE r.expert_id = $1 ORDER BY r.domain
+            """, [expert.id]).map {
+            Membership(domain: try $0.decode("domain"), tier: try $0.decode("tier"), status: try $0.decode("status"), score: try $0.decode("score"),
+                       rule: try $0.decode("rule"),
+                       evidenceScreens: (try $0.decode("evidence", as: String.self)).trimmingCharacters(in: CharacterSet(charactersIn: "{}")).split(separator: ",").compactMap { Int($0) },
+                       promotedAt: try $0.decode("promoted_at"), expiresAt: try $0.decode("expires_at"), promotedBy: try $0.decode("promoted_by"))
+        }
         let events = try connection.query("""
             SELECT id, occurred_at, actor, action, reason, details::text AS details FROM events
             WHERE (subject_type = 'expert' AND subject_id = $1)
                OR (subject_type = 'application' AND subject_id IN (SELECT id FROM applications WHERE expert_id = $1))
+               OR (subject_type = 'screen' AND subject_id IN (SELECT id FROM screens WHERE expert_id = $1))
                OR id IN (SELECT event_id FROM applications WHERE expert_id = $1)
             ORDER BY occurred_at, id
             """, [expert.id]).map {
             Event(id: try $0.decode("id"), occurredAt: try $0.decode("occurred_at"), actor: try $0.decode("actor"),
                   action: try $0.decode("action"), reason: try $0.decode("reason"), details: try $0.decode("details"))
         }
-        return Profile(expert: expert, applications: applications, events: events)
+        return Profile(expert: expert, applications: applications, screens: screens, memberships: memberships, events: events)
     }
 }

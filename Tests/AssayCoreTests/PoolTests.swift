@@ -42,6 +42,20 @@ struct PoolTests {
         #expect(orphans == 0)
     }
 
+    @Test("experts show tells the evidence chain: application, screen, score, promotion, with times and actors")
+    func evidenceChain() throws {
+        let id: Int = try connection.query("SELECT expert_id FROM pool_members WHERE status = 'active' ORDER BY expert_id LIMIT 1")[0].decode(0)
+        let profile = try ExpertDirectory(connection: connection).profile(String(id))
+        let membership = try #require(profile.memberships.first)
+        #expect(membership.promotedBy == "demo")
+        #expect(membership.rule.hasPrefix("tier \(membership.tier):"))
+        let screen = try #require(profile.screens.first { membership.evidenceScreens.contains($0.id) })
+        #expect(screen.passed == true && screen.invitedBy == "demo")
+        #expect(profile.applications.contains { $0.id == screen.applicationID })
+        #expect(profile.events.contains { $0.action == "pool.promote" })
+        #expect(profile.events.contains { $0.action == "screen.scored" })
+    }
+
     @Test("a dry run reports without writing")
     func dryRun() throws {
         let victim: Int = try connection.query("SELECT expert_id FROM pool_members ORDER BY expert_id LIMIT 1")[0].decode(0)
