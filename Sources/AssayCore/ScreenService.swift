@@ -342,7 +342,12 @@ public final class ScreenService: CandidateScreenService {
                 try finalize(screenID: row.id, by: by, tx)
                 return (row.id, by == "deadline")
             }
-            _ = try usable(row, tx)  // throws for voided, expired and finished screens
+            if row.status == "awaiting_review" || row.status == "scored" {
+                // Already submitted (by the deadline, or twice): submitting again just reports it.
+                let by: String? = try tx.query("SELECT submitted_by FROM screens WHERE id = $1", [row.id])[0].decode(0)
+                return (row.id, by == "deadline")
+            }
+            _ = try usable(row, tx)  // throws for voided and expired screens
             throw AssayError(.badInput, "the screen has not begun")
         }
         return try completion(screenID: id, byDeadline: byDeadline)

@@ -141,6 +141,9 @@ struct ScreenServiceTests {
         #expect(try fixture.int("SELECT count(*)::int FROM screen_items WHERE screen_id = $1 AND answered_at IS NOT NULL", [invitation.screenID]) == 1)
         let row = try fixture.connection.query("SELECT status, submitted_by, points_awarded FROM screens WHERE id = $1", [invitation.screenID])[0]
         #expect(try row.decode("submitted_by", as: String.self) == "deadline")
+        // The prompt then submits: that reports the closed screen instead of failing.
+        let completion = try fixture.service.submit(code: invitation.code)
+        #expect(completion.closedByDeadline && completion.answered == 1)
         #expect(["scored", "awaiting_review"].contains(try row.decode("status", as: String.self)))
     }
 
