@@ -75,7 +75,7 @@ let package = Package(
         .testTarget(name: "BanksTests", dependencies: ["Banks"], swiftSettings: strictSettings),
         .testTarget(
             name: "AssayCoreTests",
-            dependencies: ["AssayCore", "Postgres", "AssayTesting"],
+            dependencies: ["AssayCore", "Postgres", "AssayTesting", "Banks", "Psychometrics"],
             swiftSettings: strictSettings
         ),
         .testTarget(

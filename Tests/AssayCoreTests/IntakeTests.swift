@@ -3,6 +3,7 @@ import AssayTesting
 import Banks
 import Foundation
 import Postgres
+import Psychometrics
 import Testing
 
 /// Writes `text` to a new temporary file with the given extension.
@@ -318,7 +319,7 @@ struct CSVStagerAgreementTests {
 
     @Test("random rows are staged identically by the fast path and by the validator", arguments: [1, 2, 3])
     func agreement(seed: UInt64) throws {
-        var rng = SplitMix(seed: seed)
+        var rng = SplitMix64(seed: seed)
         let header = Array(Self.values.keys).sorted()
         var text = header.joined(separator: ",") + "\n"
         var inputs: [[String: String]] = []
@@ -361,16 +362,4 @@ struct CSVStagerAgreementTests {
 func csvQuoted(_ text: String) -> String {
     text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) || text.hasPrefix(" ") || text.hasSuffix(" ")
         ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
-}
-
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
 }
