@@ -80,6 +80,45 @@ struct AdaptiveScreenServiceTests {
         #expect(missing == 0)
     }
 
+    @Test("an adaptive screen uses the bank's latest calibration where it estimated an item, and the file's irt elsewhere")
+    func usesLatestCalibration() throws {
+        let connection = fixture.connection
+        let calibration: Int = try connection.query("""
+            INSERT INTO calibrations (bank_slug, created_by, model, persons, responses, items_estimated, min_responses, iterations, converged,
+                                      last_change, log_likelihood, aic, bic)
+            VALUES ('physics-long', 'tester', '2pl', 100, 1000, 40, 20, 10, true, 0, -500, 1160, 1300) RETURNING id
+            """)[0].decode("id")
+        // Every item but t1 gets a = 0.7 and b = 10 − its file b; t1 is not estimated.
+        try connection.execute("""
+            INSERT INTO calibration_items (calibration_id, item_id, a, b, n, p_correct, status)
+            SELECT $1, i.id, CASE WHEN i.item_key = 't1' THEN NULL ELSE 0.7 END,
+                   CASE WHEN i.item_key = 't1' THEN NULL ELSE 1 - (i.content->'irt'->>'b')::float8 END, 50, 0.5,
+                   CASE WHEN i.item_key = 't1' THEN 'too-few-responses' ELSE 'estimated' END
+            FROM banks b JOIN bank_items bi ON bi.bank_id = b.id JOIN items i ON i.id = bi.item_id WHERE b.slug = 'physics-long' AND b.is_current
+            """, [calibration])
+        let invitation = try fixture.service.invite(expert: try fixture.newExpert(), bank: "physics-long", expiresInDays: 1, actor: "tester")
+        #expect(try fixture.int("SELECT calibration_id::int FROM screens WHERE id = $1", [invitation.screenID]) == calibration)
+        _ = try fixture.service.begin(code: invitation.code)
+        for position in 1...6 {
+            _ = try fixture.service.question(code: invitation.code, position: position)
+            _ = try fixture.service.answer(code: invitation.code, position: position, answer: .boolean(position % 2 == 0), typed: "x")
+        }
+        let rows = try connection.query("""
+            SELECT i.item_key, si.a, si.b, (i.content->'irt'->>'a')::float8 AS file_a, (i.content->'irt'->>'b')::float8 AS file_b
+            FROM screen_items si JOIN items i ON i.id = si.item_id WHERE si.screen_id = $1
+            """, [invitation.screenID])
+        for row in rows {
+            let key: String = try row.decode("item_key")
+            let a: Double = try row.decode("a"), b: Double = try row.decode("b")
+            let fileA: Double = try row.decode("file_a"), fileB: Double = try row.decode("file_b")
+            if key == "t1" {
+                #expect(a == fileA && b == fileB)
+            } else {
+                #expect(a == 0.7 && abs(b - (1 - fileB)) < 1e-12, "\(key)")
+            }
+        }
+    }
+
     @Test("a fixed bank's screen is unchanged: drawn at invitation, no theta without IRT parameters")
     func fixedBankUnchanged() throws {
         let invitation = try fixture.service.invite(expert: try fixture.newExpert(), bank: "physics-core", expiresInDays: 1, actor: "tester")

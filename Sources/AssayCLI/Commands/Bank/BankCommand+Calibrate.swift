@@ -52,7 +52,7 @@ extension BankCommand {
             for item in items {
                 let fields = [number(item.a), number(item.seA), number(item.b), number(item.seB)].map { $0.leftPadded(8) }
                 lines.append(item.itemKey.padding(toLength: width, withPad: " ", startingAt: 0) + " " + fields.joined(separator: " ")
-                             + " " + String(item.n).leftPadded(6) + " " + String(format: "%.3f", item.pCorrect).leftPadded(8)
+                             + " " + String(item.n).leftPadded(6) + " " + (item.n > 0 ? String(format: "%.3f", item.pCorrect) : "-").leftPadded(8)
                              + "  " + item.status + (item.atBound ? " (at a bound: review)" : ""))
             }
             return lines.joined(separator: "\n")

@@ -64,7 +64,7 @@ extension BankCommand {
                 lines.append(item.itemKey.padding(toLength: width, withPad: " ", startingAt: 0) + " " + String(item.n).leftPadded(6)
                              + " " + number(item.facility).leftPadded(9) + " " + number(item.pointBiserial).leftPadded(8)
                              + " " + number(item.irt?.a).leftPadded(8) + " " + number(item.irt?.b).leftPadded(8)
-                             + "  " + (item.flags.isEmpty ? "" : "REVIEW: " + item.flags.joined(separator: "; ")))
+                             + (item.flags.isEmpty ? "" : "  REVIEW: " + item.flags.joined(separator: "; ")))
             }
             let flagged = report.items.filter { !$0.flags.isEmpty }.count
             lines.append("\(flagged) item(s) to review")
