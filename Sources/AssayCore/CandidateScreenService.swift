@@ -4,6 +4,12 @@
 /// transport (an HTTP or SSH service) can be put between them without touching the prompt.
 /// Nothing it returns holds an answer key, an explanation, a rubric or another candidate's data.
 /// Every call names the invite code; the service checks it each time.
+///
+/// **Adaptive screens.** When ``ScreenOverview/adaptive`` is true the service chooses each next
+/// question from the answers so far: question N+1 exists only once question N is answered, an
+/// answer cannot be changed, and ``AnswerReceipt/complete`` says when no more questions are
+/// needed (the prompt then submits). ``ScreenOverview/questionCount`` is the maximum length
+/// until the screen has stopped, and the actual length after.
 public protocol CandidateScreenService {
     /// What the screen is and where the candidate stands, without starting the clock.
     ///
@@ -33,6 +39,10 @@ public struct ScreenOverview: Sendable, Codable, Equatable {
     public var secondsLeft: Int?
     /// Positions (1-based) already answered.
     public var answered: [Int]
+    /// Whether the service chooses each next question from the answers so far (then questions
+    /// are answered in order, none skipped or changed, and the screen may end before
+    /// ``questionCount``).
+    public var adaptive: Bool = false
 }
 
 /// One question as shown to the candidate.
@@ -72,6 +82,9 @@ public struct AnswerReceipt: Sendable, Codable, Equatable {
     public var secondsLeft: Int
     /// Whether the screen is now closed (the deadline passed).
     public var closed: Bool
+    /// Adaptive screens: whether the measurement is now complete and no further question will
+    /// be asked (the prompt submits).
+    public var complete: Bool = false
 }
 
 /// The end of a screen, as the candidate may see it.

@@ -73,7 +73,8 @@ public final class ScreenService: CandidateScreenService {
                 """, [bankID]).map { (id: try $0.decode("id", as: Int.self), item: try $0.decode("content", as: PostgresJSON.self).decode(Item.self)) }
             var generator = SystemRandomNumberGenerator()
             let seed = (drawSeed ?? generator.next()) >> 1
-            let draw = ScreenDraw.draw(
+            // Adaptive screens choose each item when it is asked for (see ScreenService+Adaptive).
+            let draw = settings.isAdaptive ? [] : ScreenDraw.draw(
                 items: items.map { (topic: $0.item.topic, choiceCount: Self.choiceCount($0.item), isOrdering: $0.item.type == .ordering) },
                 count: settings.itemsPerScreen, shuffleOptions: settings.shuffleOptions, seed: seed)
             let code = InviteCode.generate()
@@ -82,11 +83,15 @@ public final class ScreenService: CandidateScreenService {
                 SELECT a.id FROM applications a JOIN banks b ON b.id = $2
                 WHERE a.expert_id = $1 AND b.domain = ANY (a.domains) ORDER BY a.applied_at DESC, a.id DESC LIMIT 1
                 """, [expertID, bankID]).first?.decode("id")
+            // The bank's latest calibration supplies item parameters wherever it estimated them.
+            let calibration: Int? = try tx.query("SELECT max(id) AS id FROM calibrations WHERE bank_slug = $1", [slug])[0].decode("id")
             let screen = try tx.query("""
-                INSERT INTO screens (expert_id, application_id, bank_id, bank_slug, invite_hash, seed, time_limit_minutes, invited_by, invite_expires_at)
-                VALUES ($1, $2, $3, $4, encode(sha256(convert_to($5, 'UTF8')), 'hex'), $6, $7, $8, now() + make_interval(secs => $9))
+                INSERT INTO screens (expert_id, application_id, bank_id, bank_slug, invite_hash, seed, time_limit_minutes, invited_by, invite_expires_at,
+                                     adaptive, calibration_id)
+                VALUES ($1, $2, $3, $4, encode(sha256(convert_to($5, 'UTF8')), 'hex'), $6, $7, $8, now() + make_interval(secs => $9), $10, $11)
                 RETURNING id, invite_expires_at
-                """, [expertID, application, bankID, slug, normalized, Int(seed), settings.timeLimitMinutes, actor, days * 86_400])[0]
+                """, [expertID, application, bankID, slug, normalized, Int(seed), settings.timeLimitMinutes, actor, days * 86_400,
+                      settings.isAdaptive, calibration])[0]
             let screenID: Int = try screen.decode("id")
             for (position, entry) in draw.enumerated() {
                 let (itemID, item) = items[entry.itemIndex]
@@ -97,9 +102,11 @@ public final class ScreenService: CandidateScreenService {
             if let application {
                 try tx.execute("UPDATE applications SET status = 'invited', updated_at = now() WHERE id = $1 AND status IN ('received', 'invited', 'failed', 'passed', 'scored')", [application])
             }
-            try Self.event(tx, actor: actor, action: "screen.invite", screen: screenID, details: ["bank": slug, "expert_id": String(expertID), "questions": String(draw.count), "seed": String(seed)])
+            try Self.event(tx, actor: actor, action: "screen.invite", screen: screenID, details: ["bank": slug, "expert_id": String(expertID), "questions": String(settings.adaptive?.maxItems ?? draw.count),
+                                    "seed": String(seed), "mode": settings.isAdaptive ? "adaptive" : "fixed"])
             let version: Int = try bankRow.decode("version")
-            return Invitation(screenID: screenID, code: code, expiresAt: try screen.decode("invite_expires_at"), bankSlug: slug, bankVersion: version, questions: draw.count)
+            return Invitation(screenID: screenID, code: code, expiresAt: try screen.decode("invite_expires_at"), bankSlug: slug, bankVersion: version,
+                              questions: settings.adaptive?.maxItems ?? draw.count)
         }
     }
 
@@ -127,7 +134,7 @@ public final class ScreenService: CandidateScreenService {
 
     // MARK: The candidate's side
 
-    private struct ScreenRow {
+    struct ScreenRow {
         var id: Int
         var status: String
         var title: String
@@ -138,14 +145,22 @@ public final class ScreenService: CandidateScreenService {
         var pastDeadline: Bool
         var inviteExpired: Bool
         var settings: BankSettings
+        /// Adaptive screens: their seed, bank version and calibration, rows so far and why they stopped.
+        var adaptive: Bool
+        var seed: UInt64
+        var bankID: Int
+        var calibrationID: Int?
+        var shown: Int
+        var stopReason: String?
     }
 
-    private func screen(code: String, _ tx: Connection, lock: Bool = false) throws -> ScreenRow {
+    func screen(code: String, _ tx: Connection, lock: Bool = false) throws -> ScreenRow {
         guard let normalized = InviteCode.normalize(code) else {
             throw AssayError(.notFound, "this is not a valid invite code (32 letters and digits, in groups of four); check it and try again")
         }
         let rows = try tx.query("""
             SELECT s.id, s.status, b.title, b.description, b.settings, s.time_limit_minutes + s.extra_minutes AS minutes,
+                   s.adaptive, s.seed, s.bank_id, s.calibration_id, s.stop_reason,
                    (SELECT count(*)::int FROM screen_items si WHERE si.screen_id = s.id) AS n,
                    greatest(0, ceil(extract(epoch FROM s.deadline - now())))::int AS seconds_left,
                    coalesce(now() > s.deadline, false) AS past_deadline,
@@ -157,11 +172,18 @@ public final class ScreenService: CandidateScreenService {
         guard let row = rows.first else {
             throw AssayError(.notFound, "this invite code is not known; check it, or ask your recruiter for a new one")
         }
+        let settings = try row.decode("settings", as: PostgresJSON.self).decode(BankSettings.self)
+        let adaptive: Bool = try row.decode("adaptive")
+        let shown: Int = try row.decode("n")
+        let stopReason: String? = try row.decode("stop_reason")
+        // An adaptive screen has its maximum length until it stops, then the length it reached.
+        let count = adaptive && stopReason == nil ? (settings.adaptive?.maxItems ?? shown) : shown
         return ScreenRow(
             id: try row.decode("id"), status: try row.decode("status"), title: try row.decode("title"), description: try row.decode("description"),
-            count: try row.decode("n"), minutes: try row.decode("minutes"), secondsLeft: try row.decode("seconds_left"),
+            count: count, minutes: try row.decode("minutes"), secondsLeft: try row.decode("seconds_left"),
             pastDeadline: try row.decode("past_deadline"), inviteExpired: try row.decode("invite_expired"),
-            settings: try row.decode("settings", as: PostgresJSON.self).decode(BankSettings.self))
+            settings: settings, adaptive: adaptive, seed: UInt64(bitPattern: Int64(try row.decode("seed", as: Int.self))), bankID: try row.decode("bank_id"),
+            calibrationID: try row.decode("calibration_id"), shown: shown, stopReason: stopReason)
     }
 
     /// Closes screens whose clock ran out, and refuses codes that can no longer be used.
@@ -198,7 +220,7 @@ public final class ScreenService: CandidateScreenService {
         return ScreenOverview(
             title: row.title, description: row.description, questionCount: row.count, timeLimitMinutes: row.minutes,
             state: row.status == "invited" ? .notStarted : row.status == "in_progress" ? .inProgress : .closed,
-            secondsLeft: row.status == "in_progress" ? row.secondsLeft : nil, answered: try answeredPositions(row.id, connection))
+            secondsLeft: row.status == "in_progress" ? row.secondsLeft : nil, answered: try answeredPositions(row.id, connection), adaptive: row.adaptive)
     }
 
     public func begin(code: String) throws -> ScreenOverview {
@@ -219,9 +241,12 @@ public final class ScreenService: CandidateScreenService {
 
     public func question(code: String, position: Int) throws -> CandidateQuestion {
         try connection.withTransaction { tx in
-            let row = try usable(try screen(code: code, tx), tx)
+            let row = try usable(try screen(code: code, tx, lock: true), tx)
             guard row.status == "in_progress", !row.pastDeadline else {
                 throw AssayError(.badInput, "the screen is not in progress")
+            }
+            if row.adaptive, position > row.shown {
+                try chooseNextItem(row, position: position, tx)
             }
             let rows = try tx.query("""
                 UPDATE screen_items SET first_shown_at = coalesce(first_shown_at, now())
@@ -289,10 +314,13 @@ public final class ScreenService: CandidateScreenService {
                 return AnswerReceipt(saved: false, secondsLeft: 0, closed: true)
             }
             let itemRow = try tx.query("""
-                SELECT si.choice_order::text AS choice_order, i.content FROM screen_items si JOIN items i ON i.id = si.item_id
+                SELECT si.choice_order::text AS choice_order, i.content, si.answered_at IS NOT NULL AS answered FROM screen_items si JOIN items i ON i.id = si.item_id
                 WHERE si.screen_id = $1 AND si.position = $2
                 """, [row.id, position])
             guard let itemData = itemRow.first else { throw AssayError(.badInput, "there is no question \(position)") }
+            if row.adaptive, try itemData.decode("answered", as: Bool.self) {
+                throw AssayError(.badInput, "question \(position) is already answered; in an adaptive screen an answer cannot be changed, because the next questions were chosen from it")
+            }
             let item = try itemData.decode("content", as: PostgresJSON.self).decode(Item.self)
             let order = try Self.intArray(try itemData.decode("choice_order", as: String?.self))
             let stored = try Self.stored(answer, item: item, order: order)
@@ -301,7 +329,11 @@ public final class ScreenService: CandidateScreenService {
                     seconds_taken = extract(epoch FROM now() - coalesce(first_shown_at, now()))
                 WHERE screen_id = $1 AND position = $2
                 """, [row.id, position, try PostgresJSON(encoding: stored), typed])
-            return AnswerReceipt(saved: updated == 1, secondsLeft: row.secondsLeft ?? 0, closed: false)
+            var complete = false
+            if row.adaptive {
+                complete = try recordEstimate(row, position: position, item: item, answer: stored, tx)
+            }
+            return AnswerReceipt(saved: updated == 1, secondsLeft: row.secondsLeft ?? 0, closed: false, complete: complete)
         }
     }
 
@@ -446,24 +478,33 @@ public final class ScreenService: CandidateScreenService {
     func completeIfGraded(screenID: Int, _ tx: Connection) throws {
         let pending: Int = try tx.query("SELECT count(*)::int FROM screen_items WHERE screen_id = $1 AND needs_review AND reviewed_at IS NULL", [screenID])[0].decode(0)
         guard pending == 0 else { return }
+        try recordFinalEstimate(screenID: screenID, tx)
         let row = try tx.query("""
             UPDATE screens s SET status = 'scored', scored_at = now(),
                 points_awarded = t.awarded, points_possible = t.possible,
-                score_percent = CASE WHEN t.possible > 0 THEN 100 * t.awarded / t.possible ELSE 0 END,
-                passed = CASE WHEN t.possible > 0 THEN 100 * t.awarded / t.possible ELSE 0 END >= (b.settings->'passRule'->>'minPercent')::float8
-            FROM (SELECT coalesce(sum(points), 0) AS awarded, sum(max_points) AS possible FROM screen_items WHERE screen_id = $1) t, banks b
+                score_percent = CASE WHEN t.possible > 0 THEN 100 * t.awarded / t.possible ELSE 0 END
+            FROM (SELECT coalesce(sum(points), 0) AS awarded, coalesce(sum(max_points), 0) AS possible FROM screen_items WHERE screen_id = $1) t, banks b
             WHERE s.id = $1 AND b.id = s.bank_id AND s.status = 'awaiting_review'
-            RETURNING s.passed, s.score_percent, s.application_id
+            RETURNING s.score_percent, s.application_id, s.theta, s.theta_se, b.settings
             """, [screenID])
         guard let scored = row.first else { return }
-        let passed: Bool = try scored.decode("passed")
         let percent: Double = try scored.decode("score_percent")
+        // The pass rule: every stated condition (percent, θ, SE of θ) must hold.
+        let rule = try scored.decode("settings", as: PostgresJSON.self).decode(BankSettings.self).passRule
+        let theta: Double? = try scored.decode("theta")
+        let thetaSE: Double? = try scored.decode("theta_se")
+        let passed = rule.passes(percent: percent, theta: theta, standardError: thetaSE)
+        try tx.execute("UPDATE screens SET passed = $2 WHERE id = $1", [screenID, passed])
         if let application = try scored.decode("application_id", as: Int?.self) {
             try tx.execute("UPDATE applications SET status = $2, updated_at = now() WHERE id = $1 AND status IN ('invited', 'screening', 'scored', 'passed', 'failed')",
                            [application, passed ? "passed" : "failed"])
         }
-        try Self.event(tx, actor: "assay", action: "screen.scored", screen: screenID,
-                       details: ["score_percent": String(format: "%.1f", percent), "passed": String(passed)])
+        var details = ["score_percent": String(format: "%.1f", percent), "passed": String(passed)]
+        if let theta, let thetaSE {
+            details["theta"] = String(format: "%.3f", theta)
+            details["theta_se"] = String(format: "%.3f", thetaSE)
+        }
+        try Self.event(tx, actor: "assay", action: "screen.scored", screen: screenID, details: details)
     }
 
     /// Integrity flags, for staff: answers faster than a plausible reading time, a long gap

@@ -45,25 +45,81 @@ public struct BankSettings: Sendable, Hashable, Codable {
     public var showScore: Bool
     /// The pass rule.
     public var passRule: PassRule
+    /// The adaptive settings of a bank with `mode: adaptive`; nil for a fixed bank.
+    ///
+    /// Optional and omitted from the JSON form when nil, so fixed banks keep their content hash.
+    /// In an adaptive bank ``itemsPerScreen`` equals ``AdaptiveSettings/maxItems``.
+    public var adaptive: AdaptiveSettings?
 
     /// Creates settings.
-    public init(itemsPerScreen: Int, timeLimitMinutes: Int, shuffleOptions: Bool = false, retakeCooldownDays: Int = 0, showScore: Bool = false, passRule: PassRule) {
+    public init(itemsPerScreen: Int, timeLimitMinutes: Int, shuffleOptions: Bool = false, retakeCooldownDays: Int = 0, showScore: Bool = false,
+                passRule: PassRule, adaptive: AdaptiveSettings? = nil) {
         self.itemsPerScreen = itemsPerScreen
         self.timeLimitMinutes = timeLimitMinutes
         self.shuffleOptions = shuffleOptions
         self.retakeCooldownDays = retakeCooldownDays
         self.showScore = showScore
         self.passRule = passRule
+        self.adaptive = adaptive
+    }
+
+    /// Whether screens of this bank choose each next item adaptively.
+    public var isAdaptive: Bool { adaptive != nil }
+}
+
+/// How an adaptive screen runs: it picks the most informative item at the candidate's current
+/// ability estimate and stops once the estimate is precise enough (see docs/bank-format.md).
+public struct AdaptiveSettings: Sendable, Hashable, Codable {
+    /// Stop once the standard error of θ̂ is at most this (after ``minItems``).
+    public var targetSE: Double
+    /// Never give more items than this.
+    public var maxItems: Int
+    /// Never stop for precision before this many items.
+    public var minItems: Int
+
+    /// Creates adaptive settings.
+    public init(targetSE: Double, maxItems: Int, minItems: Int = 0) {
+        self.targetSE = targetSE
+        self.maxItems = maxItems
+        self.minItems = minItems
     }
 }
 
-/// When a screen passes.
+/// When a screen passes: on percent of possible points, on the ability estimate θ, or both
+/// (every stated condition must hold).
 public struct PassRule: Sendable, Hashable, Codable {
-    /// Awarded points over possible points, in percent, must be at least this.
-    public var minPercent: Double
+    /// Awarded points over possible points, in percent, must be at least this (nil: no percent
+    /// condition; then ``minTheta`` is set).
+    public var minPercent: Double?
+    /// The final ability estimate θ̂ (EAP) must be at least this (nil: no θ condition).
+    public var minTheta: Double?
+    /// With ``minTheta``: the standard error of θ̂ must also be at most this.
+    public var maxSE: Double?
 
     /// Creates a pass rule.
-    public init(minPercent: Double) { self.minPercent = minPercent }
+    public init(minPercent: Double? = nil, minTheta: Double? = nil, maxSE: Double? = nil) {
+        self.minPercent = minPercent
+        self.minTheta = minTheta
+        self.maxSE = maxSE
+    }
+
+    /// Whether a result passes: every stated condition holds. A θ condition with no θ̂ fails.
+    ///
+    /// - Parameters:
+    ///   - percent: the score in percent of possible points.
+    ///   - theta: the final θ̂, when the screen has one.
+    ///   - standardError: its standard error.
+    /// - Returns: true when every stated condition holds.
+    public func passes(percent: Double, theta: Double?, standardError: Double?) -> Bool {
+        if let minPercent, percent < minPercent { return false }
+        if let minTheta {
+            guard let theta, theta >= minTheta else { return false }
+            if let maxSE {
+                guard let standardError, standardError <= maxSE else { return false }
+            }
+        }
+        return true
+    }
 }
 
 /// A domain: a folder of `interview-banks/` with its `domain.yaml`.

@@ -25,12 +25,14 @@ public enum BankReader {
         let description = fields.optionalString("description")
         let settings = fields.node("settings").flatMap { readSettings($0, context: &fields.context) }
         var items: [Item] = []
+        var itemNodes: [Node] = []
         if let itemsNode = fields.node("items") {
             if let list = fields.context.sequence(itemsNode, what: "items") {
                 if list.isEmpty { fields.context.error(itemsNode, "items is empty; a bank needs at least one item") }
                 var seen: [String: Int] = [:]
                 for node in list {
                     guard let item = readItem(node, context: &fields.context) else { continue }
+                    itemNodes.append(node)
                     if let first = seen[item.id] {
                         let idNode = node.mapping?["id"]
                         fields.context.error(idNode ?? node, "duplicate item id '\(item.id)' (first used at line \(first)); ids must be unique in a bank")
@@ -41,7 +43,10 @@ public enum BankReader {
                 }
             }
         }
-        if let settings, !items.isEmpty, settings.itemsPerScreen > items.count {
+        if let settings {
+            checkMeasurement(settings, items: items, itemNodes: itemNodes, settingsNode: map["settings"], context: &fields.context)
+        }
+        if let settings, !settings.isAdaptive, !items.isEmpty, settings.itemsPerScreen > items.count {
             let node = map["settings"]?.mapping?["items_per_screen"]
             fields.context.error(node, "items_per_screen is \(settings.itemsPerScreen) but the bank has only \(items.count) items")
         }
@@ -127,23 +132,93 @@ public enum BankReader {
 
     private static func readSettings(_ node: Node, context: inout ReadContext) -> BankSettings? {
         guard let map = context.mapping(node, what: "settings") else { return nil }
-        var fields = FieldReader(map: map, context: context, allowed: ["items_per_screen", "time_limit_minutes", "shuffle_options", "retake_cooldown_days", "show_score", "pass_rule"])
-        let perScreen = fields.int("items_per_screen", range: 1...1000)
+        var fields = FieldReader(map: map, context: context, allowed: ["mode", "items_per_screen", "max_items", "min_items", "target_se",
+                                                                       "time_limit_minutes", "shuffle_options", "retake_cooldown_days", "show_score", "pass_rule"])
+        var adaptive = false
+        if let modeNode = fields.optionalNode("mode"), let mode = fields.optionalString("mode") {
+            switch mode {
+            case "fixed": adaptive = false
+            case "adaptive": adaptive = true
+            default: fields.context.error(modeNode, "mode must be fixed or adaptive, not '\(mode)'")
+            }
+        }
+        var perScreen: Int?
+        var adaptiveSettings: AdaptiveSettings?
+        if adaptive {
+            if let node = map["items_per_screen"] {
+                fields.consumed.insert("items_per_screen")
+                fields.context.error(node, "an adaptive bank sets max_items (and target_se), not items_per_screen")
+            }
+            let target = fields.double("target_se", range: 0.05...2)
+            let maxItems = fields.int("max_items", range: 1...1000)
+            let minItems = fields.optionalInt("min_items", range: 0...1000) ?? 0
+            if let maxItems, minItems > maxItems, let node = map["min_items"] {
+                fields.context.error(node, "min_items is \(minItems) but max_items is \(maxItems); min_items must not exceed it")
+            }
+            if let target, let maxItems, minItems <= maxItems {
+                adaptiveSettings = AdaptiveSettings(targetSE: target, maxItems: maxItems, minItems: minItems)
+                perScreen = maxItems
+            }
+        } else {
+            for key in ["max_items", "min_items", "target_se"] {
+                if let node = map[key] {
+                    fields.consumed.insert(key)
+                    fields.context.error(node, "'\(key)' applies only to an adaptive bank; add 'mode: adaptive' or remove it")
+                }
+            }
+            perScreen = fields.int("items_per_screen", range: 1...1000)
+        }
         let minutes = fields.int("time_limit_minutes", range: 1...600)
         let shuffle = fields.optionalBool("shuffle_options") ?? false
         let cooldown = fields.optionalInt("retake_cooldown_days", range: 0...3650) ?? 0
         let showScore = fields.optionalBool("show_score") ?? false
         var passRule: PassRule?
         if let ruleNode = fields.node("pass_rule"), let ruleMap = fields.context.mapping(ruleNode, what: "pass_rule") {
-            var rule = FieldReader(map: ruleMap, context: fields.context, allowed: ["min_percent"])
-            if let percent = rule.double("min_percent", range: 0...100) { passRule = PassRule(minPercent: percent) }
+            var rule = FieldReader(map: ruleMap, context: fields.context, allowed: ["min_percent", "min_theta", "max_se"])
+            let percent = rule.optionalDouble("min_percent", range: 0...100)
+            let theta = rule.optionalDouble("min_theta", range: -4...4)
+            let maxSE = rule.optionalDouble("max_se", range: 0.05...2)
+            let stated = ["min_percent", "min_theta", "max_se"].filter { ruleMap[$0] != nil }
+            if ruleMap["min_theta"] == nil, let node = ruleMap["max_se"] {
+                rule.context.error(node, "max_se applies only together with min_theta")
+            } else if stated.isEmpty || (ruleMap["min_percent"] == nil && ruleMap["min_theta"] == nil) {
+                rule.context.error(ruleNode, "pass_rule needs min_percent, min_theta (with an optional max_se), or both")
+            } else if (ruleMap["min_percent"] == nil || percent != nil) && (ruleMap["min_theta"] == nil || theta != nil) && (ruleMap["max_se"] == nil || maxSE != nil) {
+                passRule = PassRule(minPercent: percent, minTheta: theta, maxSE: maxSE)
+            }
             rule.finish()
             fields.context = rule.context
         }
         fields.finish()
         context = fields.context
         guard let perScreen, let minutes, let passRule else { return nil }
-        return BankSettings(itemsPerScreen: perScreen, timeLimitMinutes: minutes, shuffleOptions: shuffle, retakeCooldownDays: cooldown, showScore: showScore, passRule: passRule)
+        return BankSettings(itemsPerScreen: perScreen, timeLimitMinutes: minutes, shuffleOptions: shuffle, retakeCooldownDays: cooldown,
+                            showScore: showScore, passRule: passRule, adaptive: adaptiveSettings)
+    }
+
+    /// The rules that need both the settings and the items: an adaptive bank or a pass rule on θ
+    /// needs `irt` parameters on every item, and an adaptive bank cannot hold essays (each
+    /// answer must be scored the moment it is given).
+    private static func checkMeasurement(_ settings: BankSettings, items: [Item], itemNodes: [Node], settingsNode: Node?, context: inout ReadContext) {
+        let why: String
+        if settings.isAdaptive {
+            why = "an adaptive bank"
+        } else if settings.passRule.minTheta != nil {
+            why = "a pass rule on min_theta"
+        } else {
+            return
+        }
+        for (item, node) in zip(items, itemNodes) {
+            if item.irt == nil {
+                context.error(node.mapping?["id"] ?? node, "item '\(item.id)' has no irt parameters; \(why) needs irt: {a, b} (and optional c) on every item")
+            }
+            if settings.isAdaptive, item.type == .essay {
+                context.error(node.mapping?["type"] ?? node, "item '\(item.id)' is an essay; an adaptive bank needs items scored the moment they are answered, so essays are not allowed")
+            }
+        }
+        if let adaptive = settings.adaptive, adaptive.maxItems > items.count, !items.isEmpty {
+            context.error(settingsNode?.mapping?["max_items"], "max_items is \(adaptive.maxItems) but the bank has only \(items.count) items")
+        }
     }
 
     private static let commonItemFields: Set<String> = ["id", "type", "topic", "prompt", "explanation", "points", "difficulty", "irt"]

@@ -15,14 +15,26 @@ public enum BankWriter {
         ]
         if let description = bank.description { root.append((key("description"), text(description))) }
         let s = bank.settings
-        root.append((key("settings"), .mapping(.init([
-            (key("items_per_screen"), number(Double(s.itemsPerScreen))),
+        var settings: [(Node, Node)] = []
+        if let adaptive = s.adaptive {
+            settings += [(key("mode"), key("adaptive")), (key("target_se"), number(adaptive.targetSE)),
+                         (key("max_items"), number(Double(adaptive.maxItems)))]
+            if adaptive.minItems > 0 { settings.append((key("min_items"), number(Double(adaptive.minItems)))) }
+        } else {
+            settings.append((key("items_per_screen"), number(Double(s.itemsPerScreen))))
+        }
+        var rule: [(Node, Node)] = []
+        if let percent = s.passRule.minPercent { rule.append((key("min_percent"), number(percent))) }
+        if let theta = s.passRule.minTheta { rule.append((key("min_theta"), number(theta))) }
+        if let maxSE = s.passRule.maxSE { rule.append((key("max_se"), number(maxSE))) }
+        settings += [
             (key("time_limit_minutes"), number(Double(s.timeLimitMinutes))),
             (key("shuffle_options"), flag(s.shuffleOptions)),
             (key("retake_cooldown_days"), number(Double(s.retakeCooldownDays))),
             (key("show_score"), flag(s.showScore)),
-            (key("pass_rule"), .mapping(.init([(key("min_percent"), number(s.passRule.minPercent))]))),
-        ]))))
+            (key("pass_rule"), .mapping(.init(rule))),
+        ]
+        root.append((key("settings"), .mapping(.init(settings))))
         root.append((key("items"), .sequence(.init(bank.items.map(item)))))
         return try Yams.serialize(node: .mapping(.init(root)), indent: 2, width: 100, allowUnicode: true, sortKeys: false)
     }

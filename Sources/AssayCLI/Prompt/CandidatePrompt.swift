@@ -39,8 +39,14 @@ struct CandidatePrompt {
         var overview = try service.overview(code: code)
         say(style.bold(overview.title))
         if let description = overview.description { say(description.trimmingCharacters(in: .whitespacesAndNewlines)) }
-        say("\(overview.questionCount) questions, \(overview.timeLimitMinutes) minutes in all. The clock is the server's: it keeps running if you leave.")
-        say("Each answer is saved the moment you enter it. Type ? for help, skip to come back to a question later, submit to finish early.")
+        let adaptive = overview.adaptive
+        if adaptive {
+            say("At most \(overview.questionCount) questions, \(overview.timeLimitMinutes) minutes in all; the screen ends as soon as your answers measure your level precisely enough. The clock is the server's: it keeps running if you leave.")
+            say("Each question is chosen from your previous answers, so answer each as it comes: questions cannot be skipped or changed. Each answer is saved the moment you enter it. Type ? for help, submit to finish early.")
+        } else {
+            say("\(overview.questionCount) questions, \(overview.timeLimitMinutes) minutes in all. The clock is the server's: it keeps running if you leave.")
+            say("Each answer is saved the moment you enter it. Type ? for help, skip to come back to a question later, submit to finish early.")
+        }
         switch overview.state {
         case .closed:
             say("This screen is closed: its time ran out and your saved answers were submitted.")
@@ -69,8 +75,8 @@ struct CandidatePrompt {
                 say("Time is up.")
                 return try finish(closed: true)
             }
-            show(question)
-            switch try read(question) {
+            show(question, adaptive: adaptive)
+            switch try read(question, adaptive: adaptive) {
             case .answer(let answer, let typed):
                 let receipt = try service.answer(code: code, position: position, answer: answer, typed: typed)
                 if receipt.closed {
@@ -79,11 +85,18 @@ struct CandidatePrompt {
                 }
                 answered.insert(position)
                 say(style.dim("Saved."))
+                if receipt.complete {
+                    say("No more questions are needed: your answers measure your level precisely enough.")
+                    return try finish()
+                }
             case .skip:
                 say(style.dim("Skipped; it will come back."))
             case .submit:
                 let left = overview.questionCount - answered.count
-                if left > 0 {
+                if left > 0, adaptive {
+                    guard let reply = ask("Finish now, with \(answered.count) question\(answered.count == 1 ? "" : "s") answered? This question will score nothing. [y/N] ") else { return .inputEnded }
+                    guard ["y", "yes"].contains(reply.trimmingCharacters(in: .whitespaces).lowercased()) else { continue }
+                } else if left > 0 {
                     guard let reply = ask("\(left) question\(left == 1 ? " is" : "s are") unanswered and will score nothing. Submit anyway? [y/N] ") else { return .inputEnded }
                     guard ["y", "yes"].contains(reply.trimmingCharacters(in: .whitespaces).lowercased()) else { continue }
                 }
@@ -111,9 +124,9 @@ struct CandidatePrompt {
 
     private func letter(_ index: Int) -> String { String(UnicodeScalar(UInt8(65 + index))) }
 
-    private func show(_ question: CandidateQuestion) {
+    private func show(_ question: CandidateQuestion, adaptive: Bool) {
         say()
-        say(style.bold("Question \(question.position) of \(question.total)") + style.dim("  ·  \(Self.clock(question.secondsLeft)) left") + (question.answered ? style.dim("  ·  answered (a new answer replaces it)") : ""))
+        say(style.bold(adaptive ? "Question \(question.position) (at most \(question.total))" : "Question \(question.position) of \(question.total)") + style.dim("  ·  \(Self.clock(question.secondsLeft)) left") + (question.answered ? style.dim("  ·  answered (a new answer replaces it)") : ""))
         say(question.prompt.trimmingCharacters(in: .whitespacesAndNewlines))
         for (index, choice) in question.choices.enumerated() {
             say("  \(letter(index))) \(choice)")
@@ -136,18 +149,21 @@ struct CandidatePrompt {
 
     enum Reading { case answer(CandidateAnswer, String), skip, submit, inputEnded }
 
-    private func read(_ question: CandidateQuestion) throws -> Reading {
+    private func read(_ question: CandidateQuestion, adaptive: Bool) throws -> Reading {
         while true {
             guard let raw = ask("> ") else { return .inputEnded }
             let line = raw.trimmingCharacters(in: .whitespaces)
             switch line.lowercased() {
             case "?", "help":
                 say(instructions(question))
-                say("Commands: ? shows this help, skip leaves the question for later, submit finishes the screen.")
+                say(adaptive ? "Commands: ? shows this help, submit finishes the screen." : "Commands: ? shows this help, skip leaves the question for later, submit finishes the screen.")
+                continue
+            case "skip" where adaptive:
+                say("In this screen each question is chosen from your previous answers, so it cannot be skipped. " + instructions(question))
                 continue
             case "skip": return .skip
             case "submit": return .submit
-            case "": say("Please answer, or type skip. " + instructions(question)); continue
+            case "": say((adaptive ? "Please answer. " : "Please answer, or type skip. ") + instructions(question)); continue
             default: break
             }
             if question.kind == .essay {

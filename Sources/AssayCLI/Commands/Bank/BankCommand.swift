@@ -9,7 +9,7 @@ struct BankCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bank",
         abstract: "Lint, load, list and convert question banks.",
-        subcommands: [Lint.self, Sync.self, List.self, Show.self, ImportGift.self]
+        subcommands: [Lint.self, Sync.self, List.self, Show.self, Calibrate.self, Stats.self, ImportGift.self]
     )
 
     /// The default banks folder: `interview-banks/` in the current folder.
