@@ -49,6 +49,9 @@ extension ScreenService {
         public var correct: Bool?
         public var needsReview: Bool
         public var reviewNote: String?
+        /// Adaptive screens: the ability estimate and its standard error after this answer.
+        public var theta: Double?
+        public var thetaSE: Double?
     }
 
     /// A screen with every item, for staff.
@@ -57,6 +60,12 @@ extension ScreenService {
         public var items: [StaffItem]
         public var submittedBy: String?
         public var voidReason: String?
+        /// Whether items were chosen adaptively; the final ability estimate, its SE, and why
+        /// the screen stopped.
+        public var adaptive: Bool
+        public var theta: Double?
+        public var thetaSE: Double?
+        public var stopReason: String?
     }
 
     /// The staff view of a screen.
@@ -66,10 +75,10 @@ extension ScreenService {
         guard let summary = try list(status: nil, bank: nil, limit: 1, id: screenID).first else {
             throw AssayError(.notFound, "no screen \(screenID); assay screen list shows them")
         }
-        let extra = try connection.query("SELECT submitted_by, void_reason FROM screens WHERE id = $1", [screenID])[0]
+        let extra = try connection.query("SELECT submitted_by, void_reason, adaptive, theta, theta_se, stop_reason FROM screens WHERE id = $1", [screenID])[0]
         let items = try connection.query("""
             SELECT si.position, i.item_key, i.type, i.content, si.choice_order::text AS choice_order, si.answer_text, si.seconds_taken, si.points,
-                   si.max_points, si.correct, si.needs_review, si.review_note
+                   si.max_points, si.correct, si.needs_review, si.review_note, si.theta, si.theta_se
             FROM screen_items si JOIN items i ON i.id = si.item_id WHERE si.screen_id = $1 ORDER BY si.position
             """, [screenID]).map { row -> StaffItem in
             let item = try row.decode("content", as: PostgresJSON.self).decode(Item.self)
@@ -78,9 +87,12 @@ extension ScreenService {
             return StaffItem(position: try row.decode("position"), itemKey: try row.decode("item_key"), type: try row.decode("type"),
                              prompt: item.prompt, shownChoices: view.choices, answerTyped: try row.decode("answer_text"),
                              secondsTaken: try row.decode("seconds_taken"), points: try row.decode("points"), maxPoints: try row.decode("max_points"),
-                             correct: try row.decode("correct"), needsReview: try row.decode("needs_review"), reviewNote: try row.decode("review_note"))
+                             correct: try row.decode("correct"), needsReview: try row.decode("needs_review"), reviewNote: try row.decode("review_note"),
+                             theta: try row.decode("theta"), thetaSE: try row.decode("theta_se"))
         }
-        return StaffView(summary: summary, items: items, submittedBy: try extra.decode("submitted_by"), voidReason: try extra.decode("void_reason"))
+        return StaffView(summary: summary, items: items, submittedBy: try extra.decode("submitted_by"), voidReason: try extra.decode("void_reason"),
+                         adaptive: try extra.decode("adaptive"), theta: try extra.decode("theta"), thetaSE: try extra.decode("theta_se"),
+                         stopReason: try extra.decode("stop_reason"))
     }
 
     /// Cancels an open or finished screen; its result no longer counts.

@@ -84,6 +84,11 @@ struct AdaptiveScreenCommandTests {
         #expect(answerLines == rows.count)
         let stops = try connection.query("SELECT details->>'reason' AS reason FROM events WHERE action = 'screen.adaptive_stop' AND subject_id = $1", [screen])
         #expect(try stops.map { try $0.decode("reason", as: String.self) } == ["se-reached"])
+        // Staff see the estimate after every answer and why the screen stopped.
+        let show = try CommandRun.assay(["screen", "show", String(screen)], environment: env)
+        #expect(show.stdout.contains("adaptive: theta"))
+        #expect(show.stdout.contains("stopped: se-reached"))
+        #expect(show.stdout.components(separatedBy: "after this answer: theta").count - 1 == rows.count)
     }
 
     @Test("killed between answers, the screen resumes with the same next question chosen by the recorded seed")

@@ -92,6 +92,9 @@ struct ScreenCommand: ParsableCommand {
             let s = view.summary
             print("screen \(s.id): \(s.email) on \(s.bankSlug) — \(s.status)\(s.scorePercent.map { String(format: ", %.1f%%", $0) } ?? "")\(s.passed.map { $0 ? ", passed" : ", failed" } ?? "")")
             if let by = view.submittedBy { print("submitted by \(by)") }
+            if view.adaptive {
+                print("adaptive: theta \(view.theta.map { String(format: "%.2f", $0) } ?? "-"), SE \(view.thetaSE.map { String(format: "%.2f", $0) } ?? "-"), stopped: \(view.stopReason ?? "not yet")")
+            }
             if let reason = view.voidReason { print("voided: \(reason)") }
             print("flags: \(s.flags)")
             for item in view.items {
@@ -99,6 +102,7 @@ struct ScreenCommand: ParsableCommand {
                 print("  " + item.prompt.trimmingCharacters(in: .whitespacesAndNewlines).replacingOccurrences(of: "\n", with: "\n  "))
                 for (index, choice) in item.shownChoices.enumerated() { print("    \(String(UnicodeScalar(UInt8(65 + index)))) \(choice)") }
                 print("  answer: \(item.answerTyped ?? "(none)")")
+                if let theta = item.theta { print(String(format: "  after this answer: theta %.2f, SE %.2f", theta, item.thetaSE ?? .nan)) }
                 if let note = item.reviewNote { print("  review: \(note)") }
             }
         }
