@@ -1,10 +1,11 @@
 -- 003_intake: experts and their applications.
 --
 -- One expert per normalized email (trimmed, lower-cased). One application per
--- (source, external_id): re-importing the same rows changes nothing.
+-- (source, external_id): re-importing the same rows changes nothing. Identity values are
+-- cached 1000 at a time (a bulk import draws a million of them), so ids may have gaps.
 
 CREATE TABLE experts (
-    id               bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    id               bigint GENERATED ALWAYS AS IDENTITY (CACHE 1000) PRIMARY KEY,
     email            text    NOT NULL UNIQUE CHECK (email = lower(btrim(email)) AND email LIKE '%_@_%'),
     full_name        text    NOT NULL CHECK (btrim(full_name) <> ''),
     country          text    NOT NULL CHECK (country ~ '^[A-Z]{2}$'),
@@ -16,7 +17,7 @@ CREATE TABLE experts (
 );
 
 CREATE TABLE applications (
-    id          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    id          bigint GENERATED ALWAYS AS IDENTITY (CACHE 1000) PRIMARY KEY,
     -- No foreign key: a per-row check would more than double the cost of a million-row import.
     -- Integrity holds by construction: the intake merge is the only writer and takes these ids
     -- from experts in the same transaction, and experts rows are never deleted (trigger below).

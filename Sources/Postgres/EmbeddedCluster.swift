@@ -274,6 +274,8 @@ public struct EmbeddedCluster: Sendable {
             "max_connections = 200",
             "shared_buffers = 128MB",
             "max_wal_size = 4GB",
+            "wal_compression = lz4",
+            "wal_buffers = 16MB",
             "logging_collector = off",
             "log_min_messages = warning",
             "log_timezone = 'UTC'",
