@@ -34,6 +34,21 @@ public struct Demo {
         self.log = log
     }
 
+    /// Drops and recreates the demo's own database in the embedded cluster, migrated, and
+    /// returns a connection to it. The main database is never touched.
+    ///
+    /// - Throws: ``PostgresError``; ``AssayError`` when the migrations cannot be found.
+    public static func resetDatabase(in cluster: EmbeddedCluster, name: String = "assay_demo") throws -> Connection {
+        try cluster.start()
+        let admin = try Connection(cluster.uri(database: "postgres"))
+        let quoted = try admin.escapeIdentifier(name)
+        try admin.execute("DROP DATABASE IF EXISTS \(quoted) WITH (FORCE)")
+        try admin.execute("CREATE DATABASE \(quoted)")
+        let connection = try Connection(cluster.uri(database: name))
+        try Migrator.shipped().migrate(connection)
+        return connection
+    }
+
     /// One line of the funnel.
     public struct FunnelRow: Sendable, Codable {
         public var domain: String

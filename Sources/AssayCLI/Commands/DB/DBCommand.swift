@@ -109,8 +109,8 @@ struct DBCommand: ParsableCommand {
                 do {
                     let connection = try Connection(conninfo)
                     report.state = "running"
-                    let version: String = try connection.query("SHOW server_version")[0].decode(0)
-                    report.serverVersion = version
+                    let version = connection.serverVersion
+                    report.serverVersion = "\(version / 10000).\(version % 10000)"
                     let migrator = try Migrator.shipped()
                     let applied = try migrator.applied(on: connection)
                     let appliedVersions = Set(applied.map(\.version))

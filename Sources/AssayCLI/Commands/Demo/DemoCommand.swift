@@ -27,13 +27,7 @@ struct DemoCommand: ParsableCommand {
         guard FileManager.default.fileExists(atPath: applications) else {
             throw AssayError(.badInput, "cannot find \(applications); run assay demo from the repository's root folder or pass --applications FILE")
         }
-        try cluster.start()
-        let admin = try Connection(cluster.uri(database: "postgres"))
-        let name = try admin.escapeIdentifier("assay_demo")
-        try admin.execute("DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
-        try admin.execute("CREATE DATABASE \(name)")
-        let connection = try Connection(cluster.uri(database: "assay_demo"))
-        try Migrator.shipped().migrate(connection)
+        let connection = try Demo.resetDatabase(in: cluster)
         print("demo database: \(cluster.uri(database: "assay_demo")) (reset)")
         let report = try Demo(connection: connection, banksPath: banks, applicationsPath: applications, rosterPath: roster, seed: seed) { print($0) }.run()
         print("")
