@@ -236,9 +236,30 @@ public struct EmbeddedCluster: Sendable {
         }
     }
 
+    /// As root, the `postgres` user must be able to enter every folder above the cluster.
+    private func checkServerUserCanReach() throws {
+        guard runsAsRoot, let account = getpwnam("postgres") else { return }
+        let uid = account.pointee.pw_uid, gid = account.pointee.pw_gid
+        var folder = home.deletingLastPathComponent()
+        while folder.path != "/" && !folder.path.isEmpty {
+            var info = stat()
+            if stat(folder.path, &info) == 0 {
+                let mode = info.st_mode
+                let canEnter = (info.st_uid == uid && mode & S_IXUSR != 0) || (info.st_gid == gid && mode & S_IXGRP != 0) || mode & S_IXOTH != 0
+                if !canEnter {
+                    throw PostgresError(
+                        kind: .cluster,
+                        message: "assay runs as root, so the embedded PostgreSQL runs as the 'postgres' user, which cannot enter \(folder.path) (mode \(String(mode & 0o777, radix: 8))); set ASSAY_HOME to a folder it can reach (for example /var/lib/assay) or let it in with chmod o+x \(folder.path)")
+                }
+            }
+            folder = folder.deletingLastPathComponent()
+        }
+    }
+
     /// Runs initdb unless the cluster exists; returns whether it ran.
     private func initializeIfNeeded() throws -> Bool {
         try checkPaths()
+        try checkServerUserCanReach()
         try createDirectory(home.appendingPathComponent("log"), mode: 0o755, ownedByServer: true)
         try createDirectory(socketDirectory, mode: 0o700, ownedByServer: true)
         guard status() == .notInitialized else { return false }

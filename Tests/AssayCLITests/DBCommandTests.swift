@@ -89,6 +89,18 @@ struct DBCommandTests {
         #expect(stop.stdout.contains("stopped"))
     }
 
+    @Test("as root, a cluster folder the postgres user cannot enter is refused before initdb, naming the folder",
+          .enabled(if: geteuid() == 0, "only root hands the cluster to the postgres user"))
+    func unreachableFolder() throws {
+        let outer = try TemporaryFolder.make(prefix: "assay-private-")
+        defer { try? FileManager.default.removeItem(at: outer) }
+        chmod(outer.path, 0o700)
+        let result = try CommandRun.assay(["db", "start"], environment: ["ASSAY_HOME": outer.appendingPathComponent("repo/.assay").path])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("cannot enter \(outer.path)"), "\(result.stderr)")
+        #expect(result.stderr.contains("ASSAY_HOME"))
+    }
+
     @Test("an explicit database URL is used, and the embedded-only commands refuse it with exit code 2")
     func externalDatabase() throws {
         let url = try TestDatabase.url(for: "cli_db")
