@@ -87,6 +87,9 @@ public struct ApplicantValidator: Sendable {
         let externalID = text("external_id")
         if externalID.isEmpty { return fail("external_id", "is empty; every application needs its id at the source") }
         if externalID.count > 200 { return fail("external_id", "is longer than 200 characters") }
+        if externalID.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+            return fail("external_id", "contains a control character")
+        }
         let name = text("full_name")
         if name.isEmpty { return fail("full_name", "is empty") }
         if name.count > 300 { return fail("full_name", "is longer than 300 characters") }
@@ -126,6 +129,9 @@ public struct ApplicantValidator: Sendable {
             appliedAt = normalized
         }
         var source = text("source")
+        if source.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+            return fail("source", "contains a control character")
+        }
         if source.isEmpty { source = defaultSource }
         let resume = input.fields["resume_text"].flatMap { $0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? nil : $0 }
         if let resume, resume.utf8.contains(0) { return fail("resume_text", "contains a NUL character") }

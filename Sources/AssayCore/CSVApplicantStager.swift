@@ -302,7 +302,7 @@ struct CSVApplicantStager {
     private mutating func fastStage(_ bytes: UnsafeBufferPointer<UInt8>, ranges: [Range<Int>], line: Int, into out: inout [UInt8]) -> Bool {
         func field(_ column: Int?) -> Range<Int>? { column.map { ranges[$0] } }
         guard let externalID = field(externalIDColumn).flatMap({ trimmed(bytes, $0) }), !externalID.isEmpty, externalID.count <= 200,
-              isCleanUTF8(bytes, externalID, allowControls: true) else { return false }
+              isCleanUTF8(bytes, externalID, allowControls: false) else { return false }
         guard let name = field(fullNameColumn).flatMap({ trimmed(bytes, $0) }), !name.isEmpty, name.count <= 300,
               isCleanUTF8(bytes, name, allowControls: false) else { return false }
         guard let emailRange = field(emailColumn).flatMap({ trimmed(bytes, $0) }) else { return false }
@@ -348,12 +348,20 @@ struct CSVApplicantStager {
         out.append(9)
         Self.number(years, into: &out); out.append(9)
         if let source = field(sourceColumn), let sourceRange = trimmed(bytes, source), !sourceRange.isEmpty {
-            guard isCleanUTF8(bytes, sourceRange, allowControls: true) else { return false }
+            guard isCleanUTF8(bytes, sourceRange, allowControls: false) else { return false }
             Self.escaped(bytes, sourceRange, into: &out)
         } else if field(sourceColumn).map({ trimmed(bytes, $0) == nil }) == true {
             return false
         } else {
-            out += defaultSource.flatMap { $0 == 92 ? [92, 92] as [UInt8] : [$0] }
+            for byte in defaultSource {
+                switch byte {
+                case 92: out += [92, 92]
+                case 9: out += [92, 116]
+                case 10: out += [92, 110]
+                case 13: out += [92, 114]
+                default: out.append(byte)
+                }
+            }
         }
         out.append(9)
         Self.escaped(bytes, externalID, into: &out); out.append(9)

@@ -39,6 +39,7 @@ public struct Pool {
     /// - Throws: ``AssayError`` for an unknown domain or one without a policy; ``PostgresError``.
     public func promote(domain only: String?, dryRun: Bool, actor: String) throws -> [Change] {
         struct Rollback: Error { var changes: [Change] }
+        if !dryRun { try ScreenService(connection: connection).closeOverdue() }
         do {
             return try connection.withTransaction { tx in
                 try tx.execute("SELECT pg_advisory_xact_lock($1)", [0x6173_7361_792D_706C])
@@ -61,62 +62,88 @@ public struct Pool {
         }
     }
 
+    private struct Evidence {
+        var id: Int
+        var score: Double
+        var scoredAt: Date
+    }
+
     private func promote(domain: String, policy: PromotionPolicy, _ tx: Connection, actor: String) throws -> [Change] {
-        // The best final passing screen of each expert on each required bank.
-        let best = try tx.query("""
-            SELECT DISTINCT ON (s.expert_id, s.bank_slug) s.expert_id, s.bank_slug, s.id, s.score_percent,
-                   e.email, e.highest_degree, e.years_experience
+        // Every final passing screen (voided ones are not 'scored') on the required banks.
+        let passing = try tx.query("""
+            SELECT s.expert_id, s.bank_slug, s.id, s.score_percent, s.scored_at, e.email, e.highest_degree, e.years_experience
             FROM screens s JOIN experts e ON e.id = s.expert_id
             WHERE s.status = 'scored' AND s.passed AND s.bank_slug = ANY ($1)
-            ORDER BY s.expert_id, s.bank_slug, s.score_percent DESC, s.scored_at DESC
+            ORDER BY s.expert_id, s.scored_at, s.id
             """, [policy.requiredBanks])
-        var byExpert: [Int: (email: String, degree: String, years: Int, screens: [String: (id: Int, score: Double)])] = [:]
-        for row in best {
+        struct Candidate { var email: String; var degree: String; var years: Int; var best: [String: Evidence] = [:]; var latest: [String: Evidence] = [:] }
+        var candidates: [Int: Candidate] = [:]
+        for row in passing {
             let expert: Int = try row.decode("expert_id")
-            let fresh: (email: String, degree: String, years: Int, screens: [String: (id: Int, score: Double)]) =
-                (try row.decode("email"), try row.decode("highest_degree"), try row.decode("years_experience"), [:])
-            var entry = byExpert[expert] ?? fresh
-            entry.screens[try row.decode("bank_slug")] = (try row.decode("id"), try row.decode("score_percent"))
-            byExpert[expert] = entry
+            let bank: String = try row.decode("bank_slug")
+            let evidence = Evidence(id: try row.decode("id"), score: try row.decode("score_percent"), scoredAt: try row.decode("scored_at"))
+            var candidate = try candidates[expert] ?? Candidate(email: row.decode("email"), degree: row.decode("highest_degree"), years: row.decode("years_experience"))
+            if evidence.score > (candidate.best[bank]?.score ?? -1) { candidate.best[bank] = evidence }
+            candidate.latest[bank] = evidence  // rows come in scoring order
+            candidates[expert] = candidate
         }
-        let members = try tx.query("SELECT expert_id, tier, tier_rank, status, evidence_screens::text AS evidence FROM pool_members WHERE domain = $1", [domain])
-        var current: [Int: (tier: String, rank: Int, status: String, evidence: String)] = [:]
+        let members = try tx.query("""
+            SELECT expert_id, tier, tier_rank, status, promoted_at, expires_at <= now() AS expired FROM pool_members WHERE domain = $1
+            """, [domain])
+        struct Member { var tier: String; var rank: Int; var status: String; var promotedAt: Date; var expired: Bool }
+        var current: [Int: Member] = [:]
         for row in members {
-            current[try row.decode("expert_id")] = (try row.decode("tier"), try row.decode("tier_rank"), try row.decode("status"), try row.decode("evidence"))
+            current[try row.decode("expert_id")] = Member(tier: try row.decode("tier"), rank: try row.decode("tier_rank"), status: try row.decode("status"),
+                                                          promotedAt: try row.decode("promoted_at"), expired: try row.decode("expired"))
+        }
+        /// The tier a set of evidence (one screen per required bank) earns, if complete.
+        func assess(_ byBank: [String: Evidence], _ candidate: Candidate) -> (evidence: [Evidence], score: Double, rank: Int, tier: PromotionPolicy.Tier)? {
+            let evidence = policy.requiredBanks.compactMap { byBank[$0] }
+            guard evidence.count == policy.requiredBanks.count else { return nil }
+            let score = evidence.map(\.score).min() ?? 0
+            guard let (rank, tier) = policy.tier(score: score, degree: candidate.degree, years: candidate.years) else { return nil }
+            return (evidence, score, rank, tier)
         }
         var changes: [Change] = []
-        for (expert, entry) in byExpert.sorted(by: { $0.key < $1.key }) {
-            let evidence = policy.requiredBanks.compactMap { entry.screens[$0] }
-            guard evidence.count == policy.requiredBanks.count else { continue }  // not every required bank passed yet
-            let score = evidence.map(\.score).min() ?? 0
-            guard let (rank, tier) = policy.tier(score: score, degree: entry.degree, years: entry.years) else { continue }
-            let ids = evidence.map(\.id)
-            let evidenceText = "{" + ids.map(String.init).joined(separator: ",") + "}"
-            var action: String?
+        for (expert, candidate) in candidates.sorted(by: { $0.key < $1.key }) {
+            var decision: (action: String, evidence: [Evidence], score: Double, rank: Int, tier: PromotionPolicy.Tier)?
             if let member = current[expert] {
                 if member.status == "suspended" { continue }
-                if rank < member.rank { action = "raise" } else if rank == member.rank && member.evidence != evidenceText { action = "renew" }
-            } else {
-                action = "promote"
+                // Newer evidence: a passing screen scored after the current term began.
+                let newer = candidate.latest.values.contains { $0.scoredAt > member.promotedAt }
+                if member.expired {
+                    // Re-vetting after expiry: the latest results decide afresh.
+                    if newer, let latest = assess(candidate.latest, candidate) {
+                        decision = ("renew", latest.evidence, latest.score, latest.rank, latest.tier)
+                    }
+                } else if let best = assess(candidate.best, candidate), best.rank < member.rank {
+                    decision = ("raise", best.evidence, best.score, best.rank, best.tier)
+                } else if newer, let latest = assess(candidate.latest, candidate), latest.rank <= member.rank {
+                    decision = ("renew", latest.evidence, latest.score, latest.rank, latest.tier)
+                }
+            } else if let best = assess(candidate.best, candidate) {
+                decision = ("promote", best.evidence, best.score, best.rank, best.tier)
             }
-            guard let action else { continue }
+            guard let decision else { continue }
+            let ids = decision.evidence.map(\.id)
             try tx.execute("""
                 INSERT INTO pool_members (expert_id, domain, tier, tier_rank, score, evidence_screens, rule, promoted_at, expires_at)
                 VALUES ($1, $2, $3, $4, $5, $6::bigint[], $7, now(), now() + make_interval(days => $8::int))
                 ON CONFLICT (expert_id, domain) DO UPDATE SET tier = EXCLUDED.tier, tier_rank = EXCLUDED.tier_rank, score = EXCLUDED.score,
                     evidence_screens = EXCLUDED.evidence_screens, rule = EXCLUDED.rule, promoted_at = now(),
                     expires_at = EXCLUDED.expires_at, updated_at = now()
-                """, [expert, domain, tier.name, rank, score, evidenceText, tier.rule, policy.validityDays])
+                """, [expert, domain, decision.tier.name, decision.rank, decision.score, "{" + ids.map(String.init).joined(separator: ",") + "}",
+                      decision.tier.rule, policy.validityDays])
             try tx.execute("""
                 UPDATE applications SET status = 'pooled', updated_at = now()
                 WHERE expert_id = $1 AND $2 = ANY (domains) AND status = 'passed'
                 """, [expert, domain])
-            let change = Change(action: action, expertID: expert, email: entry.email, domain: domain, tier: tier.name,
-                                previousTier: current[expert]?.tier, score: score, evidenceScreens: ids, rule: tier.rule)
+            let change = Change(action: decision.action, expertID: expert, email: candidate.email, domain: domain, tier: decision.tier.name,
+                                previousTier: current[expert]?.tier, score: decision.score, evidenceScreens: ids, rule: decision.tier.rule)
             try tx.execute("""
                 INSERT INTO events (actor, action, subject_type, subject_id, reason, details)
                 VALUES ($1, $2, 'expert', $3, $4, $5)
-                """, [actor, "pool.\(action)", expert, tier.rule, try PostgresJSON(encoding: change)])
+                """, [actor, "pool.\(decision.action)", expert, decision.tier.rule, try PostgresJSON(encoding: change)])
             changes.append(change)
         }
         return changes

@@ -48,13 +48,16 @@ public struct Roster {
     /// The rows' query, with filters read from `assay.roster_*` settings. Shown by
     /// `assay roster export --show-sql` so that an auditor (or a benchmark) can run it as is.
     public static let query = """
-        SELECT r.expert_id,
+        SELECT CASE WHEN current_setting('assay.roster_key') = '' THEN r.expert_id::text
+                    ELSE left(encode(hmac('id:' || r.expert_id, current_setting('assay.roster_key'), 'sha256'), 'hex'), 20) END AS expert_id,
                CASE WHEN current_setting('assay.roster_key') = '' THEN r.full_name
                     ELSE 'expert-' || left(encode(hmac(r.email, current_setting('assay.roster_key'), 'sha256'), 'hex'), 20) END AS name,
                CASE WHEN current_setting('assay.roster_key') = '' THEN r.email
                     ELSE left(encode(hmac('email:' || r.email, current_setting('assay.roster_key'), 'sha256'), 'hex'), 20) || '@pseudonym.invalid' END AS email,
                r.country, array_to_string(r.languages, ';') AS languages, r.domain, r.tier, round(r.score::numeric, 1) AS score,
-               r.screen_id, r.bank_slug, r.bank_version,
+               CASE WHEN current_setting('assay.roster_key') = '' THEN r.screen_id::text
+                    ELSE left(encode(hmac('screen:' || r.screen_id, current_setting('assay.roster_key'), 'sha256'), 'hex'), 20) END AS screen_id,
+               r.bank_slug, r.bank_version,
                to_char(r.promoted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS promoted_at,
                to_char(r.expires_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS expires_at
         FROM pool_roster r
@@ -71,7 +74,8 @@ public struct Roster {
     /// Streams the roster to `sink` in `format`.
     ///
     /// - Parameters:
-    ///   - pseudonymKey: when given, names and emails become stable keyed hashes (HMAC-SHA-256).
+    ///   - pseudonymKey: when given, the expert id, name, email and screen id become stable keyed
+    ///     hashes (HMAC-SHA-256), so rosters made with different keys cannot be joined.
     ///   - sink: receives the output in chunks.
     /// - Returns: the number of members exported.
     /// - Throws: ``PostgresError``; the sink's error.
@@ -105,9 +109,10 @@ public struct Roster {
     /// Each row as one JSON object; CSV framing with quote and delimiter characters that JSON
     /// text never holds raw, so every line is exactly the object.
     private static let jsonCopy = """
-        COPY (SELECT json_build_object('expert_id', q.expert_id, 'name', q.name, 'email', q.email, 'country', q.country,
+        COPY (SELECT json_build_object('expert_id', CASE WHEN current_setting('assay.roster_key') = '' THEN to_json(q.expert_id::bigint) ELSE to_json(q.expert_id) END,
+                  'name', q.name, 'email', q.email, 'country', q.country,
                   'languages', string_to_array(q.languages, ';'), 'domain', q.domain, 'tier', q.tier, 'score', q.score,
-                  'screen_id', q.screen_id, 'bank_slug', q.bank_slug, 'bank_version', q.bank_version,
+                  'screen_id', CASE WHEN current_setting('assay.roster_key') = '' THEN to_json(q.screen_id::bigint) ELSE to_json(q.screen_id) END, 'bank_slug', q.bank_slug, 'bank_version', q.bank_version,
                   'promoted_at', q.promoted_at, 'expires_at', q.expires_at)::text
               FROM (\(query)) q) TO STDOUT WITH (FORMAT csv, QUOTE E'\\x01', DELIMITER E'\\x02')
         """

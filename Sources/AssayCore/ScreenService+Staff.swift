@@ -21,7 +21,8 @@ extension ScreenService {
     ///
     /// - Throws: ``PostgresError``.
     public func list(status: String?, bank: String?, limit: Int = 100, id: Int? = nil) throws -> [ScreenSummary] {
-        try connection.query("""
+        try closeOverdue()
+        return try connection.query("""
             SELECT s.id, s.expert_id, e.email, s.bank_slug, s.status, s.invited_at, s.deadline, s.score_percent, s.passed, s.flags::text AS flags
             FROM screens s JOIN experts e ON e.id = s.expert_id
             WHERE ($1::text IS NULL OR s.status = $1) AND ($2::text IS NULL OR s.bank_slug = $2) AND ($4::bigint IS NULL OR s.id = $4)
@@ -104,6 +105,17 @@ extension ScreenService {
             let changed = try tx.execute("UPDATE screens SET status = 'voided', void_reason = $2 WHERE id = $1 AND status <> 'voided'", [screenID, reason])
             guard changed == 1 else { throw AssayError(.notFound, "no screen \(screenID) that can be voided (unknown, or already voided)") }
             try Self.event(tx, actor: actor, action: "screen.void", screen: screenID, reason: reason)
+            // A pool membership that rests on this screen no longer has its evidence: suspend it.
+            let suspended = try tx.query("""
+                UPDATE pool_members SET status = 'suspended', suspended_reason = $2, updated_at = now()
+                WHERE $1 = ANY (evidence_screens) AND status = 'active'
+                RETURNING expert_id, domain
+                """, [screenID, "evidence screen \(screenID) voided: \(reason)"])
+            for row in suspended {
+                try tx.execute("INSERT INTO events (actor, action, subject_type, subject_id, reason, details) VALUES ($1, 'pool.suspend', 'expert', $2, $3, $4)",
+                               [actor, try row.decode("expert_id", as: Int.self), "evidence screen \(screenID) voided: \(reason)",
+                                try PostgresJSON(encoding: ["domain": try row.decode("domain", as: String.self)])])
+            }
         }
     }
 
@@ -141,7 +153,8 @@ extension ScreenService {
     ///
     /// - Throws: ``PostgresError``.
     public func pendingReviews() throws -> [PendingReview] {
-        try connection.query("""
+        try closeOverdue()
+        return try connection.query("""
             SELECT si.screen_id, si.position, i.item_key, s.bank_slug, i.content, si.answer_text, si.max_points
             FROM screen_items si JOIN screens s ON s.id = si.screen_id JOIN items i ON i.id = si.item_id
             WHERE si.needs_review AND si.reviewed_at IS NULL AND s.status = 'awaiting_review'
@@ -164,10 +177,16 @@ extension ScreenService {
     ///   not awaiting review.
     public func grade(screenID: Int, item: String, points: Double, note: String?, actor: String) throws {
         try connection.withTransaction { tx in
+            // One grader at a time per screen, so that the last grade always completes it.
+            guard try !tx.query("SELECT 1 FROM screens WHERE id = $1 FOR UPDATE", [screenID]).isEmpty else {
+                throw AssayError(.notFound, "no screen \(screenID); assay screen list shows them")
+            }
             let rows = try tx.query("""
                 SELECT si.position, si.max_points, si.needs_review, si.reviewed_at IS NOT NULL AS reviewed
                 FROM screen_items si JOIN items i ON i.id = si.item_id
                 WHERE si.screen_id = $1 AND (si.position::text = $2 OR i.item_key = $2)
+                ORDER BY (si.position::text = $2) DESC
+                LIMIT 1
                 FOR UPDATE OF si
                 """, [screenID, item])
             guard let row = rows.first else { throw AssayError(.notFound, "screen \(screenID) has no item '\(item)' (give its position or its id in the bank)") }

@@ -36,7 +36,7 @@ public final class ScreenService: CandidateScreenService {
     /// - Parameter drawSeed: the draw's seed; random unless given (the demo gives one so that
     ///   its runs repeat).
     public func invite(expert: String, bank slug: String, expiresInDays days: Double, actor: String, drawSeed: UInt64? = nil) throws -> Invitation {
-        guard days > 0, days <= 365 else { throw AssayError(.badInput, "--expires must be between 1 hour and 365 days") }
+        guard days >= 1.0 / 24 - 1e-9, days <= 365 else { throw AssayError(.badInput, "--expires must be between 1 hour and 365 days") }
         return try connection.withTransaction { tx in
             let expertID = try Self.expertID(expert, tx)
             try tx.execute("SELECT pg_advisory_xact_lock($1)", [expertID])
@@ -47,6 +47,7 @@ public final class ScreenService: CandidateScreenService {
             let bankID: Int = try bankRow.decode("id")
             let settings = try bankRow.decode("settings", as: PostgresJSON.self).decode(BankSettings.self)
             let iso = ISO8601DateFormatter()
+            try closeOverdue(expertID: expertID, bank: slug, tx)
             let open = try tx.query("""
                 SELECT id, status, coalesce(deadline, invite_expires_at) AS closes FROM screens
                 WHERE expert_id = $1 AND bank_slug = $2 AND status IN ('invited', 'in_progress')
@@ -108,6 +109,33 @@ public final class ScreenService: CandidateScreenService {
             return Invitation(screenID: screenID, code: code, expiresAt: try screen.decode("invite_expires_at"), bankSlug: slug, bankVersion: version,
                               questions: settings.adaptive?.maxItems ?? draw.count)
         }
+    }
+
+    /// Marks invitations past their expiry as expired and closes (and scores) screens whose
+    /// deadline has passed, so that no screen stays open for ever because its candidate did not
+    /// come back. Run before invitations, listings, reviews and promotions.
+    ///
+    /// - Returns: how many screens it closed or expired.
+    /// - Throws: ``PostgresError``.
+    @discardableResult
+    public func closeOverdue() throws -> Int {
+        try connection.withTransaction { tx in try closeOverdue(expertID: nil, bank: nil, tx) }
+    }
+
+    @discardableResult
+    func closeOverdue(expertID: Int?, bank: String?, _ tx: Connection) throws -> Int {
+        let expired = try tx.execute("""
+            UPDATE screens SET status = 'expired'
+            WHERE status = 'invited' AND invite_expires_at <= now()
+              AND ($1::bigint IS NULL OR expert_id = $1) AND ($2::text IS NULL OR bank_slug = $2)
+            """, [expertID, bank])
+        let overdue = try tx.query("""
+            SELECT id FROM screens WHERE status = 'in_progress' AND deadline < now()
+              AND ($1::bigint IS NULL OR expert_id = $1) AND ($2::text IS NULL OR bank_slug = $2)
+            ORDER BY id FOR UPDATE
+            """, [expertID, bank]).map { try $0.decode("id", as: Int.self) }
+        for id in overdue { try finalize(screenID: id, by: "deadline", tx) }
+        return expired + overdue.count
     }
 
     static func expertID(_ key: String, _ connection: Connection) throws -> Int {
@@ -186,11 +214,11 @@ public final class ScreenService: CandidateScreenService {
             calibrationID: try row.decode("calibration_id"), shown: shown, stopReason: stopReason)
     }
 
-    /// Closes screens whose clock ran out, and refuses codes that can no longer be used.
+    /// Refuses codes that can no longer be used. (Stale invitations are marked expired by
+    /// ``closeOverdue()``, not here: a write followed by a throw would be rolled back.)
     private func usable(_ row: ScreenRow, _ tx: Connection) throws -> ScreenRow {
         switch row.status {
         case "invited" where row.inviteExpired:
-            try tx.execute("UPDATE screens SET status = 'expired' WHERE id = $1 AND status = 'invited'", [row.id])
             throw AssayError(.badInput, "this invitation has expired; ask your recruiter for a new one")
         case "invited", "in_progress":
             return row
@@ -242,8 +270,13 @@ public final class ScreenService: CandidateScreenService {
     public func question(code: String, position: Int) throws -> CandidateQuestion {
         try connection.withTransaction { tx in
             let row = try usable(try screen(code: code, tx, lock: true), tx)
-            guard row.status == "in_progress", !row.pastDeadline else {
-                throw AssayError(.badInput, "the screen is not in progress")
+            guard row.status == "in_progress" else { throw AssayError(.badInput, "the screen has not begun") }
+            if row.pastDeadline {
+                // Time ran out between two questions: close and score now, and tell the prompt
+                // with a question that has no time left (throwing would roll the closing back).
+                try finalize(screenID: row.id, by: "deadline", tx)
+                return CandidateQuestion(position: position, total: row.count, kind: .shortText, prompt: "", choices: [], unit: nil,
+                                         maxWords: nil, secondsLeft: 0, answered: false)
             }
             if row.adaptive, position > row.shown {
                 try chooseNextItem(row, position: position, tx)

@@ -169,10 +169,23 @@ public final class Connection {
         case PGRES_COMMAND_OK, PGRES_TUPLES_OK, PGRES_EMPTY_QUERY:
             return QueryResult(handle: result)
         case PGRES_COPY_IN, PGRES_COPY_OUT, PGRES_COPY_BOTH:
+            let status = PQresultStatus(result)
             PQclear(result)
-            // Leave COPY mode so the connection stays usable.
-            _ = PQputCopyEnd(handle, "COPY must go through copyIn or copyOut")
-            while let pending = PQgetResult(handle) { PQclear(pending) }
+            // Leave COPY mode so the connection stays usable: end an input copy, drain an output one.
+            if status == PGRES_COPY_OUT {
+                var buffer: UnsafeMutablePointer<CChar>?
+                while PQgetCopyData(handle, &buffer, 0) > 0 {
+                    if let data = buffer { PQfreemem(data) }
+                    buffer = nil
+                }
+            } else {
+                _ = PQputCopyEnd(handle, "COPY must go through copyIn or copyOut")
+            }
+            var guardCount = 0
+            while let pending = PQgetResult(handle), guardCount < 1000 {
+                PQclear(pending)
+                guardCount += 1
+            }
             throw PostgresError(kind: .usage, message: "COPY statements must be run with copyIn or copyOut", query: sql)
         default:
             let error = serverError(from: result, sql: sql)

@@ -170,7 +170,7 @@ public struct EmbeddedCluster: Sendable {
 
     private func withLock<T>(_ body: () throws -> T) throws -> T {
         try createDirectory(home, mode: 0o755, ownedByServer: false)
-        let fd = open(lockFile.path, O_CREAT | O_RDWR | O_CLOEXEC, 0o644)
+        let fd = open(lockFile.path, O_CREAT | O_RDWR | O_CLOEXEC | O_NOFOLLOW, 0o644)
         guard fd >= 0 else {
             throw PostgresError(kind: .cluster, message: "cannot open the lock file \(lockFile.path): \(String(cString: strerror(errno)))")
         }
@@ -186,6 +186,12 @@ public struct EmbeddedCluster: Sendable {
 
     private func createDirectory(_ url: URL, mode: mode_t, ownedByServer: Bool) throws {
         let path = url.path
+        // Never follow a symbolic link here: as root, chown and chmod through a planted link would
+        // change files anywhere on the machine.
+        var linkInfo = stat()
+        if lstat(path, &linkInfo) == 0, linkInfo.st_mode & S_IFMT == S_IFLNK {
+            throw PostgresError(kind: .cluster, message: "\(path) is a symbolic link; the cluster folder and its log, run and pgdata folders must be real folders (remove the link or set ASSAY_HOME elsewhere)")
+        }
         var isDirectory: ObjCBool = false
         if !FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
             do {
@@ -200,7 +206,7 @@ public struct EmbeddedCluster: Sendable {
             guard let account = getpwnam("postgres") else {
                 throw PostgresError(kind: .cluster, message: "assay runs as root, so the embedded PostgreSQL must run as the 'postgres' OS user, which does not exist; install PostgreSQL (apt-get install -y postgresql) or run assay as an ordinary user")
             }
-            guard chown(path, account.pointee.pw_uid, account.pointee.pw_gid) == 0 else {
+            guard lchown(path, account.pointee.pw_uid, account.pointee.pw_gid) == 0 else {
                 throw PostgresError(kind: .cluster, message: "cannot hand \(path) to the postgres user: \(String(cString: strerror(errno)))")
             }
         }
@@ -306,9 +312,11 @@ public struct EmbeddedCluster: Sendable {
             lines += ["fsync = off", "synchronous_commit = off", "full_page_writes = off"]
         }
         let path = dataDirectory.appendingPathComponent("assay.conf")
-        try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: path)
+        // Atomic: written beside and renamed over, so a symbolic link planted at this name is
+        // replaced, never followed.
+        try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: path, options: .atomic)
         if runsAsRoot, let account = getpwnam("postgres") {
-            chown(path.path, account.pointee.pw_uid, account.pointee.pw_gid)
+            lchown(path.path, account.pointee.pw_uid, account.pointee.pw_gid)
         }
     }
 

@@ -56,6 +56,37 @@ struct PoolTests {
         #expect(profile.events.contains { $0.action == "screen.scored" })
     }
 
+    @Test("re-vetting: an expired member with a newer passing screen is renewed; without newer evidence they stay expired")
+    func renewal() throws {
+        let rows = try connection.query("""
+            SELECT m.expert_id, m.domain, s.scored_at FROM pool_members m JOIN screens s ON s.id = m.evidence_screens[1]
+            WHERE m.status = 'active' ORDER BY m.expert_id DESC LIMIT 2
+            """)
+        try #require(rows.count == 2)
+        let renewed: Int = try rows[0].decode("expert_id"), stale: Int = try rows[1].decode("expert_id")
+        // The first member's term began before their screen (so the screen is newer evidence) and has run out.
+        try connection.execute("UPDATE pool_members SET promoted_at = $2::timestamptz - interval '400 days', expires_at = now() - interval '1 day' WHERE expert_id = $1",
+                               [renewed, try rows[0].decode("scored_at", as: Date.self)])
+        // The second member's term ran out too, but nothing newer than it exists.
+        try connection.execute("UPDATE pool_members SET expires_at = now() - interval '1 day' WHERE expert_id = $1", [stale])
+        let changes = try Pool(connection: connection).promote(domain: nil, dryRun: false, actor: "t")
+        #expect(changes.contains { $0.expertID == renewed && $0.action == "renew" })
+        #expect(!changes.contains { $0.expertID == stale })
+        let status: String = try connection.query("SELECT status FROM pool_roster WHERE expert_id = $1", [stale])[0].decode(0)
+        #expect(status == "expired")
+        try connection.execute("UPDATE pool_members SET expires_at = now() + interval '300 days' WHERE expert_id = $1", [stale])
+    }
+
+    @Test("voiding the evidence screen suspends the membership it supports")
+    func voidingEvidence() throws {
+        let row = try connection.query("SELECT expert_id, domain, evidence_screens[1] AS screen FROM pool_members WHERE status = 'active' ORDER BY expert_id LIMIT 1 OFFSET 3")[0]
+        let expert: Int = try row.decode("expert_id"), screen: Int = try row.decode("screen"), domain: String = try row.decode("domain")
+        try ScreenService(connection: connection).void(screenID: screen, reason: "shared answers", actor: "t")
+        let status: String = try connection.query("SELECT status FROM pool_roster WHERE expert_id = $1 AND domain = $2", [expert, domain])[0].decode(0)
+        #expect(status == "suspended")
+        #expect(try Pool(connection: connection).promote(domain: domain, dryRun: false, actor: "t").allSatisfy { $0.expertID != expert })
+    }
+
     @Test("a dry run reports without writing")
     func dryRun() throws {
         let victim: Int = try connection.query("SELECT expert_id FROM pool_members ORDER BY expert_id LIMIT 1")[0].decode(0)
@@ -97,6 +128,10 @@ struct PoolTests {
         let emails = try connection.query("SELECT e.email FROM pool_members m JOIN experts e ON e.id = m.expert_id").map { try $0.decode(0, as: String.self) }
         for email in emails { #expect(plain.contains(email) && !first.contains(email)) }
         #expect(first.contains("@pseudonym.invalid"))
+        // Ids are pseudonymous too, so rosters made with different keys cannot be joined.
+        let ids = try connection.query("SELECT expert_id::text FROM pool_roster WHERE status = 'active'").map { try $0.decode(0, as: String.self) }
+        let firstColumn = first.split(separator: "\n").dropFirst().map { String($0.split(separator: ",").first ?? "") }
+        #expect(Set(firstColumn).isDisjoint(with: ids))
     }
 
     @Test("CSV, JSON Lines and JSON parse back, with names holding commas, quotes, newlines and other scripts")

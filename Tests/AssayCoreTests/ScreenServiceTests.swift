@@ -147,6 +147,37 @@ struct ScreenServiceTests {
         #expect(["scored", "awaiting_review"].contains(try row.decode("status", as: String.self)))
     }
 
+    @Test("an invitation that expired unused no longer blocks a new one, and is marked expired")
+    func expiredInvitation() throws {
+        let email = try fixture.newExpert()
+        let old = try fixture.service.invite(expert: email, bank: "physics-core", expiresInDays: 1, actor: "r")
+        try fixture.connection.execute("UPDATE screens SET invite_expires_at = now() - interval '1 minute' WHERE id = $1", [old.screenID])
+        #expect(throws: AssayError.self) { _ = try fixture.service.overview(code: old.code) }
+        let fresh = try fixture.service.invite(expert: email, bank: "physics-core", expiresInDays: 7, actor: "r")
+        #expect(fresh.screenID != old.screenID)
+        let status: String = try fixture.connection.query("SELECT status FROM screens WHERE id = $1", [old.screenID])[0].decode(0)
+        #expect(status == "expired")
+    }
+
+    @Test("when time runs out between two questions, asking for the next closes and scores the screen; abandoned screens are closed by the staff sweep")
+    func deadlineBetweenQuestions() throws {
+        let email = try fixture.newExpert(), other = try fixture.newExpert()
+        let invitation = try fixture.service.invite(expert: email, bank: "physics-core", expiresInDays: 7, actor: "r")
+        _ = try fixture.service.begin(code: invitation.code)
+        try fixture.connection.execute("UPDATE screens SET deadline = now() - interval '1 second' WHERE id = $1", [invitation.screenID])
+        let question = try fixture.service.question(code: invitation.code, position: 1)
+        #expect(question.secondsLeft == 0)
+        let status: String = try fixture.connection.query("SELECT status FROM screens WHERE id = $1", [invitation.screenID])[0].decode(0)
+        #expect(["scored", "awaiting_review"].contains(status))
+        // A candidate who never comes back: the sweep run by staff listings closes the screen.
+        let abandoned = try fixture.service.invite(expert: other, bank: "physics-core", expiresInDays: 7, actor: "r")
+        _ = try fixture.service.begin(code: abandoned.code)
+        try fixture.connection.execute("UPDATE screens SET deadline = now() - interval '1 second' WHERE id = $1", [abandoned.screenID])
+        _ = try fixture.service.list(status: nil, bank: nil)
+        let after: String = try fixture.connection.query("SELECT submitted_by FROM screens WHERE id = $1", [abandoned.screenID])[0].decode(0)
+        #expect(after == "deadline")
+    }
+
     @Test("extend moves the deadline; void cancels; both leave events")
     func extendAndVoid() throws {
         let email = try fixture.newExpert()

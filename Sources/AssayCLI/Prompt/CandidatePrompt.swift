@@ -78,7 +78,15 @@ struct CandidatePrompt {
             show(question, adaptive: adaptive)
             switch try read(question, adaptive: adaptive) {
             case .answer(let answer, let typed):
-                let receipt = try service.answer(code: code, position: position, answer: answer, typed: typed)
+                let receipt: AnswerReceipt
+                do {
+                    receipt = try service.answer(code: code, position: position, answer: answer, typed: typed)
+                } catch let error as AssayError where error.isBadInput {
+                    // The service refused this answer (and saved nothing): ask again.
+                    say("That answer was not accepted: \(error.message). Please answer again.")
+                    cursor = position - 1
+                    continue
+                }
                 if receipt.closed {
                     say("Time is up: this answer arrived after the deadline and was not saved. Your screen was submitted with the answers saved before it.")
                     return try finish(closed: true)
@@ -225,6 +233,12 @@ struct CandidatePrompt {
             guard let value = Double(text), value.isFinite else { return .failure(InputProblem(message: "'\(line)' is not a number.")) }
             return .success(.number(value))
         case .shortText:
+            if line.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+                return .failure(InputProblem(message: "The answer contains a control character."))
+            }
+            guard !line.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+                return .failure(InputProblem(message: "The answer is empty."))
+            }
             return .success(.text(line))
         case .ordering:
             guard let order = letters(line), order.count == question.choices.count, Set(order).count == order.count else {
