@@ -78,7 +78,14 @@ struct DBCommandTests {
         try FileManager.default.copyItem(at: Self.repository.appendingPathComponent("sql"), to: sql)
         let env = CommandRun.cleanEnvironment.merging(["ASSAY_HOME": home.appendingPathComponent("cluster").path, "ASSAY_SQL_DIR": sql.path]) { $1 }
         func asNobody(_ arguments: [String]) throws -> CommandResult {
-            try CommandRun.run("/usr/sbin/runuser", ["-u", "nobody", "--", binary.path] + arguments, environment: env, directory: "/")
+            // Another test's process may be forking while the copy's descriptor is still open
+            // somewhere, which makes exec fail with ETXTBSY for a moment: try again briefly.
+            var result = try CommandRun.run("/usr/sbin/runuser", ["-u", "nobody", "--", binary.path] + arguments, environment: env, directory: "/")
+            for _ in 0..<50 where result.stderr.contains("Text file busy") {
+                usleep(100_000)
+                result = try CommandRun.run("/usr/sbin/runuser", ["-u", "nobody", "--", binary.path] + arguments, environment: env, directory: "/")
+            }
+            return result
         }
         defer { _ = try? asNobody(["db", "stop"]) }
         let start = try asNobody(["db", "start"])
