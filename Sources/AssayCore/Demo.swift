@@ -118,16 +118,7 @@ public struct Demo {
             FunnelRow(domain: try $0.decode("domain"), applied: try $0.decode("applied"), invited: try $0.decode("invited"),
                       screened: try $0.decode("screened"), passed: try $0.decode("passed"), pooled: try $0.decode("pooled"))
         }
-        let partial = rosterPath + ".partial"
-        guard FileManager.default.createFile(atPath: partial, contents: nil), let handle = FileHandle(forWritingAtPath: partial) else {
-            throw AssayError(.badInput, "cannot write the roster to \(rosterPath)")
-        }
-        let rows = try Roster(connection: connection).export(format: .csv, filter: .init(), pseudonymKey: nil) { chunk in
-            handle.write(Data(chunk))
-        }
-        try handle.close()
-        _ = try? FileManager.default.removeItem(atPath: rosterPath)
-        try FileManager.default.moveItem(atPath: partial, toPath: rosterPath)
+        let rows = try Roster(connection: connection).export(format: .csv, filter: .init(), pseudonymKey: nil, toFile: rosterPath)
         return Report(intake: intake, funnel: funnel, rosterRows: rows)
     }
 

@@ -266,7 +266,7 @@ public final class Intake {
                     """)
                 var summary = Summary()
                 phaseStart = Date()
-                try tx.copyIn("COPY intake_staging FROM STDIN") { writer in
+                let validRows = try tx.copyIn("COPY intake_staging FROM STDIN") { writer in
                     summary = try feed(writer)
                 }
                 phase("parse, validate and COPY to staging")
@@ -283,7 +283,6 @@ public final class Intake {
                       AND NOT EXISTS (SELECT 1 FROM applications a WHERE a.source = s.source AND a.external_id = s.external_id)
                     """)
                 phase("new applications")
-                let validRows: Int = try tx.query("SELECT count(*)::int AS n FROM intake_staging")[0].decode("n")
                 // New experts: the first new row of each unknown email, in email order so that the
                 // unique index is filled from left to right.
                 let newExperts = try tx.execute("""
@@ -422,7 +421,7 @@ final class RejectsWriter {
 
     func write(_ rejection: Intake.Rejection, raw: [UInt8]) throws {
         let row = String(decoding: raw, as: UTF8.self)
-        let line = [String(rejection.line), rejection.field, rejection.reason, row].map(Self.quoted).joined(separator: ",") + "\n"
+        let line = [String(rejection.line), rejection.field, rejection.reason, row].map(CSVText.field).joined(separator: ",") + "\n"
         try handle.write(contentsOf: Data(line.utf8))
     }
 
@@ -435,12 +434,5 @@ final class RejectsWriter {
     func discard() {
         try? handle.close()
         try? FileManager.default.removeItem(atPath: temporary)
-    }
-
-    static func quoted(_ text: String) -> String {
-        if text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
-            return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-        }
-        return text
     }
 }

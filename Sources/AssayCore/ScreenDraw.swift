@@ -22,7 +22,7 @@ struct ScreenDraw {
         var topics = byTopic.keys.sorted()
         shuffle(&topics, &rng)
         var queues = topics.map { topic -> [Int] in
-            var queue = byTopic[topic]!
+            var queue = byTopic[topic, default: []]
             shuffle(&queue, &rng)
             return queue
         }

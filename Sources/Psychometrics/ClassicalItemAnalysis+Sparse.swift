@@ -121,15 +121,6 @@ extension ClassicalItemAnalysis {
     /// The Pearson correlation, or nil when either variable is constant or there are < 2 pairs.
     private static func availableCasePearson(_ x: [Double], _ y: [Double]) -> Double? {
         guard x.count >= 2 else { return nil }
-        let n = Double(x.count)
-        let mx = x.reduce(0, +) / n, my = y.reduce(0, +) / n
-        var sxy = 0.0, sxx = 0.0, syy = 0.0
-        for (u, v) in zip(x, y) {
-            sxy += (u - mx) * (v - my)
-            sxx += (u - mx) * (u - mx)
-            syy += (v - my) * (v - my)
-        }
-        guard sxx > 1e-12 * max(1, mx * mx) * n, syy > 1e-12 * max(1, my * my) * n else { return nil }
-        return sxy / (sxx * syy).squareRoot()
+        return pearson(x, y)
     }
 }

@@ -106,7 +106,7 @@ public enum ClassicalItemAnalysis {
     }
 
     /// The Pearson correlation, or nil when either variable is constant.
-    private static func pearson(_ x: [Double], _ y: [Double]) -> Double? {
+    static func pearson(_ x: [Double], _ y: [Double]) -> Double? {
         let n = Double(x.count)
         let mx = x.reduce(0, +) / n, my = y.reduce(0, +) / n
         var sxy = 0.0, sxx = 0.0, syy = 0.0

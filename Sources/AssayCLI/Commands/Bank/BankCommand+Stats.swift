@@ -29,10 +29,7 @@ extension BankCommand {
             let text: String
             switch format {
             case .json:
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-                encoder.dateEncodingStrategy = .iso8601
-                text = String(decoding: try encoder.encode(report), as: UTF8.self) + "\n"
+                text = try jsonText(report) + "\n"
             case .table:
                 text = Self.table(report)
             case .html:

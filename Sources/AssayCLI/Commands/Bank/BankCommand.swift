@@ -146,10 +146,15 @@ struct BankCommand: ParsableCommand {
     }
 }
 
-/// Prints a value as pretty JSON with sorted keys and ISO 8601 dates.
-func printJSON(_ value: some Encodable) throws {
+/// A value as pretty JSON with sorted keys and ISO 8601 dates (the form of every `--format json`).
+func jsonText(_ value: some Encodable) throws -> String {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
     encoder.dateEncodingStrategy = .iso8601
-    print(String(decoding: try encoder.encode(value), as: UTF8.self))
+    return String(decoding: try encoder.encode(value), as: UTF8.self)
+}
+
+/// Prints a value as ``jsonText(_:)``.
+func printJSON(_ value: some Encodable) throws {
+    print(try jsonText(value))
 }

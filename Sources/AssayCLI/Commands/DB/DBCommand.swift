@@ -123,9 +123,7 @@ struct DBCommand: ParsableCommand {
             }
             switch format {
             case .json:
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-                print(String(decoding: try encoder.encode(report), as: UTF8.self))
+                try printJSON(report)
             case .text:
                 print("database: \(report.database)")
                 print("state:    \(report.state)\(report.serverVersion.map { " (PostgreSQL \($0))" } ?? "")")

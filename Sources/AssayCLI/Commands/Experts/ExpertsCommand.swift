@@ -38,7 +38,7 @@ struct ExpertsCommand: ParsableCommand {
                 for e in experts {
                     print([String(e.id), e.email, e.fullName, e.country, e.languages.joined(separator: ";"), e.highestDegree,
                            String(e.yearsExperience), e.domains.joined(separator: ";"), e.statuses.joined(separator: ";")]
-                        .map(csvField).joined(separator: ","))
+                        .map(CSVText.field).joined(separator: ","))
                 }
             case .table:
                 if experts.isEmpty { print("no experts match"); return }
@@ -98,8 +98,3 @@ struct ExpertsCommand: ParsableCommand {
     }
 }
 
-/// A CSV field, quoted when it needs to be (RFC 4180).
-func csvField(_ text: String) -> String {
-    text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
-        ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
-}

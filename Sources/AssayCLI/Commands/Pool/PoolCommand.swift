@@ -117,27 +117,8 @@ struct RosterCommand: ParsableCommand {
             let filter = Roster.Filter(domain: domain, language: language, country: country, minTier: minTier)
             guard let chosen = Roster.Format(rawValue: format.rawValue) else { return }
             if let out {
-                let partial = out + ".partial"
-                guard FileManager.default.createFile(atPath: partial, contents: nil), let handle = FileHandle(forWritingAtPath: partial) else {
-                    throw AssayError(.badInput, "cannot write \(out); check the folder exists and is writable")
-                }
-                var buffer: [UInt8] = []
-                buffer.reserveCapacity(1 << 20)
-                do {
-                    let count = try roster.export(format: chosen, filter: filter, pseudonymKey: key) { chunk in
-                        buffer.append(contentsOf: chunk)
-                        if buffer.count >= 1 << 20 { try handle.write(contentsOf: buffer); buffer.removeAll(keepingCapacity: true) }
-                    }
-                    try handle.write(contentsOf: buffer)
-                    try handle.close()
-                    _ = try? FileManager.default.removeItem(atPath: out)
-                    try FileManager.default.moveItem(atPath: partial, toPath: out)
-                    FileHandle.standardError.write(Data("exported \(count) member(s) to \(out)\n".utf8))
-                } catch {
-                    try? handle.close()
-                    try? FileManager.default.removeItem(atPath: partial)
-                    throw error
-                }
+                let count = try roster.export(format: chosen, filter: filter, pseudonymKey: key, toFile: out)
+                FileHandle.standardError.write(Data("exported \(count) member(s) to \(out)\n".utf8))
             } else {
                 var buffer: [UInt8] = []
                 let stdout = FileHandle.standardOutput
