@@ -50,9 +50,13 @@ public final class Intake {
         public var dryRun: Bool
         /// Who imports, for the audit trail.
         public var actor: String
+        /// How to write the rows (tests force one or the other; users leave it automatic).
+        public var method: Method
 
         /// Creates a request.
-        public init(path: String, format: Format, source: String? = nil, rejectsPath: String? = nil, dryRun: Bool = false, actor: String) {
+        public init(path: String, format: Format, source: String? = nil, rejectsPath: String? = nil, dryRun: Bool = false, actor: String,
+                    method: Method = .automatic) {
+            self.method = method
             self.path = path
             self.format = format
             self.source = source
@@ -60,6 +64,17 @@ public final class Intake {
             self.dryRun = dryRun
             self.actor = actor
         }
+    }
+
+    /// How an import writes its rows.
+    public enum Method: String, Sendable, Codable {
+        /// Direct when the server allows it and the file holds only new rows; merge otherwise.
+        case automatic
+        /// Straight into the final tables over two connections, committed with two-phase commit
+        /// (fails with a unique violation when the file overlaps the database).
+        case direct
+        /// Through a staging table and set-based SQL that merges with what the database has.
+        case merge
     }
 
     /// One rejected row.
@@ -90,6 +105,8 @@ public final class Intake {
         public var dryRun = false
         /// The audit event of a real import.
         public var eventID: Int?
+        /// How the rows were written (``Method/direct`` or ``Method/merge``).
+        public var method = Method.merge
 
         /// New applications written.
         public var newApplications: Int { newExperts + applicationsMerged }
@@ -118,7 +135,34 @@ public final class Intake {
     ///   is written then either).
     public func importFile(_ request: ImportRequest, progress: ((Progress) -> Void)? = nil) throws -> Summary {
         let domains = try knownDomains()
+        try Self.recoverInterruptedImports(on: connection)
         let source = request.source ?? URL(fileURLWithPath: request.path).lastPathComponent
+        let details = ["file": request.path, "source": source, "format": request.format.rawValue]
+        if !request.dryRun, request.method != .merge {
+            if try directImportAvailable() {
+                do {
+                    return try read(request, source: source, domains: domains, progress: progress) { feed in
+                        try directImport(actor: request.actor, details: details, feed: feed)
+                    }
+                } catch let error as PostgresError where error.code == .uniqueViolation && request.method == .automatic {
+                    // The file holds people or applications the database already has.
+                    phase("direct import stopped at a row already in the database (\(error.constraint ?? "?")); merging through staging instead")
+                } catch let error as DirectImportUnsupported where request.method == .automatic {
+                    phase("direct import not possible (\(error.reason)); merging through staging instead")
+                }
+            } else if request.method == .direct {
+                throw AssayError(.badInput, "a direct import needs a server with max_prepared_transactions of at least 2 (the embedded cluster has 64)")
+            }
+        }
+        return try read(request, source: source, domains: domains, progress: progress) { feed in
+            try merge(actor: request.actor, action: "intake.import", dryRun: request.dryRun, details: details, feed: feed)
+        }
+    }
+
+    /// Reads, validates and stages the file's rows into the sink that `write` provides; writes
+    /// the rejects file and reports progress.
+    private func read(_ request: ImportRequest, source: String, domains: Set<String>, progress: ((Progress) -> Void)?,
+                      write: ((any StagedRowSink) throws -> Summary) throws -> Summary) throws -> Summary {
         let validator = ApplicantValidator(knownDomains: domains, defaultSource: source)
         let rows = try ApplicantRowReader(path: request.path, format: request.format)
         let rejects = try request.rejectsPath.map { try RejectsWriter(path: $0) }
@@ -128,8 +172,7 @@ public final class Intake {
         var lastReport = Date.distantPast
         let totalBytes = (try? FileManager.default.attributesOfItem(atPath: request.path)[.size] as? Int) ?? 0
         do {
-            summary = try merge(actor: request.actor, action: "intake.import", dryRun: request.dryRun,
-                                details: ["file": request.path, "source": source, "format": request.format.rawValue]) { writer in
+            summary = try write { writer in
                 var staged = StagingBuffer()
                 var sendTime = 0.0
                 var out: [UInt8] = []
@@ -212,6 +255,7 @@ public final class Intake {
     ///
     /// - Throws: ``AssayError`` naming the field when the input is invalid; ``PostgresError``.
     public func add(_ input: ApplicantInput, actor: String) throws -> AddResult {
+        try Self.recoverInterruptedImports(on: connection)
         let validator = ApplicantValidator(knownDomains: try knownDomains(), defaultSource: "manual")
         let record: ApplicantRecord
         switch validator.validate(input) {
@@ -242,9 +286,9 @@ public final class Intake {
     private struct DryRun: Error { var summary: Summary }
 
     /// With ASSAY_INTAKE_TIMING set, how long each phase of a merge took goes to stderr.
-    private let timing = ProcessInfo.processInfo.environment["ASSAY_INTAKE_TIMING"] != nil
-    private var phaseStart = Date()
-    private func phase(_ name: String) {
+    let timing = ProcessInfo.processInfo.environment["ASSAY_INTAKE_TIMING"] != nil
+    var phaseStart = Date()
+    func phase(_ name: String) {
         guard timing else { return }
         let now = Date()
         FileHandle.standardError.write(Data(String(format: "intake timing: %@ %.2f s\n", name, now.timeIntervalSince(phaseStart)).utf8))
@@ -254,7 +298,7 @@ public final class Intake {
     /// Stages rows through COPY (fed by `feed`), then merges them into experts and
     /// applications, all in one transaction; rolls back instead of committing for a dry run.
     private func merge(actor: String, action: String, dryRun: Bool, details: [String: String],
-                       feed: (CopyInWriter) throws -> Summary) throws -> Summary {
+                       feed: (any StagedRowSink) throws -> Summary) throws -> Summary {
         do {
             return try connection.withTransaction { tx in
                 try tx.executeScript("""
@@ -271,7 +315,7 @@ public final class Intake {
                 }
                 phase("parse, validate and COPY to staging")
                 // Merges of concurrent imports run one at a time; parsing and COPY above do not.
-                try tx.execute("SELECT pg_advisory_xact_lock($1)", [0x6173_7361_792D_696E])
+                try acquireIntakeLock(on: tx)
                 // The rows that bring a new application: first occurrence of each (source, external_id)
                 // not yet in the database, with the id of their expert when the email is known.
                 let newApplications = try tx.execute("""
@@ -297,11 +341,8 @@ public final class Intake {
                 summary.applicationsMerged = newApplications - newExperts
                 summary.duplicatesSkipped = validRows - newApplications
                 var eventDetails: [String: String] = details
-                eventDetails["rows_read"] = String(summary.rowsRead)
-                eventDetails["new_experts"] = String(summary.newExperts)
-                eventDetails["applications_merged"] = String(summary.applicationsMerged)
-                eventDetails["duplicates_skipped"] = String(summary.duplicatesSkipped)
-                eventDetails["rows_rejected"] = String(summary.rowsRejected)
+                eventDetails.merge(summary.eventCounts) { $1 }
+                if action == "intake.import" { eventDetails["method"] = "merge" }
                 // An add names its expert as the event's subject; an import's event is linked from
                 // each application it brought (applications.event_id).
                 let eventID: Int = try tx.query(action == "intake.add" ? """

@@ -1,4 +1,9 @@
 internal import CLibPQ
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Feeds data to a running `COPY … FROM STDIN`, handed to the body of
 /// ``Connection/copyIn(_:_:)``. Valid only inside that body; not `Sendable`.
@@ -19,6 +24,21 @@ public final class CopyInWriter {
             throw PostgresError(kind: .copy, message: "sending COPY data failed: \(Connection.trimmed(PQerrorMessage(connection.handle)))")
         }
         bytesWritten += bytes.count
+    }
+
+    /// Thrown by ``checkServer()`` when the server has answered in the middle of the COPY, which
+    /// it only does to end it with an error; ``Connection/copyIn(_:_:)`` then throws that error.
+    struct ServerEndedCopy: Error { var writer: ObjectIdentifier }
+
+    /// Returns at once, or throws when the server has already refused the COPY (a bad row, a
+    /// unique violation): without this the refusal only shows when the data ends, as libpq reads
+    /// nothing from the server while COPY data flows. One `poll` system call; for callers that
+    /// want to stop early, every few hundred kilobytes.
+    ///
+    /// - Throws: an error that makes ``Connection/copyIn(_:_:)`` throw the server's error.
+    public func checkServer() throws {
+        var descriptor = pollfd(fd: PQsocket(connection.handle), events: Int16(POLLIN), revents: 0)
+        if poll(&descriptor, 1, 0) > 0 { throw ServerEndedCopy(writer: ObjectIdentifier(self)) }
     }
 
     /// Sends a chunk of COPY data.
@@ -69,6 +89,11 @@ extension Connection {
         }
         let endStatus = bodyError == nil ? PQputCopyEnd(handle, nil) : PQputCopyEnd(handle, "aborted by the client")
         let outcome = finishCopy(sql: sql)
+        // This COPY's server refused it (another writer's refusal passes through unchanged).
+        if let ended = bodyError as? CopyInWriter.ServerEndedCopy, ended.writer == ObjectIdentifier(writer),
+           case .failure(let serverError) = outcome {
+            throw serverError
+        }
         if let bodyError { throw bodyError }
         if endStatus != 1, case .success = outcome {
             throw PostgresError(kind: .copy, message: "ending COPY failed: \(Connection.trimmed(PQerrorMessage(handle)))")

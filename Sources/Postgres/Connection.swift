@@ -22,6 +22,8 @@ public final class Connection {
     public let logger: Logger
     private let noticeBox: NoticeBox
     private var preparedNames: Set<String> = []
+    /// How this connection was opened, for ``openAnother()``.
+    private let conninfo: String
 
     /// Opens a connection.
     ///
@@ -41,6 +43,7 @@ public final class Connection {
             throw PostgresError(kind: .connection, message: "could not connect to PostgreSQL: \(message)")
         }
         self.handle = pointer
+        self.conninfo = conninfo
         self.logger = logger
         self.noticeBox = NoticeBox(logger: logger)
         PQsetNoticeReceiver(pointer, { argument, result in
@@ -57,6 +60,14 @@ public final class Connection {
 
     deinit {
         PQfinish(handle)
+    }
+
+    /// Opens a second connection to the same database with the same settings and logger, for
+    /// work that runs beside this connection's (another COPY, another transaction).
+    ///
+    /// - Throws: ``PostgresError`` of kind ``PostgresError/Kind/connection``.
+    public func openAnother() throws -> Connection {
+        try Connection(conninfo, logger: logger)
     }
 
     /// Whether libpq reports the connection as usable.

@@ -299,6 +299,8 @@ public struct EmbeddedCluster: Sendable {
             "unix_socket_directories = '\(socketDirectory.path)'",
             "unix_socket_permissions = 0700",
             "max_connections = 200",
+            // Bulk imports commit their two halves (written over two connections) with two-phase commit.
+            "max_prepared_transactions = 64",
             "shared_buffers = 128MB",
             "max_wal_size = 4GB",
             "wal_compression = lz4",

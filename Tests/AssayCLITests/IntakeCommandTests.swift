@@ -79,18 +79,24 @@ struct IntakeCommandTests {
         #expect(bad.stderr.contains("--highest-degree 'wizard'"))
     }
 
-    @Test("an import killed in the middle of its COPY leaves nothing behind, and a re-run completes it")
-    func killedImport() throws {
+    @Test("an import killed in the middle of its COPY leaves nothing behind, and a re-run completes it", arguments: ["direct", "merge"])
+    func killedImport(method: String) throws {
         let tag = "kill\(UInt32.random(in: 0...UInt32.max))"
         let path = try file(rows: 0..<300_000, tag: tag)
         defer { try? FileManager.default.removeItem(atPath: path) }
+        if method == "merge" {
+            // A file with a row the database has goes through staging and the merge.
+            let known = try file(rows: 0..<1, tag: tag)
+            #expect(try CommandRun.assay(["intake", "import", known, "--source", "cli-merge"], environment: env).status == 0)
+        }
+        let copy = method == "merge" ? "COPY intake_staging%" : "COPY experts%"
         let environment = CommandRun.cleanEnvironment.merging(env) { $1 }
-        let process = try CommandRun.start(CommandRun.assayPath, ["intake", "import", path, "--quiet"], environment: environment)
+        let process = try CommandRun.start(CommandRun.assayPath, ["intake", "import", path, "--quiet", "--source", "cli-\(method)"], environment: environment)
         // Wait until the server is receiving the COPY, then kill the process outright.
         let watcher = try Connection(url)
         var copying = false
         for _ in 0..<600 {
-            let active: Int = try watcher.query("SELECT count(*)::int FROM pg_stat_activity WHERE query LIKE 'COPY intake_staging%' AND state = 'active'")[0].decode(0)
+            let active: Int = try watcher.query("SELECT count(*)::int FROM pg_stat_activity WHERE query LIKE $1 AND state = 'active'", [copy])[0].decode(0)
             if active > 0 { copying = true; break }
             usleep(20_000)
         }
@@ -100,15 +106,52 @@ struct IntakeCommandTests {
         #expect(killed.status == 128 + SIGKILL)
         // The server notices the lost client and rolls back.
         for _ in 0..<100 {
-            let busy: Int = try watcher.query("SELECT count(*)::int FROM pg_stat_activity WHERE query LIKE 'COPY intake_staging%'")[0].decode(0)
+            let busy: Int = try watcher.query("SELECT count(*)::int FROM pg_stat_activity WHERE query LIKE 'COPY %' AND pid <> pg_backend_pid()")[0].decode(0)
             if busy == 0 { break }
             usleep(50_000)
         }
-        #expect(try count("SELECT count(*)::int FROM experts WHERE email LIKE $1", ["%-\(tag)@example.org"]) == 0)
+        let before = method == "merge" ? 1 : 0
+        #expect(try count("SELECT count(*)::int FROM experts WHERE email LIKE $1", ["%-\(tag)@example.org"]) == before)
         #expect(try count("SELECT count(*)::int FROM events WHERE details->>'file' = $1", [path]) == 0)
-        let rerun = try CommandRun.assay(["intake", "import", path, "--quiet"], environment: env)
+        let rerun = try CommandRun.assay(["intake", "import", path, "--quiet", "--source", "cli-\(method)"], environment: env)
         #expect(rerun.status == 0, "\(rerun.stderr)")
         #expect(try count("SELECT count(*)::int FROM experts WHERE email LIKE $1", ["%-\(tag)@example.org"]) == 300_000)
+        #expect(try count("SELECT count(*)::int FROM applications WHERE external_id LIKE $1", ["\(tag)-%"]) == 300_000)
+    }
+
+    @Test("an import that dies between preparing and committing is rolled back by the next intake; one that dies after deciding is completed")
+    func diesDuringCommit() throws {
+        let tag = "twopc\(UInt32.random(in: 0...UInt32.max))"
+        let path = try file(rows: 0..<2_000, tag: tag)
+        func prepared() throws -> Int {
+            try count("SELECT count(*)::int FROM pg_prepared_xacts WHERE database = current_database() AND gid LIKE 'assay-intake-%'")
+        }
+        func experts() throws -> Int { try count("SELECT count(*)::int FROM experts WHERE email LIKE $1", ["%-\(tag)@example.org"]) }
+        func applications() throws -> Int { try count("SELECT count(*)::int FROM applications WHERE external_id LIKE $1", ["\(tag)-%"]) }
+        // Dies after both halves are prepared, before the decision: nothing shows.
+        let undecided = try CommandRun.assay(["intake", "import", path, "--quiet"], environment: env.merging(["ASSAY_FAILPOINT": "intake-after-prepare"]) { $1 })
+        #expect(undecided.status == 99)
+        #expect(try prepared() == 2)
+        #expect(try experts() == 0 && applications() == 0)
+        // The next intake rolls them back, then imports.
+        let rerun = try CommandRun.assay(["intake", "import", path, "--quiet"], environment: env)
+        #expect(rerun.status == 0, "\(rerun.stderr)")
+        #expect(rerun.stdout.contains("2000 new experts"), "\(rerun.stdout)")
+        #expect(try prepared() == 0)
+        #expect(try experts() == 2_000 && applications() == 2_000)
+
+        // Dies after committing the experts half: the next intake (here an add) commits the rest.
+        let second = try file(rows: 2_000..<3_000, tag: tag)
+        let decided = try CommandRun.assay(["intake", "import", second, "--quiet"], environment: env.merging(["ASSAY_FAILPOINT": "intake-after-first-commit"]) { $1 })
+        #expect(decided.status == 99)
+        #expect(try prepared() == 1)
+        #expect(try experts() == 3_000 && applications() == 2_000)
+        let add = try CommandRun.assay(["intake", "add", "--email", "late-\(tag)@example.org", "--name", "Late", "--country", "GB", "--languages", "en",
+                                        "--domains", "mathematics", "--degree", "phd", "--years", "2"], environment: env)
+        #expect(add.status == 0, "\(add.stderr)")
+        #expect(try prepared() == 0)
+        #expect(try applications() == 3_000)
+        #expect(try count("SELECT count(*)::int FROM events WHERE details->>'file' = $1 AND details->>'new_experts' = '1000'", [second]) == 1)
     }
 
     @Test("two overlapping imports running at once end with each person once and no error")
