@@ -109,6 +109,38 @@ struct IntakeDirectTests {
         #expect(languages == ["en", "zh"], "a later row's languages are unioned, sorted")
     }
 
+    @Test("one person in many rows: every language is kept, however many (more than fit the packed set)")
+    func manyLanguages() throws {
+        let tag = "m\(UUID().uuidString.prefix(8).lowercased())"
+        let rows = ["en;fr;de", "es;it;pt", "en;zh;ja;ko", "ar;hi", "fr"]
+        var text = intakeHeader
+        for (index, languages) in rows.enumerated() {
+            text += "\(tag)-\(index),Polly Glot,polly-\(tag)@example.org,CH,\(languages),law,jd,20,s,,\n"
+        }
+        let path = try temporaryFile(text)
+        let fast = try run(direct, path, method: .direct)
+        let reference = try run(merged, path, method: .merge)
+        #expect((fast.newExperts, fast.applicationsMerged) == (1, 4))
+        #expect(try dump(direct, tag: tag) == dump(merged, tag: tag))
+        let languages: [String] = try Connection(direct).query("SELECT languages FROM experts WHERE email = $1", ["polly-\(tag)@example.org"])[0].decode(0)
+        #expect(languages == ["ar", "de", "en", "es", "fr", "hi", "it", "ja", "ko", "pt", "zh"])
+        _ = reference
+    }
+
+    @Test("the database refuses experts that are not normalized, whoever writes them", arguments: [
+        ("Upper@example.org", "Name"), (" lead@example.org", "Name"), ("trail@example.org ", "Name"), ("no-at-sign", "Name"),
+        ("ok@example.org", " Name"), ("ok@example.org", "Name "), ("ok@example.org", ""),
+    ])
+    func constraints(email: String, name: String) throws {
+        let error = try #require(throws: PostgresError.self) {
+            try Connection(direct).execute("""
+                INSERT INTO experts (email, full_name, country, languages, highest_degree, years_experience)
+                VALUES ($1, $2, 'FR', '{fr}', 'phd', 3)
+                """, [email, name])
+        }
+        #expect(error.code == .checkViolation)
+    }
+
     @Test("a file that overlaps the database is merged through staging instead, with the right counts")
     func overlapFallsBack() throws {
         let tag = "o\(UUID().uuidString.prefix(8).lowercased())"
