@@ -66,9 +66,13 @@ public final class Intake {
         }
     }
 
+    /// The largest file that an automatic import writes directly (see ``Method/direct``).
+    public static let directImportMaximumFileSize = 256 << 20
+
     /// How an import writes its rows.
     public enum Method: String, Sendable, Codable {
-        /// Direct when the server allows it and the file holds only new rows; merge otherwise.
+        /// Direct when the server allows it, the file is at most
+        /// ``Intake/directImportMaximumFileSize`` and holds only new rows; merge otherwise.
         case automatic
         /// Straight into the final tables over two connections, committed with two-phase commit
         /// (fails with a unique violation when the file overlaps the database).
@@ -139,12 +143,16 @@ public final class Intake {
         let source = request.source ?? URL(fileURLWithPath: request.path).lastPathComponent
         let details = ["file": request.path, "source": source, "format": request.format.rawValue]
         let fileSize = (try? FileManager.default.attributesOfItem(atPath: request.path)[.size] as? Int) ?? 0
-        if !request.dryRun, request.method != .merge {
+        // The direct import keeps 60–110 bytes per row in memory (hashes of the keys, ids,
+        // languages): above 256 MB of file (about 2 million rows), merge through staging, whose
+        // memory does not grow with the file.
+        let direct = request.method == .direct || (request.method == .automatic && fileSize <= Self.directImportMaximumFileSize)
+        if !request.dryRun, direct {
             if try directImportAvailable() {
                 do {
                     return try read(request, source: source, domains: domains, progress: progress) { feed in
-                        // Sized for about 120 bytes a row: tables grow if there are more.
-                        try directImport(actor: request.actor, details: details, expectedRows: fileSize / 120, feed: feed)
+                        // Sized for about 120 bytes a row (at most a million rows): tables grow if there are more.
+                        try directImport(actor: request.actor, details: details, expectedRows: min(fileSize / 120, 1 << 20), feed: feed)
                     }
                 } catch let error as PostgresError where error.code == .uniqueViolation && request.method == .automatic {
                     // The file holds people or applications the database already has.

@@ -61,41 +61,67 @@ extension Intake {
             var summary = Summary()
             var router: DirectRouter?
             phaseStart = Date()
-            try expertsConnection.copyIn("COPY experts (id, email, full_name, country, languages, highest_degree, years_experience) FROM STDIN") { experts in
-                try applicationsConnection.copyIn("COPY applications (expert_id, domains, source, external_id, applied_at, resume_text, event_id) FROM STDIN") { applications in
-                    // Each COPY is fed from its own thread, so that neither server waits while the
-                    // other one's socket is full: both tables are written at once, on two cores.
-                    let expertsFeed = BackgroundCopy(experts, label: "assay.intake.experts")
-                    let applicationsFeed = BackgroundCopy(applications, label: "assay.intake.applications")
-                    let rows = DirectRouter(experts: expertsFeed, applications: applicationsFeed, eventID: eventID, now: now,
-                                            expectedRows: expectedRows) { count in
-                        // A block of ids from the experts' identity sequence in one call (a nextval
-                        // per id cost seconds per million). A writer outside assay that draws an id
-                        // in the same instant collides on the primary key, and the import then
-                        // merges through staging: never a duplicate id.
-                        let last: Int64 = try control.query("SELECT setval(\(sequence), nextval(\(sequence)) + $1 - 1) AS last", [count])[0].decode("last")
-                        return Array(last - Int64(count) + 1 ... last)
+            try applicationsConnection.copyIn("COPY applications (expert_id, domains, source, external_id, applied_at, resume_text, event_id) FROM STDIN") { applications in
+                // Each COPY is fed from its own thread, so that neither server waits while the
+                // other one's socket is full: both tables are written at once, on two cores.
+                let applicationsFeed = BackgroundCopy(applications, label: "assay.intake.applications")
+                do {
+                    try expertsConnection.copyIn("COPY experts (id, email, full_name, country, languages, highest_degree, years_experience) FROM STDIN") { experts in
+                        let expertsFeed = BackgroundCopy(experts, label: "assay.intake.experts")
+                        let rows = DirectRouter(experts: expertsFeed, applications: applicationsFeed, eventID: eventID, now: now,
+                                                expectedRows: expectedRows) { count in
+                            // A block of ids from the experts' identity sequence in one call (a nextval
+                            // per id cost seconds per million). A writer outside assay that draws an id
+                            // in the same instant collides on the primary key, and the import then
+                            // merges through staging: never a duplicate id.
+                            let last: Int64 = try control.query("SELECT setval(\(sequence), nextval(\(sequence)) + $1 - 1) AS last", [count])[0].decode("last")
+                            return Array(last - Int64(count) + 1 ... last)
+                        }
+                        router = rows
+                        do {
+                            summary = try feed(rows)
+                            try rows.finish()
+                        } catch {
+                            expertsFeed.abandon()
+                            _ = try? expertsFeed.drain()
+                            throw error
+                        }
+                        // A failure of this feed is thrown inside this COPY's body, so that it
+                        // reports the server's reason.
+                        try expertsFeed.drain()
                     }
-                    router = rows
-                    do {
-                        summary = try feed(rows)
-                        try rows.finish()
-                    } catch {
-                        // Stop both feeds before either COPY ends: their threads use the connections.
-                        expertsFeed.abandon()
-                        applicationsFeed.abandon()
-                        _ = try? expertsFeed.drain()
-                        _ = try? applicationsFeed.drain()
-                        throw error
+                    guard let router else { throw DirectImportUnsupported(reason: "no rows were routed") }
+                    // The experts half finishes while the applications COPY may still be running.
+                    summary.newExperts = router.newExperts
+                    summary.applicationsMerged = router.applicationsMerged
+                    summary.duplicatesSkipped = router.duplicatesSkipped
+                    summary.method = .direct
+                    // Few rows, found by primary key (the fresh table's statistics would suggest a scan).
+                    try expertsConnection.executeScript("SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off")
+                    for batch in router.grownLanguages().chunked(50_000) {
+                        try expertsConnection.execute("""
+                            UPDATE experts e SET languages = u.languages::text[], updated_at = now()
+                            FROM unnest($1::text[]::bigint[], $2::text[]) AS u(id, languages)
+                            WHERE e.id = u.id
+                            """, [batch.map { String($0.id) }, batch.map(\.languages)])
                     }
-                    // The first failure of either feed, thrown inside both COPY bodies so that the
-                    // COPY it belongs to reports the server's reason.
-                    try expertsFeed.drain()
-                    try applicationsFeed.drain()
+                    var eventDetails = details
+                    eventDetails["method"] = "direct"
+                    eventDetails.merge(summary.eventCounts) { $1 }
+                    try expertsConnection.execute(
+                        "INSERT INTO events (id, actor, action, details) OVERRIDING SYSTEM VALUE VALUES ($1, $2, 'intake.import', $3)",
+                        [eventID, actor, try PostgresJSON(encoding: eventDetails)])
+                    summary.eventID = eventID
+                    phase("parse, validate and COPY into experts; union languages; event")
+                } catch {
+                    // Stop the applications feed before its COPY ends: its thread uses the connection.
+                    applicationsFeed.abandon()
+                    _ = try? applicationsFeed.drain()
+                    throw error
                 }
+                try applicationsFeed.drain()
             }
-            guard let router else { throw DirectImportUnsupported(reason: "no rows were routed") }
-            phase("parse, validate and COPY into experts and applications")
+            phase("end of the applications COPY")
             if timing {
                 // Where the CPU went (the server's share is readable when it runs on this machine).
                 var usage = rusage()
@@ -108,27 +134,6 @@ extension Intake {
                 FileHandle.standardError.write(Data(String(format: "intake timing: CPU so far: this process %.2f s, experts backend %@, applications backend %@\n",
                                                            client, servers[0], servers[1]).utf8))
             }
-            summary.newExperts = router.newExperts
-            summary.applicationsMerged = router.applicationsMerged
-            summary.duplicatesSkipped = router.duplicatesSkipped
-            summary.method = .direct
-            // Few rows, found by primary key (the fresh table's statistics would suggest a scan).
-            try expertsConnection.executeScript("SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off")
-            for batch in router.grownLanguages().chunked(50_000) {
-                try expertsConnection.execute("""
-                    UPDATE experts e SET languages = u.languages::text[], updated_at = now()
-                    FROM unnest($1::text[]::bigint[], $2::text[]) AS u(id, languages)
-                    WHERE e.id = u.id
-                    """, [batch.map { String($0.id) }, batch.map(\.languages)])
-            }
-            phase("union languages")
-            var eventDetails = details
-            eventDetails["method"] = "direct"
-            eventDetails.merge(summary.eventCounts) { $1 }
-            try expertsConnection.execute(
-                "INSERT INTO events (id, actor, action, details) OVERRIDING SYSTEM VALUE VALUES ($1, $2, 'intake.import', $3)",
-                [eventID, actor, try PostgresJSON(encoding: eventDetails)])
-            summary.eventID = eventID
             try applicationsConnection.execute("PREPARE TRANSACTION '\(applicationsGID)'")
             applicationsPrepared = true
             try expertsConnection.execute("PREPARE TRANSACTION '\(expertsGID)'")

@@ -133,6 +133,8 @@ struct IntakeCommandTests {
         #expect(undecided.status == 99)
         #expect(try prepared() == 2)
         #expect(try experts() == 0 && applications() == 0)
+        let status = try CommandRun.assay(["db", "status"], environment: env)
+        #expect(status.stdout.contains("2 half-committed import transaction(s)"), "\(status.stdout)")
         // The next intake rolls them back, then imports.
         let rerun = try CommandRun.assay(["intake", "import", path, "--quiet"], environment: env)
         #expect(rerun.status == 0, "\(rerun.stderr)")

@@ -87,6 +87,11 @@ struct DBCommand: ParsableCommand {
             var serverVersion: String?
             var migrationsApplied: [String]?
             var migrationsPending: [String]?
+            /// Whether bulk imports can write directly (the server allows prepared transactions).
+            var directImports: Bool?
+            /// Halves of direct imports whose process died before committing them (the next
+            /// intake command resolves them).
+            var interruptedImports: Int?
         }
 
         func run() throws {
@@ -116,6 +121,11 @@ struct DBCommand: ParsableCommand {
                     let appliedVersions = Set(applied.map(\.version))
                     report.migrationsApplied = applied.map { String(format: "%03d_%@", $0.version, $0.name) }
                     report.migrationsPending = try migrator.migrations().filter { !appliedVersions.contains($0.version) }.map(\.label)
+                    let prepared: String = try connection.query("SELECT current_setting('max_prepared_transactions') AS n")[0].decode("n")
+                    report.directImports = (Int(prepared) ?? 0) >= 2
+                    report.interruptedImports = try connection.query("""
+                        SELECT count(*)::int AS n FROM pg_prepared_xacts WHERE database = current_database() AND gid LIKE 'assay-intake-%'
+                        """)[0].decode("n")
                 } catch {
                     report.state = "unreachable"
                     failure = error
@@ -131,6 +141,12 @@ struct DBCommand: ParsableCommand {
                 if let applied = report.migrationsApplied, let pending = report.migrationsPending {
                     let latest = applied.last.map { ", latest \($0)" } ?? ""
                     print("schema:   \(applied.count) migration(s) applied\(latest); \(pending.isEmpty ? "up to date" : "pending: \(pending.joined(separator: ", "))")")
+                }
+                if let direct = report.directImports {
+                    print("imports:  \(direct ? "direct for files of new people (two-phase commit)" : "merge through staging only (set max_prepared_transactions ≥ 2 for direct imports)")")
+                }
+                if let interrupted = report.interruptedImports, interrupted > 0 {
+                    print("warning:  \(interrupted) half-committed import transaction(s) of a process that died; the next assay intake command resolves them")
                 }
             }
             if let failure { throw failure }
