@@ -35,31 +35,43 @@ extension Intake {
     ///
     /// Commit protocol (recovery in ``recoverInterruptedImports(on:)``): the applications half
     /// is prepared first, then the experts half, which also holds the import's event (its id is
-    /// drawn in advance and names both prepared transactions). Committing the experts half is the
-    /// decision; the applications half is committed right after. A process that dies in between
-    /// leaves prepared transactions that the next intake resolves: committed if the event exists,
-    /// rolled back otherwise. While the importer lives it holds a session advisory lock on its
-    /// event id, so nobody resolves its transactions under it.
+    /// drawn in advance and, with the database's oid, names both prepared transactions).
+    /// Committing the experts half is the decision; the applications half is committed right
+    /// after. A process that dies in between leaves prepared transactions that the next intake
+    /// resolves: committed if the event exists, rolled back otherwise. While the importer lives it
+    /// holds a session advisory lock on its event id, so nobody resolves its transactions under
+    /// it. The lock that serializes intakes is taken by the applications half, the one committed
+    /// last, so the next intake starts only when both halves are in.
+    ///
+    /// - Throws: ``DirectImportDecided`` when something fails after the decision (the import is
+    ///   then committed, or will be by the next intake); any other error means nothing was written.
     func directImport(actor: String, details: [String: String], expectedRows: Int, feed: (any StagedRowSink) throws -> Summary) throws -> Summary {
-        let control = connection
+        // A connection of its own for the liveness lock, the commits and the id blocks: a fresh
+        // session holds no cached values of the experts' id sequence (see the id draw below).
+        let control = try connection.openAnother()
         let expertsConnection = try connection.openAnother()
         let applicationsConnection = try connection.openAnother()
         let eventID: Int = try control.query("SELECT nextval(pg_get_serial_sequence('events', 'id'))::bigint AS id")[0].decode("id")
+        let database: Int = try control.query("SELECT oid::bigint AS oid FROM pg_database WHERE datname = current_database()")[0].decode("oid")
         let liveness = Self.directImportLivenessKey(eventID)
         try control.execute("SELECT pg_advisory_lock($1)", [liveness])
         defer { _ = try? control.execute("SELECT pg_advisory_unlock($1)", [liveness]) }
-        let expertsGID = "assay-intake-\(eventID)-experts"
-        let applicationsGID = "assay-intake-\(eventID)-applications"
+        // Transaction names are unique across the server, event ids only within a database.
+        let expertsGID = "assay-intake-\(database)-\(eventID)-experts"
+        let applicationsGID = "assay-intake-\(database)-\(eventID)-applications"
         var applicationsPrepared = false
         var expertsPrepared = false
+        var router: DirectRouter?
+        defer { directAttemptRows = router.map { $0.newExperts + $0.applicationsMerged + $0.duplicatesSkipped } ?? 0 }
         do {
-            try expertsConnection.execute("BEGIN")
-            try acquireIntakeLock(on: expertsConnection)
             try applicationsConnection.execute("BEGIN")
+            try acquireIntakeLock(on: applicationsConnection)
+            try expertsConnection.execute("BEGIN")
             let now: String = try applicationsConnection.query("SELECT now()::text AS now")[0].decode("now")
+            let expertsPID: Int = try expertsConnection.query("SELECT pg_backend_pid() AS pid")[0].decode("pid")
+            let applicationsPID: Int = try applicationsConnection.query("SELECT pg_backend_pid() AS pid")[0].decode("pid")
             let sequence: String = try control.query("SELECT pg_get_serial_sequence('experts', 'id')::regclass::oid::text AS oid")[0].decode("oid") + "::regclass"
             var summary = Summary()
-            var router: DirectRouter?
             phaseStart = Date()
             try applicationsConnection.copyIn("COPY applications (expert_id, domains, source, external_id, applied_at, resume_text, event_id) FROM STDIN") { applications in
                 // Each COPY is fed from its own thread, so that neither server waits while the
@@ -71,11 +83,23 @@ extension Intake {
                         let rows = DirectRouter(experts: expertsFeed, applications: applicationsFeed, eventID: eventID, now: now,
                                                 expectedRows: expectedRows) { count in
                             // A block of ids from the experts' identity sequence in one call (a nextval
-                            // per id cost seconds per million). A writer outside assay that draws an id
-                            // in the same instant collides on the primary key, and the import then
-                            // merges through staging: never a duplicate id.
+                            // per id cost seconds per million). `control` is a fresh session, so its
+                            // nextval is the sequence's next free value (never a value cached by this
+                            // session earlier), and setval drops the rest of the block nextval cached.
+                            // Every assay writer of experts holds the intake lock, as this import
+                            // does; a writer outside assay that draws an id in the same instant
+                            // collides on the primary key, and the import then merges instead.
                             let last: Int64 = try control.query("SELECT setval(\(sequence), nextval(\(sequence)) + $1 - 1) AS last", [count])[0].decode("last")
                             return Array(last - Int64(count) + 1 ... last)
+                        }
+                        // A refused COPY (usually a row the database has) stops the reading at once:
+                        // the backend that refused it shows as aborted to the control connection.
+                        rows.checkBackends = {
+                            let aborted = try control.query("""
+                                SELECT pid FROM pg_stat_activity WHERE pid IN ($1, $2) AND state = 'idle in transaction (aborted)'
+                                """, [expertsPID, applicationsPID]).map { try $0.decode("pid", as: Int.self) }
+                            if aborted.contains(expertsPID) { throw experts.endedByServer() }
+                            if aborted.contains(applicationsPID) { throw applications.endedByServer() }
                         }
                         router = rows
                         do {
@@ -144,13 +168,33 @@ extension Intake {
             expertsPrepared = false
             applicationsPrepared = false  // decided: from here on the applications half is committed, now or by recovery
             Self.failpoint("intake-after-first-commit")
-            try control.execute("COMMIT PREPARED '\(applicationsGID)'")
+            do {
+                try control.execute("COMMIT PREPARED '\(applicationsGID)'")
+            } catch {
+                // Decided: commit the rest over a new connection, or leave it to the next intake.
+                do {
+                    try Self.recoverInterruptedImports(on: try connection.openAnother(), skippingLiveness: liveness)
+                } catch let second {
+                    throw DirectImportDecided(underlying: second)
+                }
+            }
             phase("commit")
             return summary
+        } catch let decided as DirectImportDecided {
+            throw decided
         } catch {
             if expertsPrepared { _ = try? control.execute("ROLLBACK PREPARED '\(expertsGID)'") }
             if applicationsPrepared { _ = try? control.execute("ROLLBACK PREPARED '\(applicationsGID)'") }
             throw error
+        }
+    }
+
+    /// A failure after a direct import's decision: the import is committed, but its applications
+    /// half could not be committed yet; the next intake command completes it.
+    public struct DirectImportDecided: Error, CustomStringConvertible {
+        var underlying: any Error
+        public var description: String {
+            "the import is committed but its applications could not be committed yet (\(underlying)); the next assay intake command completes it"
         }
     }
 
@@ -164,23 +208,25 @@ extension Intake {
     ///
     /// - Returns: how many prepared transactions were resolved.
     @discardableResult
-    public static func recoverInterruptedImports(on connection: Connection) throws -> Int {
+    public static func recoverInterruptedImports(on connection: Connection, skippingLiveness own: Int? = nil) throws -> Int {
         let gids = try connection.query("""
             SELECT gid FROM pg_prepared_xacts
             WHERE database = current_database() AND gid LIKE 'assay-intake-%'
             """).map { try $0.decode("gid", as: String.self) }
         var byEvent: [Int: [String]] = [:]
         for gid in gids {
-            let parts = gid.split(separator: "-")
-            guard parts.count == 4, let eventID = Int(parts[2]) else { continue }
+            let parts = gid.split(separator: "-")  // assay-intake-<database oid>-<event id>-<half>
+            guard parts.count == 5, let eventID = Int(parts[3]) else { continue }
             byEvent[eventID, default: []].append(gid)
         }
         var resolved = 0
         for (eventID, gids) in byEvent.sorted(by: { $0.key < $1.key }) {
             let key = directImportLivenessKey(eventID)
-            let free: Bool = try connection.query("SELECT pg_try_advisory_lock($1) AS free", [key])[0].decode("free")
-            guard free else { continue }  // its importer is alive and finishing
-            defer { _ = try? connection.execute("SELECT pg_advisory_unlock($1)", [key]) }
+            if key != own {
+                let free: Bool = try connection.query("SELECT pg_try_advisory_lock($1) AS free", [key])[0].decode("free")
+                guard free else { continue }  // its importer is alive and finishing
+            }
+            defer { if key != own { _ = try? connection.execute("SELECT pg_advisory_unlock($1)", [key]) } }
             let decided = try !connection.query("SELECT 1 FROM events WHERE id = $1", [eventID]).isEmpty
             // The experts half (holding the event) first, as the importer does.
             for gid in gids.sorted(by: { $0.hasSuffix("-experts") && !$1.hasSuffix("-experts") }) {
@@ -255,6 +301,8 @@ final class DirectRouter: StagedRowSink {
     private let experts: BackgroundCopy
     private let applications: BackgroundCopy
     private let drawIDs: (Int) throws -> [Int64]
+    /// Called after each chunk sent: throws when a server has refused its COPY.
+    var checkBackends: () throws -> Void = {}
     /// Everything a row changes, kept in one value that ``write(_:)`` moves into a local for the
     /// length of a chunk (no dynamic exclusivity checks or reference counting per row).
     private var state: RouterState
@@ -283,18 +331,27 @@ final class DirectRouter: StagedRowSink {
                 while start < buffer.count {
                     var found = 0
                     var end = start
-                    while buffer[end] != 10 {
+                    while end < buffer.count, buffer[end] != 10 {
                         if buffer[end] == 9, found < 11 { tabs[found] = end; found += 1 }
                         end += 1
                     }
+                    guard end < buffer.count else { throw Intake.DirectImportUnsupported(reason: "a chunk of staged rows ends inside a row") }
                     guard found == 11 else { throw Intake.DirectImportUnsupported(reason: "a staged row has \(found + 1) fields") }
                     try local.route(buffer, start: start, tabs: UnsafeBufferPointer(tabs), end: end, drawIDs: drawIDs)
                     start = end + 1
                 }
             }
         }
-        if local.experts.rows >= RouterState.chunkRows { try experts.send(local.experts.take()) }
-        if local.applications.rows >= RouterState.chunkRows { try applications.send(local.applications.take()) }
+        var sent = false
+        if local.experts.rows >= RouterState.chunkRows {
+            try experts.send(local.experts.take())
+            sent = true
+        }
+        if local.applications.rows >= RouterState.chunkRows {
+            try applications.send(local.applications.take())
+            sent = true
+        }
+        if sent { try checkBackends() }
     }
 
     /// Sends what is buffered.

@@ -41,6 +41,12 @@ public final class CopyInWriter {
         if poll(&descriptor, 1, 0) > 0 { throw ServerEndedCopy(writer: ObjectIdentifier(self)) }
     }
 
+    /// The error for a body to throw when it learned by other means (another connection's view
+    /// of `pg_stat_activity`) that the server refused this COPY: ``Connection/copyIn(_:_:)``
+    /// then throws the server's own error. ``checkServer()`` cannot always tell, because libpq
+    /// may already have read the server's answer while sending.
+    public func endedByServer() -> any Error { ServerEndedCopy(writer: ObjectIdentifier(self)) }
+
     /// Sends a chunk of COPY data.
     ///
     /// - Throws: as ``write(_:)-(UnsafeRawBufferPointer)``.

@@ -168,16 +168,34 @@ struct IntakeDirectTests {
         #expect(languages == ["en", "es"])
     }
 
+    @Test("a refused COPY stops the reading early: a big file whose first row is known is merged without being routed to the end")
+    func earlyStop() throws {
+        let tag = "e\(UUID().uuidString.prefix(8).lowercased())"
+        var text = intakeHeader
+        for i in 0..<150_000 { text += "\(tag)-\(i),P \(i),p\(i)-\(tag)@example.org,FR,fr,medicine,md,5,s,,\n" }
+        let whole = try temporaryFile(text)
+        let first = try temporaryFile(intakeHeader + "\(tag)-0,P 0,p0-\(tag)@example.org,FR,fr,medicine,md,5,s,,\n")
+        defer { try? FileManager.default.removeItem(atPath: whole) }
+        #expect(try run(direct, first, method: .automatic).method == .direct)
+        let intake = Intake(connection: try Connection(direct))
+        let summary = try intake.importFile(.init(path: whole, format: .csv, source: "file", actor: "tester"))
+        #expect(summary.method == .merge)
+        #expect((summary.newExperts, summary.duplicatesSkipped) == (149_999, 1))
+        #expect(intake.directAttemptRows > 0)
+        #expect(intake.directAttemptRows < 140_000, "the direct attempt routed \(intake.directAttemptRows) rows before stopping")
+    }
+
     /// Leaves a prepared half of a direct import with the given event id, as a process that died
     /// between preparing and committing would.
     func prepareHalf(_ url: String, eventID: Int, half: String, email: String, withEvent: Bool) throws {
         let connection = try Connection(url)
+        let database: Int = try connection.query("SELECT oid::bigint FROM pg_database WHERE datname = current_database()")[0].decode(0)
         try connection.execute("BEGIN")
         try connection.execute("INSERT INTO experts (email, full_name, country, languages, highest_degree, years_experience) VALUES ($1, 'X', 'FR', '{fr}', 'phd', 3)", [email])
         if withEvent {
             try connection.execute("INSERT INTO events (id, actor, action, details) OVERRIDING SYSTEM VALUE VALUES ($1, 'tester', 'intake.import', '{}')", [eventID])
         }
-        try connection.execute("PREPARE TRANSACTION 'assay-intake-\(eventID)-\(half)'")
+        try connection.execute("PREPARE TRANSACTION 'assay-intake-\(database)-\(eventID)-\(half)'")
     }
 
     @Test("prepared halves of a dead import are rolled back when undecided, committed when decided; a live import's are left alone")
@@ -192,7 +210,8 @@ struct IntakeDirectTests {
         // Decided: the experts half (with the event) committed, the applications half left prepared.
         let decided = try nextEventID()
         try prepareHalf(direct, eventID: decided, half: "experts", email: "c1-\(tag)@example.org", withEvent: true)
-        try connection.execute("COMMIT PREPARED 'assay-intake-\(decided)-experts'")
+        let database: Int = try connection.query("SELECT oid::bigint FROM pg_database WHERE datname = current_database()")[0].decode(0)
+        try connection.execute("COMMIT PREPARED 'assay-intake-\(database)-\(decided)-experts'")
         try prepareHalf(direct, eventID: decided, half: "applications", email: "c2-\(tag)@example.org", withEvent: false)
         // Live: its importer holds the liveness lock.
         let live = try nextEventID()
