@@ -328,8 +328,10 @@ final class DirectRouter: StagedRowSink {
         // processor overlaps their cache misses, and the second pass, which routes the rows,
         // finds the slots in cache (one miss at a time took a fifth of this process's CPU).
         let layout = 13  // per row: start, 11 tabs, end
-        var positions = local.positions
-        var hashes = local.hashes
+        var positions: [Int] = []
+        var hashes: [UInt64] = []
+        swap(&positions, &local.positions)  // moved, not copied: appends stay in place
+        swap(&hashes, &local.hashes)
         positions.removeAll(keepingCapacity: true)
         hashes.removeAll(keepingCapacity: true)
         var touched: UInt64 = 0
@@ -365,8 +367,8 @@ final class DirectRouter: StagedRowSink {
                 }
             }
         }
-        local.positions = positions
-        local.hashes = hashes
+        swap(&positions, &local.positions)
+        swap(&hashes, &local.hashes)
         local.touched = touched
         var sent = false
         if local.experts.rows >= RouterState.chunkRows {
@@ -641,7 +643,8 @@ struct CopyChunk {
 /// remain. Among a million keys two different ones share 96 bits with a probability near
 /// 10⁻¹⁷ (10⁻²⁷ with 128), and the hash key is random per process, so collisions cannot be
 /// crafted. One 16-byte slot per key, so a lookup costs one cache miss; storage is manual (no
-/// copy-on-write checks on the hot path), owned by a class.
+/// copy-on-write checks on the hot path), owned by a class: copies of a table share its slots,
+/// so a table is moved (`swap`), never copied and then changed.
 struct KeyTable {
     /// Zeroed slots from an anonymous mapping, on 2 MB pages where the kernel allows it
     /// (`madvise`): random probes into tens of megabytes otherwise miss the TLB on most lookups,

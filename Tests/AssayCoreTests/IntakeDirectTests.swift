@@ -127,18 +127,41 @@ struct IntakeDirectTests {
         _ = reference
     }
 
-    @Test("the database refuses experts that are not normalized, whoever writes them", arguments: [
-        ("Upper@example.org", "Name"), (" lead@example.org", "Name"), ("trail@example.org ", "Name"), ("no-at-sign", "Name"),
-        ("ok@example.org", " Name"), ("ok@example.org", "Name "), ("ok@example.org", ""),
+    struct ExpertRow: Sendable, CustomStringConvertible {
+        var email = "ok@example.org", name = "Name", country = "FR", languages = "{fr}", degree = "phd", years = 3
+        var description: String { "\(email)|\(name)|\(country)|\(languages)|\(degree)|\(years)" }
+    }
+
+    @Test("the database refuses experts and applications that break a rule, whoever writes them", arguments: [
+        ExpertRow(email: "Upper@example.org"), ExpertRow(email: " lead@example.org"), ExpertRow(email: "trail@example.org "),
+        ExpertRow(email: "no-at-sign"), ExpertRow(name: " Name"), ExpertRow(name: "Name "), ExpertRow(name: ""),
+        ExpertRow(country: "fr"), ExpertRow(country: "FRA"), ExpertRow(languages: "{}"), ExpertRow(degree: "wizard"),
+        ExpertRow(years: 71), ExpertRow(years: -1),
     ])
-    func constraints(email: String, name: String) throws {
+    func constraints(row: ExpertRow) throws {
+        let connection = try Connection(direct)
         let error = try #require(throws: PostgresError.self) {
-            try Connection(direct).execute("""
+            try connection.execute("""
                 INSERT INTO experts (email, full_name, country, languages, highest_degree, years_experience)
-                VALUES ($1, $2, 'FR', '{fr}', 'phd', 3)
-                """, [email, name])
+                VALUES ($1, $2, $3, $4::text[], $5, $6)
+                """, [row.email, row.name, row.country, row.languages, row.degree, row.years])
         }
         #expect(error.code == .checkViolation)
+        #expect(error.constraint == "experts_valid")
+    }
+
+    @Test("the database refuses applications that break a rule", arguments: [
+        ("", "x", "{law}", "received"), ("s", "", "{law}", "received"), ("s", "x", "{}", "received"), ("s", "x", "{law}", "lost"),
+    ])
+    func applicationConstraints(source: String, external: String, domains: String, status: String) throws {
+        let error = try #require(throws: PostgresError.self) {
+            try Connection(direct).execute("""
+                INSERT INTO applications (expert_id, source, external_id, domains, status, applied_at)
+                VALUES (1, $1, $2, $3::text[], $4, now())
+                """, [source, external, domains, status])
+        }
+        #expect(error.code == .checkViolation)
+        #expect(error.constraint == "applications_valid")
     }
 
     @Test("a file that overlaps the database is merged through staging instead, with the right counts")
