@@ -3,6 +3,7 @@
 # the same file into a bare staging table on the same server, in one run.
 #
 # usage: scripts/bench-intake.sh [ROWS] [REPEATS]   (defaults: 1,000,000 rows, 3 repeats)
+#        BENCH_RANDOM_IDS=1 scripts/bench-intake.sh …   random external ids instead of sequential
 #
 # Each repeat starts a fresh embedded cluster, times the bare \copy, then the import into the
 # empty schema (both on the same cluster, one after the other). Prints every repeat, then the
@@ -19,8 +20,13 @@ assay=.build/release/assay
 work=.build-bench
 mkdir -p "$work"
 chmod 755 "$work"
-file="$work/applications-$rows.csv"
-[ -f "$file" ] || python3 scripts/bench/generate_applications.py "$rows" "$file"
+if [ -n "${BENCH_RANDOM_IDS:-}" ]; then
+    file="$work/applications-$rows-random-ids.csv"
+    [ -f "$file" ] || python3 scripts/bench/generate_applications.py "$rows" "$file" --random-ids
+else
+    file="$work/applications-$rows.csv"
+    [ -f "$file" ] || python3 scripts/bench/generate_applications.py "$rows" "$file"
+fi
 chmod 644 "$file"
 export ASSAY_HOME="$PWD/$work/home"
 unset DATABASE_URL PGHOST PGPORT PGDATABASE PGUSER PGSERVICE PGHOSTADDR

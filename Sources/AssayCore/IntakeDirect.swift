@@ -294,9 +294,7 @@ extension Array {
 /// Splits staged rows into new experts and new applications, de-duplicating the file as it
 /// goes, and streams each to its COPY.
 ///
-/// Rows go out in file order, in chunks of 32k. (Chunks sorted by email, and by source and
-/// external id, were tried, for B-tree pages filled in key order: the backends used *more* CPU,
-/// 4.1–4.5 s instead of 3.8 s for the experts, so the rows are not sorted.)
+/// Rows go out in chunks of 32k; applications sorted by external id (see ``CopyChunk``).
 final class DirectRouter: StagedRowSink {
     private let experts: BackgroundCopy
     private let applications: BackgroundCopy
@@ -430,6 +428,9 @@ struct RouterState {
     init(eventID: [UInt8], now: [UInt8], expectedRows: Int) {
         self.eventID = eventID
         self.now = now
+        // Sorting the experts by email measured *worse* inside the import (0.3 s more backend CPU
+        // in three of three paired runs), though psql alone on the same rows gained 0.65 s.
+        experts.sorts = false
         emails = KeyTable(withValues: true, expected: expectedRows)
         applicationKeys = KeyTable(withValues: false, expected: expectedRows)
         if expectedRows > 0 { expertIDs.reserveCapacity(expectedRows) }
@@ -471,6 +472,7 @@ struct RouterState {
             // id \t email \t full_name \t country \t languages \t degree \t years \n
             experts.startRow()
             experts.append(number: expertID)
+            experts.markKey()  // the email
             experts.append(UnsafeBufferPointer(rebasing: row[tabs[0] + 1 ..< tabs[4]]))
             experts.append(9)
             experts.append(UnsafeBufferPointer(rebasing: row[tabs[5] + 1 ..< tabs[7]]))
@@ -481,6 +483,7 @@ struct RouterState {
         applications.append(number: expertID)
         applications.append(field(5))
         applications.append(9)
+        applications.markKey(ahead: tabs[8] - tabs[7])  // the external id, after "source\t"
         let appliedAt = field(10)
         if appliedAt.count == 2, appliedAt[0] == 92, appliedAt[1] == 78 {  // \N: received now
             applications.append(UnsafeBufferPointer(rebasing: row[tabs[7] + 1 ..< tabs[9]]))
@@ -601,12 +604,33 @@ struct LanguageSets {
     }
 }
 
-/// COPY rows collected for one send.
+/// COPY rows collected for one send, sent sorted by a key that runs from a marked place in
+/// each row to its end (only the order of equal keys depends on what follows them).
+///
+/// A B-tree index filled in key order is filled page after page; in file order every insert
+/// lands on a random page. Measured on a million applications with random external ids, in
+/// chunks of 32k sorted by them: 1.2 s less backend CPU with psql (6.7 → 5.4 s), 0.6–1.2 s in
+/// the import; with sequential ids (already in order) no change.
 struct CopyChunk {
-    private(set) var rows = 0
-    private var bytes: [UInt8] = []
+    private struct Row {
+        var prefix0: UInt64 = 0
+        var prefix1: UInt64 = 0
+        var key: Int32
+        var start: Int32
+        var end: Int32 = 0
+    }
 
-    mutating func startRow() { rows += 1 }
+    private var list: [Row] = []
+    private var bytes: [UInt8] = []
+    var rows: Int { list.count }
+
+    mutating func startRow() {
+        if let last = list.indices.last { list[last].end = Int32(bytes.count) }
+        list.append(Row(key: Int32(bytes.count), start: Int32(bytes.count)))
+    }
+
+    /// Marks where the current row's sort key starts, `ahead` bytes after what is written so far.
+    mutating func markKey(ahead: Int = 0) { list[list.count - 1].key = Int32(bytes.count + ahead) }
 
     mutating func append(_ byte: UInt8) { bytes.append(byte) }
 
@@ -628,12 +652,45 @@ struct CopyChunk {
         bytes.append(9)
     }
 
-    /// The rows as COPY data; empties the chunk.
+    /// Whether ``take()`` sorts the rows (otherwise they keep their order).
+    var sorts = true
+
+    /// The rows (sorted by key if ``sorts``), as COPY data; empties the chunk.
     mutating func take() -> [UInt8] {
-        defer { rows = 0 }
+        guard !list.isEmpty else { return [] }
+        if !sorts {
+            var out: [UInt8] = []
+            out.reserveCapacity(bytes.capacity)
+            swap(&out, &bytes)
+            list.removeAll(keepingCapacity: true)
+            return out
+        }
+        list[list.count - 1].end = Int32(bytes.count)
         var out: [UInt8] = []
-        out.reserveCapacity(bytes.capacity)
-        swap(&out, &bytes)
+        out.reserveCapacity(bytes.count)
+        bytes.withUnsafeBufferPointer { all in
+            // The key's first 16 bytes as two big-endian numbers: most comparisons are two
+            // integer comparisons.
+            for index in list.indices {
+                let key = Int(list[index].key), end = Int(list[index].end)
+                var prefix0: UInt64 = 0, prefix1: UInt64 = 0
+                for offset in 0 ..< 16 {
+                    let byte = key + offset < end ? UInt64(all[key + offset]) : 0
+                    if offset < 8 { prefix0 = prefix0 << 8 | byte } else { prefix1 = prefix1 << 8 | byte }
+                }
+                list[index].prefix0 = prefix0
+                list[index].prefix1 = prefix1
+            }
+            list.sort { left, right in
+                if left.prefix0 != right.prefix0 { return left.prefix0 < right.prefix0 }
+                if left.prefix1 != right.prefix1 { return left.prefix1 < right.prefix1 }
+                return UnsafeBufferPointer(rebasing: all[Int(left.key) ..< Int(left.end)])
+                    .lexicographicallyPrecedes(UnsafeBufferPointer(rebasing: all[Int(right.key) ..< Int(right.end)]))
+            }
+            for row in list { out.append(contentsOf: all[Int(row.start) ..< Int(row.end)]) }
+        }
+        list.removeAll(keepingCapacity: true)
+        bytes.removeAll(keepingCapacity: true)
         return out
     }
 }

@@ -1,11 +1,13 @@
 #!/usr/bin/env python3
 """Generate a realistic applications CSV for intake benchmarks and tests.
 
-usage: generate_applications.py ROWS OUT.csv [--seed S]
+usage: generate_applications.py ROWS OUT.csv [--seed S] [--random-ids]
 
 About 1% of rows are invalid (bad email, unknown country, unknown domain, years out of range,
 impossible date) and about 5% are duplicates: 3% repeat an earlier application exactly (same
-source and external id) and 2% are a new application from an already seen email.
+source and external id) and 2% are a new application from an already seen email. External ids
+are sequential (A00000000, A00000001, …) as in most exports, or with --random-ids random
+(UUID-like), the worst case for the unique index on them.
 """
 import csv
 import random
@@ -26,6 +28,7 @@ def main():
     rows, out = int(sys.argv[1]), sys.argv[2]
     seed = int(sys.argv[sys.argv.index("--seed") + 1]) if "--seed" in sys.argv else 7
     rng = random.Random(seed)
+    random_ids = "--random-ids" in sys.argv
     seen = []  # earlier valid rows, for duplicates
     with open(out, "w", newline="", encoding="utf-8") as f:
         w = csv.writer(f, lineterminator="\n")
@@ -41,7 +44,7 @@ def main():
             email = "".join(c for c in email if c.isalnum() or c in ".@-")
             if seen and r < 0.05:
                 email = rng.choice(seen)[2]
-            row = [f"A{i:08d}", f"{first} {last}", email, rng.choice(COUNTRIES),
+            row = [f"{rng.getrandbits(128):032x}" if random_ids else f"A{i:08d}", f"{first} {last}", email, rng.choice(COUNTRIES),
                    ";".join(rng.sample(LANGS, rng.randint(1, 3))), ";".join(rng.sample(DOMAINS, rng.randint(1, 2))),
                    rng.choice(DEGREES), str(rng.randint(0, 40)), rng.choice(SOURCES),
                    f"2026-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}T{rng.randint(0, 23):02d}:{rng.randint(0, 59):02d}:00Z",
