@@ -36,6 +36,7 @@ median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{ v[NR] = $1 } END { prin
 
 copies=""
 imports=""
+ratios=""
 peak=0
 echo "rows: $rows ($(du -h "$file" | cut -f1)), $repeats repeats, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 for repeat in $(seq 1 "$repeats"); do
@@ -64,13 +65,16 @@ for repeat in $(seq 1 "$repeats"); do
     [ "$rss_mb" -gt "$peak" ] && peak=$rss_mb
     copies="$copies $copy_s"
     imports="$imports $import_s"
-    echo "repeat $repeat: psql \\copy ${copy_s} s, assay intake import ${import_s} s ($(awk -v a="$import_s" -v b="$copy_s" 'BEGIN { printf "%.2f", a / b }')x), ${rss_mb} MB"
+    ratio=$(awk -v a="$import_s" -v b="$copy_s" 'BEGIN { printf "%.2f", a / b }')
+    ratios="$ratios $ratio"
+    echo "repeat $repeat: psql \\copy ${copy_s} s, assay intake import ${import_s} s (${ratio}x), ${rss_mb} MB"
 done
 copy_m=$(echo "$copies" | median)
 import_m=$(echo "$imports" | median)
 echo "psql \\copy (bare), median:    ${copy_m} s"
 echo "assay intake import, median:  ${import_m} s"
 echo "ratio of the medians:         $(awk -v a="$import_m" -v b="$copy_m" 'BEGIN { printf "%.2f", a / b }')x   (target ≤ 4x, stretch ≤ 3x)"
+echo "median of the repeats' ratios: $(echo "$ratios" | median)x"
 echo "assay peak memory:            ${peak} MB (target < 200 MB)"
 echo "summary:                      $(cat "$work/summary.txt")"
 "$assay" db stop >/dev/null
