@@ -41,6 +41,13 @@ public final class CopyInWriter {
         if poll(&descriptor, 1, 0) > 0 { throw ServerEndedCopy(writer: ObjectIdentifier(self)) }
     }
 
+    /// Asks the kernel for a larger send buffer on the connection's socket (capped by the
+    /// system's maximum), so that a large COPY wakes the sending thread and the server less often.
+    public func enlargeSendBuffer(to bytes: Int32) {
+        var size = bytes
+        _ = setsockopt(PQsocket(connection.handle), SOL_SOCKET, SO_SNDBUF, &size, socklen_t(MemoryLayout<Int32>.size))
+    }
+
     /// The error for a body to throw when it learned by other means (another connection's view
     /// of `pg_stat_activity`) that the server refused this COPY: ``Connection/copyIn(_:_:)``
     /// then throws the server's own error. ``checkServer()`` cannot always tell, because libpq
