@@ -158,12 +158,18 @@ extension Intake {
                 FileHandle.standardError.write(Data(String(format: "intake timing: CPU so far: this process %.2f s, experts backend %@, applications backend %@\n",
                                                            client, servers[0], servers[1]).utf8))
             }
+            // Ctrl-C, a hang-up or a termination request arriving from here until both halves are
+            // committed waits until then (the import is then complete) instead of leaving
+            // prepared halves for the next intake to resolve. Only SIGKILL or a crash can.
+            let held = Self.holdInterruptions()
+            defer { Self.releaseInterruptions(held) }
             try applicationsConnection.execute("PREPARE TRANSACTION '\(applicationsGID)'")
             applicationsPrepared = true
             try expertsConnection.execute("PREPARE TRANSACTION '\(expertsGID)'")
             expertsPrepared = true
             phase("prepare")
             Self.failpoint("intake-after-prepare")
+            if ProcessInfo.processInfo.environment["ASSAY_FAILPOINT"] == "intake-interrupt-after-prepare" { kill(getpid(), SIGINT) }
             try control.execute("COMMIT PREPARED '\(expertsGID)'")
             expertsPrepared = false
             applicationsPrepared = false  // decided: from here on the applications half is committed, now or by recovery
@@ -267,6 +273,23 @@ extension Intake {
         let fields = text[text.index(after: close)...].split(separator: " ")
         guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return nil }
         return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
+    }
+
+    /// Blocks SIGINT, SIGTERM and SIGHUP for the calling thread (the queue threads of
+    /// libdispatch block them already), so that they stay pending; returns the previous mask.
+    static func holdInterruptions() -> sigset_t {
+        var block = sigset_t()
+        var previous = sigset_t()
+        sigemptyset(&block)
+        for signal in [SIGINT, SIGTERM, SIGHUP] { sigaddset(&block, signal) }
+        pthread_sigmask(SIG_BLOCK, &block, &previous)
+        return previous
+    }
+
+    /// Restores the signal mask; a signal held meanwhile is delivered now.
+    static func releaseInterruptions(_ previous: sigset_t) {
+        var mask = previous
+        pthread_sigmask(SIG_SETMASK, &mask, nil)
     }
 
     /// For tests of the recovery: with `ASSAY_FAILPOINT` naming this point, the process dies here.

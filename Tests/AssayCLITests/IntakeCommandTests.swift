@@ -156,6 +156,17 @@ struct IntakeCommandTests {
         #expect(try count("SELECT count(*)::int FROM events WHERE details->>'file' = $1 AND details->>'new_experts' = '1000'", [second]) == 1)
     }
 
+    @Test("Ctrl-C between preparing and committing waits for the commit: the import is complete, nothing is left prepared")
+    func interruptDuringCommit() throws {
+        let tag = "sigint\(UInt32.random(in: 0...UInt32.max))"
+        let path = try file(rows: 0..<1_000, tag: tag)
+        let result = try CommandRun.assay(["intake", "import", path, "--quiet"], environment: env.merging(["ASSAY_FAILPOINT": "intake-interrupt-after-prepare"]) { $1 })
+        #expect(result.status == 128 + SIGINT, "the interruption still ends the process")
+        #expect(try count("SELECT count(*)::int FROM pg_prepared_xacts WHERE database = current_database() AND gid LIKE 'assay-intake-%'") == 0)
+        #expect(try count("SELECT count(*)::int FROM experts WHERE email LIKE $1", ["%-\(tag)@example.org"]) == 1_000)
+        #expect(try count("SELECT count(*)::int FROM applications WHERE external_id LIKE $1", ["\(tag)-%"]) == 1_000)
+    }
+
     @Test("two overlapping imports running at once end with each person once and no error")
     func concurrentImports() throws {
         let tag = "conc\(UInt32.random(in: 0...UInt32.max))"
