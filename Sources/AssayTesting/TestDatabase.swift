@@ -55,6 +55,17 @@ public enum TestDatabase {
         }
     }
 
+    /// Whether the test server allows prepared transactions (the direct import needs two). The
+    /// embedded cluster does; a server given by `ASSAY_TEST_DATABASE_URL` is asked, and when it
+    /// cannot be asked the answer is yes, so that the tests run and report the failure.
+    public static var allowsPreparedTransactions: Bool {
+        guard let url = ProcessInfo.processInfo.environment["ASSAY_TEST_DATABASE_URL"], !url.isEmpty else { return true }
+        guard let connection = try? Connection(url),
+              let setting = try? connection.query("SELECT current_setting('max_prepared_transactions') AS n")[0].decode("n", as: String.self)
+        else { return true }
+        return (Int(setting) ?? 0) >= 2
+    }
+
     /// The throwaway embedded cluster, when tests use one (nil with `ASSAY_TEST_DATABASE_URL`).
     public static var embeddedCluster: EmbeddedCluster? {
         get throws {

@@ -7,7 +7,7 @@ import Psychometrics
 import Testing
 
 /// The direct import (two connections, two-phase commit) against the merge through staging.
-@Suite("Direct imports", .serialized)
+@Suite("Direct imports", .serialized, .enabled(if: TestDatabase.allowsPreparedTransactions, "the test server has max_prepared_transactions < 2"))
 struct IntakeDirectTests {
     let direct: String
     let merged: String
