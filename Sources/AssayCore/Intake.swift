@@ -149,9 +149,9 @@ public final class Intake {
         // memory does not grow with the file.
         let direct = request.method == .direct || (request.method == .automatic && fileSize <= Self.directImportMaximumFileSize)
         if !request.dryRun, direct {
-            if try directImportAvailable() {
+            if try Self.directImportAvailable(on: connection) {
                 do {
-                    return try read(request, source: source, domains: domains, progress: progress) { feed in
+                    return try read(request, source: source, domains: domains, totalBytes: fileSize, progress: progress) { feed in
                         // Sized for about 120 bytes a row (at most a million rows): tables grow if there are more.
                         try directImport(actor: request.actor, details: details, expectedRows: min(fileSize / 120, 1 << 20), feed: feed)
                     }
@@ -168,14 +168,14 @@ public final class Intake {
                 throw AssayError(.badInput, "a direct import needs a server with max_prepared_transactions of at least 2 (the embedded cluster has 64)")
             }
         }
-        return try read(request, source: source, domains: domains, progress: progress) { feed in
+        return try read(request, source: source, domains: domains, totalBytes: fileSize, progress: progress) { feed in
             try merge(actor: request.actor, action: "intake.import", dryRun: request.dryRun, details: details, feed: feed)
         }
     }
 
     /// Reads, validates and stages the file's rows into the sink that `write` provides; writes
     /// the rejects file and reports progress.
-    private func read(_ request: ImportRequest, source: String, domains: Set<String>, progress: ((Progress) -> Void)?,
+    private func read(_ request: ImportRequest, source: String, domains: Set<String>, totalBytes: Int, progress: ((Progress) -> Void)?,
                       write: ((any StagedRowSink) throws -> Summary) throws -> Summary) throws -> Summary {
         let validator = ApplicantValidator(knownDomains: domains, defaultSource: source)
         let rows = try ApplicantRowReader(path: request.path, format: request.format)
@@ -184,7 +184,6 @@ public final class Intake {
         summary.dryRun = request.dryRun
         let started = Date()
         var lastReport = Date.distantPast
-        let totalBytes = (try? FileManager.default.attributesOfItem(atPath: request.path)[.size] as? Int) ?? 0
         do {
             summary = try write { writer in
                 var staged = StagingBuffer()

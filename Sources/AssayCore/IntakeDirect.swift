@@ -18,7 +18,7 @@ extension Intake {
     struct DirectImportUnsupported: Error { var reason: String }
 
     /// Whether the server can run a direct import: it needs two prepared transactions.
-    func directImportAvailable() throws -> Bool {
+    public static func directImportAvailable(on connection: Connection) throws -> Bool {
         let setting: String = try connection.query("SELECT current_setting('max_prepared_transactions') AS n")[0].decode("n")
         return (Int(setting) ?? 0) >= 2
     }
@@ -70,7 +70,7 @@ extension Intake {
             let now: String = try applicationsConnection.query("SELECT now()::text AS now")[0].decode("now")
             let expertsPID: Int = try expertsConnection.query("SELECT pg_backend_pid() AS pid")[0].decode("pid")
             let applicationsPID: Int = try applicationsConnection.query("SELECT pg_backend_pid() AS pid")[0].decode("pid")
-            let sequence: String = try control.query("SELECT pg_get_serial_sequence('experts', 'id')::regclass::oid::text AS oid")[0].decode("oid") + "::regclass"
+            let sequence: String = try control.query("SELECT pg_get_serial_sequence('experts', 'id') AS name")[0].decode("name")
             var summary = Summary()
             phaseStart = Date()
             try applicationsConnection.copyIn("COPY applications (expert_id, domains, source, external_id, applied_at, resume_text, event_id) FROM STDIN") { applications in
@@ -89,7 +89,7 @@ extension Intake {
                             // Every assay writer of experts holds the intake lock, as this import
                             // does; a writer outside assay that draws an id in the same instant
                             // collides on the primary key, and the import then merges instead.
-                            let last: Int64 = try control.query("SELECT setval(\(sequence), nextval(\(sequence)) + $1 - 1) AS last", [count])[0].decode("last")
+                            let last: Int64 = try control.query("SELECT setval($1::regclass, nextval($1::regclass) + $2 - 1) AS last", [sequence, count])[0].decode("last")
                             return Array(last - Int64(count) + 1 ... last)
                         }
                         // A refused COPY (usually a row the database has) stops the reading at once:
@@ -151,10 +151,7 @@ extension Intake {
                 var usage = rusage()
                 getrusage(Int32(RUSAGE_SELF.rawValue), &usage)
                 let client = Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
-                let servers = try [expertsConnection, applicationsConnection].map { connection -> String in
-                    let pid: Int = try connection.query("SELECT pg_backend_pid() AS pid")[0].decode("pid")
-                    return Self.processCPU(pid).map { String(format: "%.2f s", $0) } ?? "?"
-                }
+                let servers = [expertsPID, applicationsPID].map { Self.processCPU($0).map { String(format: "%.2f s", $0) } ?? "?" }
                 FileHandle.standardError.write(Data(String(format: "intake timing: CPU so far: this process %.2f s, experts backend %@, applications backend %@\n",
                                                            client, servers[0], servers[1]).utf8))
             }
@@ -221,8 +218,11 @@ extension Intake {
             """).map { try $0.decode("gid", as: String.self) }
         var byEvent: [Int: [String]] = [:]
         for gid in gids {
-            let parts = gid.split(separator: "-")  // assay-intake-<database oid>-<event id>-<half>
-            guard parts.count == 5, let eventID = Int(parts[3]) else { continue }
+            // assay-intake-<database oid>-<event id>-<half>. Only names of exactly that form are
+            // touched: the name goes into COMMIT/ROLLBACK PREPARED, which takes no parameters.
+            let parts = gid.split(separator: "-", omittingEmptySubsequences: false)
+            guard parts.count == 5, UInt32(parts[2]) != nil, let eventID = Int(parts[3]), eventID > 0,
+                  parts[4] == "experts" || parts[4] == "applications" else { continue }
             byEvent[eventID, default: []].append(gid)
         }
         var resolved = 0

@@ -121,8 +121,7 @@ struct DBCommand: ParsableCommand {
                     let appliedVersions = Set(applied.map(\.version))
                     report.migrationsApplied = applied.map { String(format: "%03d_%@", $0.version, $0.name) }
                     report.migrationsPending = try migrator.migrations().filter { !appliedVersions.contains($0.version) }.map(\.label)
-                    let prepared: String = try connection.query("SELECT current_setting('max_prepared_transactions') AS n")[0].decode("n")
-                    report.directImports = (Int(prepared) ?? 0) >= 2
+                    report.directImports = try Intake.directImportAvailable(on: connection)
                     report.interruptedImports = try connection.query("""
                         SELECT count(*)::int AS n FROM pg_prepared_xacts WHERE database = current_database() AND gid LIKE 'assay-intake-%'
                         """)[0].decode("n")
