@@ -24,7 +24,7 @@ final class ApplicantRowReader {
         switch format {
         case .csv:
             let reader = try CSVReader(path: path)
-            guard reader.advance() else { throw AssayError(.badInput, "the file is empty; it needs a header row", file: path, line: 1) }
+            guard try reader.advance() else { throw AssayError(.badInput, "the file is empty; it needs a header row", file: path, line: 1) }
             header = reader.fields.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
             var seen: Set<String> = []
             for name in header {
@@ -48,9 +48,9 @@ final class ApplicantRowReader {
     var bytesRead: Int { csv?.bytesRead ?? lines?.bytesRead ?? 0 }
 
     /// For JSON Lines: the next non-blank line as a row.
-    func nextJSONRow() -> Row? {
+    func nextJSONRow() throws -> Row? {
         guard let lines else { return nil }
-        while let (number, bytes) = lines.next() {
+        while let (number, bytes) = try lines.next() {
             if bytes.allSatisfy({ $0 == 32 || $0 == 9 || $0 == 13 }) { continue }
             return Row(line: number, raw: bytes, input: Self.parseJSON(bytes))
         }
@@ -99,6 +99,7 @@ final class ApplicantRowReader {
 /// Lines of a file, read in chunks; LF or CRLF; a UTF-8 byte-order mark is skipped.
 final class LineReader {
     private let handle: FileHandle
+    private let path: String
     private var buffer: [UInt8] = []
     private var position = 0
     private var atEnd = false
@@ -110,19 +111,19 @@ final class LineReader {
             throw AssayError(.badInput, "cannot open \(path): no such file, or not readable")
         }
         self.handle = handle
-        refill()
+        self.path = path
+        try refill()
         if buffer.starts(with: [0xEF, 0xBB, 0xBF]) { position = 3 }
     }
 
     deinit { try? handle.close() }
 
-    private func refill() {
+    private func refill() throws {
         if position > 0 { buffer.removeFirst(position); position = 0 }
-        let chunk = handle.readData(ofLength: 1 << 20)
-        if chunk.isEmpty { atEnd = true } else { buffer.append(contentsOf: chunk) }
+        if try readChunk(of: handle, path: path, appendingTo: &buffer, upTo: 1 << 20) == 0 { atEnd = true }
     }
 
-    func next() -> (Int, [UInt8])? {
+    func next() throws -> (Int, [UInt8])? {
         while true {
             if let newline = buffer[position...].firstIndex(of: UInt8(ascii: "\n")) {
                 var bytes = Array(buffer[position..<newline])
@@ -140,7 +141,7 @@ final class LineReader {
                 line += 1
                 return (line, bytes)
             }
-            refill()
+            try refill()
         }
     }
 }

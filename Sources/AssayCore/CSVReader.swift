@@ -9,6 +9,7 @@ import Foundation
 /// ``advance()``. Not `Sendable`.
 final class CSVReader {
     private let handle: FileHandle
+    private let path: String
     private var buffer: [UInt8] = []
     private var position = 0
     private var atEnd = false
@@ -33,22 +34,22 @@ final class CSVReader {
             throw AssayError(.badInput, "cannot open \(path): no such file, or not readable")
         }
         self.handle = handle
+        self.path = path
         buffer.reserveCapacity(1 << 22)
         fieldBytes.reserveCapacity(4096)
-        load()
+        try load()
         if buffer.starts(with: [0xEF, 0xBB, 0xBF]) { position = 3; consumed = 3 }
     }
 
     deinit { try? handle.close() }
 
-    /// Drops what was consumed and reads another chunk; false at the end of the file.
-    private func load() {
+    /// Drops what was consumed and reads another chunk (at the end of the file, sets `atEnd`).
+    private func load() throws {
         if position > 0 {
             buffer.removeFirst(position)
             position = 0
         }
-        let chunk = handle.readData(ofLength: 1 << 22)
-        if chunk.isEmpty { atEnd = true } else { buffer.append(contentsOf: chunk) }
+        if try readChunk(of: handle, path: path, appendingTo: &buffer, upTo: 1 << 22) == 0 { atEnd = true }
     }
 
     /// The current record's original bytes (line break excluded), for the rejects file.
@@ -62,11 +63,12 @@ final class CSVReader {
     /// Moves to the next record.
     ///
     /// - Returns: false at the end of the file.
-    func advance() -> Bool {
+    /// - Throws: ``AssayError`` when the file cannot be read.
+    func advance() throws -> Bool {
         while true {
             if position >= buffer.count {
                 if atEnd { return false }
-                load()
+                try load()
                 continue
             }
             if let end = scan() { position = end; return true }
@@ -76,7 +78,7 @@ final class CSVReader {
                 position = buffer.count
                 return true
             }
-            load()  // the record continues past the buffer: read more, then scan it again
+            try load()  // the record continues past the buffer: read more, then scan it again
         }
     }
 

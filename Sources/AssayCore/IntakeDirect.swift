@@ -434,6 +434,10 @@ struct RouterState {
     var expertIDs: [Int64] = []
     var languages = LanguageSets()
     var grown: Set<UInt32> = []
+    /// Language numbers of two-byte codes (ISO 639-1, all the validator lets through), indexed
+    /// by the code's two bytes, 0xFF for none yet; longer codes in `languageIndex`. (A dictionary
+    /// lookup per code cost 5% of this process.)
+    var twoByteLanguages = [UInt8](repeating: 0xFF, count: 1 << 16)
     var languageIndex: [UInt64: UInt8] = [:]
     var languageNames: [String] = []
     var idPool: [Int64] = []
@@ -542,12 +546,14 @@ struct RouterState {
             guard length <= 8 else { throw Intake.DirectImportUnsupported(reason: "a language code longer than 8 bytes") }
             guard count < 8 else { throw Intake.DirectImportUnsupported(reason: "a row with more than 8 languages") }
             let number: UInt8
-            if let known = languageIndex[code] {
+            if length == 2, twoByteLanguages[Int(code)] != 0xFF {
+                number = twoByteLanguages[Int(code)]
+            } else if length != 2, let known = languageIndex[code] {
                 number = known
             } else {
                 guard languageNames.count < 255 else { throw Intake.DirectImportUnsupported(reason: "more than 255 language codes") }
                 number = UInt8(languageNames.count)
-                languageIndex[code] = number
+                if length == 2 { twoByteLanguages[Int(code)] = number } else { languageIndex[code] = number }
                 var name = ""
                 for shift in stride(from: (length - 1) * 8, through: 0, by: -8) {
                     name.append(Character(Unicode.Scalar(UInt8(truncatingIfNeeded: code >> UInt64(shift)))))

@@ -16,7 +16,7 @@ struct IntakeDirectTests {
         direct = try TestDatabase.url(for: "intake_direct")
         merged = try TestDatabase.url(for: "intake_direct_reference")
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        let banks = try BankLinter.lint(path: root.appendingPathComponent("interview-banks").path)
+        let banks = BankLinter.lint(path: root.appendingPathComponent("interview-banks").path)
         for url in [direct, merged] {
             let connection = try Connection(url)
             try Migrator.shipped().migrate(connection)

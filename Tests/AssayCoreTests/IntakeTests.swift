@@ -24,7 +24,7 @@ struct CSVReaderTests {
         defer { try? FileManager.default.removeItem(atPath: path) }
         let reader = try CSVReader(path: path)
         var all: [Record] = []
-        while reader.advance() {
+        while try reader.advance() {
             all.append(Record(fields: reader.fields, line: reader.recordLine, problem: reader.problem, raw: String(decoding: reader.raw, as: UTF8.self)))
         }
         return all
@@ -219,6 +219,19 @@ struct IntakeTests {
         #expect(try count("SELECT count(*)::int FROM events") == before)
     }
 
+    @Test("a path that cannot be read (a folder) is refused with the reason, before anything is written", arguments: [Intake.Format.csv, .jsonl])
+    func unreadablePath(format: Intake.Format) throws {
+        let folder = "\(TemporaryFolder.root)/assay-intake-folder-\(UUID().uuidString).\(format.rawValue)"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let before = try count("SELECT count(*)::int FROM events")
+        let error = try #require(throws: AssayError.self) { try importFile(folder, format: format) }
+        #expect(error.isBadInput)
+        #expect(error.file == folder)
+        #expect(error.description.contains("cannot read the file") && error.description.contains("directory"), "\(error)")
+        #expect(try count("SELECT count(*)::int FROM events") == before)
+    }
+
     @Test("a dry run validates and counts but writes nothing")
     func dryRun() throws {
         let tag = UUID().uuidString.prefix(8).lowercased()
@@ -337,10 +350,10 @@ struct CSVStagerAgreementTests {
         defer { try? FileManager.default.removeItem(atPath: path) }
         let validator = ApplicantValidator(knownDomains: ["medicine", "law", "physics"], defaultSource: "file.csv")
         let reader = try CSVReader(path: path)
-        #expect(reader.advance())
+        #expect(try reader.advance())
         var stager = CSVApplicantStager(header: reader.fields, validator: validator)
         var index = 0
-        while reader.advance() {
+        while try reader.advance() {
             var fast: [UInt8] = []
             let outcome = stager.stage(reader, into: &fast)
             var reference = StagingBuffer()

@@ -157,11 +157,11 @@ struct PoolTests {
         try Data(try export(.csv).utf8).write(to: URL(fileURLWithPath: path))
         defer { try? FileManager.default.removeItem(atPath: path) }
         let reader = try CSVReader(path: path)
-        #expect(reader.advance())
+        #expect(try reader.advance())
         #expect(reader.fields == ["expert_id", "name", "email", "country", "languages", "domain", "tier", "score", "screen_id", "bank_slug", "bank_version", "promoted_at", "expires_at"])
         var rows = 0
         var found = false
-        while reader.advance() {
+        while try reader.advance() {
             rows += 1
             #expect(reader.fields.count == 13)
             if reader.fields[1] == tricky { found = true }
