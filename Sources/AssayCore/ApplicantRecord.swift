@@ -278,4 +278,59 @@ enum ISO8601Text {
         }
         return true
     }
+
+    /// The instant of a ``normalize(_:into:)`` result (`YYYY-MM-DDTHH:MM:SS[.f…](Z|±HH:MM)`,
+    /// at most six fraction digits) in PostgreSQL's binary `timestamptz` form: microseconds
+    /// since 2000-01-01T00:00:00Z. Nil for any other text.
+    static func postgresMicroseconds(ofNormalized text: UnsafeBufferPointer<UInt8>) -> Int64? {
+        var index = 0
+        func number(_ width: Int) -> Int64? {
+            guard index + width <= text.count else { return nil }
+            var value: Int64 = 0
+            for _ in 0 ..< width {
+                let byte = text[index]
+                guard byte >= 48, byte <= 57 else { return nil }
+                value = value * 10 + Int64(byte - 48)
+                index += 1
+            }
+            return value
+        }
+        func skip(_ byte: UInt8) -> Bool {
+            guard index < text.count, text[index] == byte else { return false }
+            index += 1
+            return true
+        }
+        guard let year = number(4), skip(45), let month = number(2), skip(45), let day = number(2), skip(84),
+              let hour = number(2), skip(58), let minute = number(2), skip(58), let second = number(2),
+              (1 ... 12).contains(month) else { return nil }
+        var micros: Int64 = 0
+        if skip(46) {
+            var digits = 0
+            while index < text.count, text[index] >= 48, text[index] <= 57, digits < 6 {
+                micros = micros * 10 + Int64(text[index] - 48)
+                index += 1
+                digits += 1
+            }
+            guard digits > 0 else { return nil }
+            for _ in digits ..< 6 { micros *= 10 }
+        }
+        var offset: Int64 = 0
+        if !skip(90) {
+            guard index < text.count, text[index] == 43 || text[index] == 45 else { return nil }
+            let sign: Int64 = text[index] == 45 ? -1 : 1
+            index += 1
+            guard let zoneHour = number(2), skip(58), let zoneMinute = number(2) else { return nil }
+            offset = sign * (zoneHour * 3600 + zoneMinute * 60)
+        }
+        guard index == text.count else { return nil }
+        // Days from 2000-01-01 to the civil date (proleptic Gregorian; H. Hinnant's algorithm).
+        let shiftedYear = month <= 2 ? year - 1 : year
+        let era = shiftedYear / 400
+        let yearOfEra = shiftedYear - era * 400
+        let dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        let days = era * 146_097 + dayOfEra - 730_425  // 730 425: 0000-03-01 to 2000-01-01
+        let seconds = days * 86_400 + hour * 3600 + minute * 60 + second - offset
+        return seconds * 1_000_000 + micros
+    }
 }

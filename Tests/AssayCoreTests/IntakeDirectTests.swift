@@ -62,7 +62,8 @@ struct IntakeDirectTests {
             let external = rng.next() % 10 == 0 ? "\(tag)-\(Int(rng.next() % UInt64(max(row, 1))))" : "\(tag)-\(row)"
             let country = rng.next() % 50 == 0 ? "XX" : pick(["FR", "us", "IN", "BR"])
             let resume = pick(["", "plain", "tab\there, back\\slash", "\"quoted\"\nline two", "é ü 日本"])
-            let applied = pick(["", "2026-03-01", "2025-12-31T23:59:59Z"])
+            let applied = pick(["", "2026-03-01", "2025-12-31T23:59:59Z", "2026-03-01 09:30:00.123+05:30", "2024-02-29T00:00Z",
+                                "2026-03-01T09:30:00.1234567-08:00", "1900-01-01", "2999-12-31T23:59:59.999999+14:00"])
             let fields = [external, "Person \(person)", email, country, languages, pick(["medicine", "law;finance", "physics"]),
                           pick(["phd", "md", "master"]), String(rng.next() % 40), pick(["linkedin", "referral"]), applied, resume]
             text += fields.map(csvQuoted).joined(separator: ",") + "\n"

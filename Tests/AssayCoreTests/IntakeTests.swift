@@ -219,6 +219,31 @@ struct IntakeTests {
         #expect(try count("SELECT count(*)::int FROM events") == before)
     }
 
+    @Test("the binary timestamps the direct import sends are the instants PostgreSQL reads from the same text")
+    func binaryTimestampsAgreeWithPostgreSQL() throws {
+        var rng = SplitMix64(seed: 7)
+        var texts = ["1900-01-01", "2000-01-01", "1999-12-31T23:59:59.999999Z", "2000-02-29T12:00:00+14:00", "2100-03-01T00:00:00-12:30",
+                     "2999-12-31T23:59:59.999999+00:01", "2024-02-29T00:00Z", "2026-03-01T09:30:00.1234567-08:00", "1969-07-20T20:17:40Z"]
+        for _ in 0 ..< 300 {
+            let year = 1900 + Int(rng.next() % 1100), month = 1 + Int(rng.next() % 12), day = 1 + Int(rng.next() % 28)
+            let fraction = rng.next() % 3 == 0 ? "" : "." + String(rng.next() % 1_000_000)
+            let zone = ["Z", "+05:30", "-08:00", "+14:00", "-0330", "+01"][Int(rng.next() % 6)]
+            texts.append(String(format: "%04d-%02d-%02dT%02d:%02d:%02d", year, month, day, Int(rng.next() % 24), Int(rng.next() % 60), Int(rng.next() % 60)) + fraction + zone)
+        }
+        let normalized = try texts.map { try #require(ISO8601Text.normalize($0), "\($0)") }
+        let ours = try normalized.map { text in
+            try #require(Array(text.utf8).withUnsafeBufferPointer { ISO8601Text.postgresMicroseconds(ofNormalized: $0) }, "\(text)")
+        }
+        let theirs: [Int64] = try Connection(url).query("""
+            SELECT ((extract(epoch FROM t::timestamptz) - 946684800) * 1000000)::bigint AS micros
+            FROM unnest($1::text[]) WITH ORDINALITY AS u(t, n) ORDER BY n
+            """, [normalized]).map { try $0.decode("micros") }
+        #expect(ours == theirs)
+        for bad in ["2026-03-01", "2026-03-01T09:30:00", "2026-13-01T00:00:00Z", "2026-03-01T09:30:00Z ", "2026-03-01T09:30:00+0530"] {
+            #expect(Array(bad.utf8).withUnsafeBufferPointer { ISO8601Text.postgresMicroseconds(ofNormalized: $0) } == nil, "\(bad)")
+        }
+    }
+
     @Test("a path that cannot be read (a folder) is refused with the reason, before anything is written", arguments: [Intake.Format.csv, .jsonl])
     func unreadablePath(format: Intake.Format) throws {
         let folder = "\(TemporaryFolder.root)/assay-intake-folder-\(UUID().uuidString).\(format.rawValue)"
