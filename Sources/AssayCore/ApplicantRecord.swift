@@ -192,7 +192,7 @@ enum ISO8601Text {
 
     /// The byte-level form of ``normalize(_:)``: appends the normalized text to `out` and
     /// returns true, or returns false (leaving `out` unchanged) when the text is not valid.
-    static func normalize(_ bytes: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) -> Bool {
+    static func normalize<Out: ByteAppending>(_ bytes: UnsafeBufferPointer<UInt8>, into out: inout Out) -> Bool {
         var index = 0
         let count = bytes.count
         func digits(_ n: Int) -> Int? {
@@ -211,7 +211,7 @@ enum ISO8601Text {
             index += 1
             return true
         }
-        func put(_ value: Int, _ width: Int, _ result: inout [UInt8]) {
+        func put(_ value: Int, _ width: Int, _ result: inout Out) {
             var divisor = 1
             for _ in 1..<width { divisor *= 10 }
             var rest = value

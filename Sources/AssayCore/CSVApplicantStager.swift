@@ -61,7 +61,7 @@ struct CSVApplicantStager {
     }
 
     /// Validates the reader's current record and, when valid, appends it to `out`.
-    mutating func stage(_ reader: CSVReader, into out: inout [UInt8]) -> Outcome {
+    mutating func stage(_ reader: CSVReader, into out: inout ByteBuffer) -> Outcome {
         let ranges = reader.fieldRanges
         if ranges.count == 1, reader.fieldBytes[ranges[0]].allSatisfy({ $0 == 32 || $0 == 9 || $0 == 13 }) { return .blank }
         if let problem = reader.problem { return .rejected(FieldProblem(field: "(row)", reason: problem)) }
@@ -73,7 +73,7 @@ struct CSVApplicantStager {
             fastStage(bytes, ranges: ranges, line: reader.recordLine, into: &out)
         }
         if fast { return .staged }
-        out.removeSubrange(mark...)
+        out.truncate(to: mark)
         // The exact path: the validator decides, and explains.
         var fields: [String: String] = [:]
         for (name, range) in zip(header, ranges) {
@@ -86,7 +86,7 @@ struct CSVApplicantStager {
         case .success(let record):
             var staging = StagingBuffer()
             staging.append(record, line: reader.recordLine)
-            out += staging.take()
+            out.append(contentsOf: staging.take())
             return .staged
         case .failure(let problem):
             return .rejected(problem)
@@ -168,7 +168,7 @@ struct CSVApplicantStager {
     }()
 
     /// Appends the lower-cased email to `out` if it passes every rule of the validator.
-    private func email(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, into out: inout [UInt8]) -> Bool {
+    private func email(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, into out: inout ByteBuffer) -> Bool {
         let count = range.count
         guard count > 0, count <= 254 else { return false }
         var at = -1
@@ -224,7 +224,7 @@ struct CSVApplicantStager {
 
     /// Appends a text[] literal of the ';'-separated codes, lower-cased and de-duplicated, if
     /// every code passes `isKnown`; false when one does not or there is none.
-    private mutating func codes(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, into out: inout [UInt8], isKnown: (UnsafeBufferPointer<UInt8>) -> Bool) -> Bool {
+    private mutating func codes(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, into out: inout ByteBuffer, isKnown: (UnsafeBufferPointer<UInt8>) -> Bool) -> Bool {
         seenCodes.removeAll(keepingCapacity: true)
         seenEnds.removeAll(keepingCapacity: true)
         var code: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)  // a code of at most 32 bytes, lower-cased
@@ -277,29 +277,29 @@ struct CSVApplicantStager {
     }
 
     /// Appends `bytes[range]` escaped for COPY's text format.
-    private static func escaped(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, into out: inout [UInt8]) {
+    private static func escaped(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, into out: inout ByteBuffer) {
         var plain = true
         for index in range where bytes[index] == 92 || bytes[index] == 9 || bytes[index] == 10 || bytes[index] == 13 { plain = false; break }
         if plain { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[range])); return }
         for index in range {
             let byte = bytes[index]
             switch byte {
-            case 92: out.append(92); out.append(92)
-            case 9: out.append(92); out.append(116)
-            case 10: out.append(92); out.append(110)
-            case 13: out.append(92); out.append(114)
+            case 92: out.append(92, 92)
+            case 9: out.append(92, 116)
+            case 10: out.append(92, 110)
+            case 13: out.append(92, 114)
             default: out.append(byte)
             }
         }
     }
 
-    private static func number(_ value: Int, into out: inout [UInt8]) {
+    private static func number(_ value: Int, into out: inout ByteBuffer) {
         if value >= 10 { number(value / 10, into: &out) }
         out.append(UInt8(48 + value % 10))
     }
 
     /// Validates and appends one row; false sends the row to the exact path.
-    private mutating func fastStage(_ bytes: UnsafeBufferPointer<UInt8>, ranges: [Range<Int>], line: Int, into out: inout [UInt8]) -> Bool {
+    private mutating func fastStage(_ bytes: UnsafeBufferPointer<UInt8>, ranges: [Range<Int>], line: Int, into out: inout ByteBuffer) -> Bool {
         func field(_ column: Int?) -> Range<Int>? { column.map { ranges[$0] } }
         guard let externalID = field(externalIDColumn).flatMap({ trimmed(bytes, $0) }), !externalID.isEmpty, externalID.count <= 200,
               isCleanUTF8(bytes, externalID, allowControls: false) else { return false }
@@ -344,7 +344,8 @@ struct CSVApplicantStager {
         out.append(9)
         let degreeMark = out.count
         for index in degree { out.append(Self.lower(bytes[index])) }
-        guard degrees.contains(where: { $0.elementsEqual(out[degreeMark...]) }) else { return false }
+        let degreeText = UnsafeBufferPointer(rebasing: out.bytes[degreeMark...])
+        guard degrees.contains(where: { $0.elementsEqual(degreeText) }) else { return false }
         out.append(9)
         Self.number(years, into: &out); out.append(9)
         if let source = field(sourceColumn), let sourceRange = trimmed(bytes, source), !sourceRange.isEmpty {
@@ -355,10 +356,10 @@ struct CSVApplicantStager {
         } else {
             for byte in defaultSource {
                 switch byte {
-                case 92: out += [92, 92]
-                case 9: out += [92, 116]
-                case 10: out += [92, 110]
-                case 13: out += [92, 114]
+                case 92: out.append(92, 92)
+                case 9: out.append(92, 116)
+                case 10: out.append(92, 110)
+                case 13: out.append(92, 114)
                 default: out.append(byte)
                 }
             }

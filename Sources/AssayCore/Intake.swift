@@ -188,8 +188,7 @@ public final class Intake {
             summary = try write { writer in
                 var staged = StagingBuffer()
                 var sendTime = 0.0
-                var out: [UInt8] = []
-                out.reserveCapacity(1 << 19)
+                var out = ByteBuffer(capacity: 1 << 20)
                 func reject(_ problem: FieldProblem, line: Int, raw: [UInt8]) throws {
                     summary.rowsRejected += 1
                     let rejection = Rejection(line: line, field: problem.field, reason: problem.reason)
@@ -216,13 +215,13 @@ public final class Intake {
                         }
                         if out.count >= 1 << 19 {
                             let sendStart = Date()
-                            try writer.write(out)
+                            try writer.write(out.array)
                             sendTime += Date().timeIntervalSince(sendStart)
-                            out.removeAll(keepingCapacity: true)
+                            out.removeAll()
                         }
                         report()
                     }
-                    try writer.write(out)
+                    try writer.write(out.array)
                     if timing { FileHandle.standardError.write(Data(String(format: "intake timing: (blocked sending COPY data %.2f s)\n", sendTime).utf8)) }
                 } else {
                     while let row = try rows.nextJSONRow() {

@@ -379,14 +379,14 @@ struct CSVStagerAgreementTests {
         var stager = CSVApplicantStager(header: reader.fields, validator: validator)
         var index = 0
         while try reader.advance() {
-            var fast: [UInt8] = []
+            var fast = ByteBuffer()
             let outcome = stager.stage(reader, into: &fast)
             var reference = StagingBuffer()
             switch validator.validate(ApplicantInput(fields: inputs[index])) {
             case .success(let record):
                 reference.append(record, line: reader.recordLine)
                 guard case .staged = outcome else { Issue.record("row \(index) \(inputs[index]): fast path rejected a valid row"); break }
-                #expect(fast == reference.take(), "row \(index): \(inputs[index])")
+                #expect(fast.array == reference.take(), "row \(index): \(inputs[index])")
             case .failure(let problem):
                 guard case .rejected(let fastProblem) = outcome else { Issue.record("row \(index) \(inputs[index]): fast path accepted an invalid row (\(problem))"); break }
                 #expect(fastProblem == problem)
