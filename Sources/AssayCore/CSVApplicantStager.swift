@@ -69,9 +69,7 @@ struct CSVApplicantStager {
             return .rejected(FieldProblem(field: "(row)", reason: "has \(ranges.count) fields but the header has \(header.count)"))
         }
         let mark = out.count
-        let fast = reader.fieldBytes.withUnsafeBufferPointer { bytes in
-            fastStage(bytes, ranges: ranges, line: reader.recordLine, into: &out)
-        }
+        let fast = fastStage(reader.fieldBytes, ranges: ranges, line: reader.recordLine, into: &out)
         if fast { return .staged }
         out.truncate(to: mark)
         // The exact path: the validator decides, and explains.

@@ -16,8 +16,12 @@ final class CSVReader {
     private var line = 1
     private var consumed = 0
 
-    /// The current record's decoded field bytes, one after the other.
-    private(set) var fieldBytes: [UInt8] = []
+    /// The current record's decoded field bytes, one after the other (valid until the next
+    /// ``advance()``).
+    var fieldBytes: UnsafeBufferPointer<UInt8> { decoded.bytes }
+    private var decoded = ByteBuffer(capacity: 4096)
+    /// What stands in ``decoded`` while ``scan(toEnd:)`` works on it (never changed).
+    private let placeholder = ByteBuffer(capacity: 16)
     /// The range of each field of the current record in ``fieldBytes``.
     private(set) var fieldRanges: [Range<Int>] = []
     /// The line the current record starts on.
@@ -36,7 +40,6 @@ final class CSVReader {
         self.handle = handle
         self.path = path
         buffer.reserveCapacity(1 << 22)
-        fieldBytes.reserveCapacity(4096)
         try load()
         if buffer.starts(with: [0xEF, 0xBB, 0xBF]) { position = 3; consumed = 3 }
     }
@@ -85,17 +88,17 @@ final class CSVReader {
     /// Decodes the record starting at `position`; returns the index after it, or nil when the
     /// buffer ends inside it (unless `toEnd`).
     ///
-    /// Works on local copies of the field arrays (moved out of and back into the object), so
+    /// Works on local copies of the field storage (moved out of and back into the object), so
     /// that appending in the loop costs no exclusivity check on a class property.
     private func scan(toEnd: Bool = false) -> Int? {
-        var fieldBytes = [UInt8]()
+        var fieldBytes = placeholder
         var fieldRanges = [Range<Int>]()
-        swap(&fieldBytes, &self.fieldBytes)
+        swap(&fieldBytes, &self.decoded)
         swap(&fieldRanges, &self.fieldRanges)
-        fieldBytes.removeAll(keepingCapacity: true)
+        fieldBytes.removeAll()
         fieldRanges.removeAll(keepingCapacity: true)
         defer {
-            swap(&fieldBytes, &self.fieldBytes)
+            swap(&fieldBytes, &self.decoded)
             swap(&fieldRanges, &self.fieldRanges)
         }
         var problem: String?
@@ -133,6 +136,22 @@ final class CSVReader {
                 let byte = bytes[index]
                 index += 1
                 if state == .quoted {
+                    if byte != 34 {
+                        // The run up to the next quote at once (one memchr, one copy).
+                        let runStart = index - 1
+                        let runEnd = memchr(bytes.baseAddress! + index, 34, count - index)
+                            .map { bytes.baseAddress!.distance(to: $0.assumingMemoryBound(to: UInt8.self)) } ?? count
+                        let run = UnsafeBufferPointer(rebasing: bytes[runStart..<runEnd])
+                        var newline = memchr(run.baseAddress!, 10, run.count)
+                        while let found = newline {
+                            lines += 1
+                            let next = run.baseAddress!.distance(to: found.assumingMemoryBound(to: UInt8.self)) + 1
+                            newline = memchr(run.baseAddress! + next, 10, run.count - next)
+                        }
+                        fieldBytes.append(contentsOf: run)
+                        index = runEnd
+                        continue
+                    }
                     if byte == 34 {
                         if index < count, bytes[index] == 34 {
                             fieldBytes.append(34)
@@ -154,7 +173,7 @@ final class CSVReader {
                     fieldStart = fieldBytes.count
                     state = .fieldStart
                 case 10:  // \n
-                    if state == .unquoted, fieldBytes.last == 13, fieldBytes.count > fieldStart { fieldBytes.removeLast() }
+                    if state == .unquoted, fieldBytes.count > fieldStart, fieldBytes.bytes[fieldBytes.count - 1] == 13 { fieldBytes.truncate(to: fieldBytes.count - 1) }
                     fieldRanges.append(fieldStart..<fieldBytes.count)
                     var rawEnd = index - 1
                     if rawEnd > start, bytes[rawEnd - 1] == 13 { rawEnd -= 1 }
@@ -178,7 +197,7 @@ final class CSVReader {
             }
             guard toEnd else { return nil }
             if state == .quoted, problem == nil { problem = "a quoted field is not closed before the end of the file" }
-            if state == .unquoted, fieldBytes.last == 13, fieldBytes.count > fieldStart { fieldBytes.removeLast() }
+            if state == .unquoted, fieldBytes.count > fieldStart, fieldBytes.bytes[fieldBytes.count - 1] == 13 { fieldBytes.truncate(to: fieldBytes.count - 1) }
             fieldRanges.append(fieldStart..<fieldBytes.count)
             var rawEnd = count
             if rawEnd > start, bytes[rawEnd - 1] == 13 { rawEnd -= 1 }

@@ -119,6 +119,7 @@ extension Intake {
                         try expertsFeed.drain()
                     }
                     guard let router else { throw DirectImportUnsupported(reason: "no rows were routed") }
+                    phase("parse, validate and COPY into experts")
                     // The experts half finishes while the applications COPY may still be running.
                     summary.newExperts = router.newExperts
                     summary.applicationsMerged = router.applicationsMerged
@@ -126,7 +127,8 @@ extension Intake {
                     summary.method = .direct
                     // Few rows, found by primary key (the fresh table's statistics would suggest a scan).
                     try expertsConnection.executeScript("SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off")
-                    for batch in router.grownLanguages().chunked(50_000) {
+                    let grown = router.grownLanguages()
+                    for batch in grown.chunked(50_000) {
                         try expertsConnection.execute("""
                             UPDATE experts e SET languages = u.languages::text[], updated_at = now()
                             FROM unnest($1::text[]::bigint[], $2::text[]) AS u(id, languages)
@@ -140,7 +142,7 @@ extension Intake {
                         "INSERT INTO events (id, actor, action, details) OVERRIDING SYSTEM VALUE VALUES ($1, $2, 'intake.import', $3)",
                         [eventID, actor, try PostgresJSON(encoding: eventDetails)])
                     summary.eventID = eventID
-                    phase("parse, validate and COPY into experts; union languages; event")
+                    phase("union the languages of \(grown.count) experts; event")
                 } catch {
                     // Stop the applications feed before its COPY ends: its thread uses the connection.
                     applicationsFeed.abandon()
