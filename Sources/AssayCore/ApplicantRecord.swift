@@ -193,24 +193,10 @@ enum ISO8601Text {
     /// The byte-level form of ``normalize(_:)``: appends the normalized text to `out` and
     /// returns true, or returns false (leaving `out` unchanged) when the text is not valid.
     static func normalize<Out: ByteAppending>(_ bytes: UnsafeBufferPointer<UInt8>, into out: inout Out) -> Bool {
-        var index = 0
+        var cursor = Cursor(bytes: bytes)
         let count = bytes.count
-        func digits(_ n: Int) -> Int? {
-            guard index + n <= count else { return nil }
-            var value = 0
-            for _ in 0..<n {
-                let byte = bytes[index]
-                guard byte >= 48, byte <= 57 else { return nil }
-                value = value * 10 + Int(byte - 48)
-                index += 1
-            }
-            return value
-        }
-        func expect(_ byte: UInt8) -> Bool {
-            guard index < count, bytes[index] == byte else { return false }
-            index += 1
-            return true
-        }
+        func digits(_ n: Int) -> Int? { cursor.number(n).map(Int.init) }
+        func expect(_ byte: UInt8) -> Bool { cursor.skip(byte) }
         func put(_ value: Int, _ width: Int, _ result: inout Out) {
             var divisor = 1
             for _ in 1..<width { divisor *= 10 }
@@ -230,7 +216,7 @@ enum ISO8601Text {
         var fraction: Range<Int>?
         var zoneSign: UInt8 = 0
         var zoneHour = 0, zoneMinute = 0
-        if index < count {
+        if cursor.index < count {
             guard expect(84) || expect(32) else { return false }  // 'T' or ' '
             guard let h = digits(2), expect(58), let m = digits(2), h < 24, m < 60 else { return false }
             hour = h
@@ -239,17 +225,17 @@ enum ISO8601Text {
                 guard let sec = digits(2), sec < 60 else { return false }
                 second = sec
                 if expect(46) || expect(44) {
-                    let start = index
-                    while index < count, bytes[index] >= 48, bytes[index] <= 57 { index += 1 }
-                    guard index > start else { return false }
-                    fraction = start..<min(index, start + 6)
+                    let start = cursor.index
+                    while cursor.index < count, bytes[cursor.index] >= 48, bytes[cursor.index] <= 57 { cursor.index += 1 }
+                    guard cursor.index > start else { return false }
+                    fraction = start..<min(cursor.index, start + 6)
                 }
             }
             if expect(90) || expect(122) {  // 'Z' or 'z'
                 zoneSign = 0
-            } else if index < count, bytes[index] == 43 || bytes[index] == 45 {
-                zoneSign = bytes[index]
-                index += 1
+            } else if cursor.index < count, bytes[cursor.index] == 43 || bytes[cursor.index] == 45 {
+                zoneSign = bytes[cursor.index]
+                cursor.index += 1
                 guard let zh = digits(2), zh <= 14 else { return false }
                 zoneHour = zh
                 if expect(58) {
@@ -262,7 +248,7 @@ enum ISO8601Text {
             } else {
                 return false
             }
-            guard index == count else { return false }
+            guard cursor.index == count else { return false }
         }
         put(year, 4, &out); out.append(45); put(month, 2, &out); out.append(45); put(day, 2, &out)
         out.append(84)
@@ -283,46 +269,28 @@ enum ISO8601Text {
     /// at most six fraction digits) in PostgreSQL's binary `timestamptz` form: microseconds
     /// since 2000-01-01T00:00:00Z. Nil for any other text.
     static func postgresMicroseconds(ofNormalized text: UnsafeBufferPointer<UInt8>) -> Int64? {
-        var index = 0
-        func number(_ width: Int) -> Int64? {
-            guard index + width <= text.count else { return nil }
-            var value: Int64 = 0
-            for _ in 0 ..< width {
-                let byte = text[index]
-                guard byte >= 48, byte <= 57 else { return nil }
-                value = value * 10 + Int64(byte - 48)
-                index += 1
-            }
-            return value
-        }
-        func skip(_ byte: UInt8) -> Bool {
-            guard index < text.count, text[index] == byte else { return false }
-            index += 1
-            return true
-        }
-        guard let year = number(4), skip(45), let month = number(2), skip(45), let day = number(2), skip(84),
-              let hour = number(2), skip(58), let minute = number(2), skip(58), let second = number(2),
-              (1 ... 12).contains(month) else { return nil }
+        var cursor = Cursor(bytes: text)
+        guard let year = cursor.number(4), cursor.skip(45), let month = cursor.number(2), cursor.skip(45), let day = cursor.number(2),
+              cursor.skip(84), let hour = cursor.number(2), cursor.skip(58), let minute = cursor.number(2), cursor.skip(58),
+              let second = cursor.number(2), (1 ... 12).contains(month) else { return nil }
         var micros: Int64 = 0
-        if skip(46) {
+        if cursor.skip(46) {
             var digits = 0
-            while index < text.count, text[index] >= 48, text[index] <= 57, digits < 6 {
-                micros = micros * 10 + Int64(text[index] - 48)
-                index += 1
+            while digits < 6, let digit = cursor.number(1) {
+                micros = micros * 10 + digit
                 digits += 1
             }
             guard digits > 0 else { return nil }
             for _ in digits ..< 6 { micros *= 10 }
         }
         var offset: Int64 = 0
-        if !skip(90) {
-            guard index < text.count, text[index] == 43 || text[index] == 45 else { return nil }
-            let sign: Int64 = text[index] == 45 ? -1 : 1
-            index += 1
-            guard let zoneHour = number(2), skip(58), let zoneMinute = number(2) else { return nil }
+        if !cursor.skip(90) {
+            let sign: Int64
+            if cursor.skip(43) { sign = 1 } else if cursor.skip(45) { sign = -1 } else { return nil }
+            guard let zoneHour = cursor.number(2), cursor.skip(58), let zoneMinute = cursor.number(2) else { return nil }
             offset = sign * (zoneHour * 3600 + zoneMinute * 60)
         }
-        guard index == text.count else { return nil }
+        guard cursor.index == text.count else { return nil }
         // Days from 2000-01-01 to the civil date (proleptic Gregorian; H. Hinnant's algorithm).
         let shiftedYear = month <= 2 ? year - 1 : year
         let era = shiftedYear / 400
@@ -332,5 +300,31 @@ enum ISO8601Text {
         let days = era * 146_097 + dayOfEra - 730_425  // 730 425: 0000-03-01 to 2000-01-01
         let seconds = days * 86_400 + hour * 3600 + minute * 60 + second - offset
         return seconds * 1_000_000 + micros
+    }
+
+    /// A position in ASCII text, moved by what it reads.
+    private struct Cursor {
+        let bytes: UnsafeBufferPointer<UInt8>
+        var index = 0
+
+        /// The next `width` bytes as a decimal number, or nil (not moving) unless all are digits.
+        mutating func number(_ width: Int) -> Int64? {
+            guard index + width <= bytes.count else { return nil }
+            var value: Int64 = 0
+            for offset in 0 ..< width {
+                let byte = bytes[index + offset]
+                guard byte >= 48, byte <= 57 else { return nil }
+                value = value * 10 + Int64(byte - 48)
+            }
+            index += width
+            return value
+        }
+
+        /// Whether the next byte is `byte` (then moves past it).
+        mutating func skip(_ byte: UInt8) -> Bool {
+            guard index < bytes.count, bytes[index] == byte else { return false }
+            index += 1
+            return true
+        }
     }
 }
