@@ -884,7 +884,7 @@ struct KeyTable {
                 if bytes >= 1 << 22 {
                     let address = Int(bitPattern: start)
                     DispatchQueue.global(qos: .userInitiated).async { [self] in
-                        withExtendedLifetime(self) { _ = madvise(UnsafeMutableRawPointer(bitPattern: address), bytes, MADV_POPULATE_WRITE) }
+                        withExtendedLifetime(self) { _ = madvise(UnsafeMutableRawPointer(bitPattern: address), bytes, 23 /* MADV_POPULATE_WRITE, absent from glibc < 2.35 headers */) }
                     }
                 }
             } else {

@@ -180,6 +180,25 @@ struct IntakeTests {
         #expect(try count("SELECT count(*)::int FROM experts WHERE email LIKE $1", ["%\(tag)%"]) == 2)
     }
 
+    @Test("every rejected row reaches the rejects file, past its 64 KB write buffer, in file order")
+    func manyRejects() throws {
+        let tag = UUID().uuidString.prefix(8).lowercased()
+        let padding = String(repeating: "x", count: 120)
+        var csv = intakeHeader
+        for row in 0 ..< 3000 {
+            csv += row % 3 == 0 ? "\(tag)-\(row),Good \(row),good\(row)-\(tag)@example.org,US,en,law,jd,3,s,,\n"
+                                : "\(tag)-\(row),Bad \(row),bad\(row)-\(tag)@example.org,XX,en,law,jd,3,s,,\(padding)\n"
+        }
+        let path = try temporaryFile(csv)
+        let rejects = path + ".rejects.csv"
+        defer { try? FileManager.default.removeItem(atPath: rejects) }
+        let summary = try importFile(path, rejects: rejects)
+        #expect(summary.rowsRejected == 2000 && summary.newExperts == 1000)
+        let lines = try String(contentsOfFile: rejects, encoding: .utf8).split(separator: "\n")
+        #expect(lines.count == 2001)
+        #expect(lines.dropFirst().map { Int($0.prefix { $0 != "," })! } == (0 ..< 3000).filter { $0 % 3 != 0 }.map { $0 + 2 })
+    }
+
     @Test("re-running an import changes nothing and says so; the same email from another source joins the same expert")
     func idempotenceAndDedupe() throws {
         let tag = UUID().uuidString.prefix(8).lowercased()
