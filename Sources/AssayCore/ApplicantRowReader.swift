@@ -98,8 +98,7 @@ final class ApplicantRowReader {
 
 /// Lines of a file, read in chunks; LF or CRLF; a UTF-8 byte-order mark is skipped.
 final class LineReader {
-    private let handle: FileHandle
-    private let path: String
+    private let file: ChunkedFile
     private var buffer: [UInt8] = []
     private var position = 0
     private var atEnd = false
@@ -107,20 +106,14 @@ final class LineReader {
     private(set) var bytesRead = 0
 
     init(path: String) throws {
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw AssayError(.badInput, "cannot open \(path): no such file, or not readable")
-        }
-        self.handle = handle
-        self.path = path
+        file = try ChunkedFile(path: path, chunk: 1 << 20)
         try refill()
         if buffer.starts(with: [0xEF, 0xBB, 0xBF]) { position = 3 }
     }
 
-    deinit { try? handle.close() }
-
     private func refill() throws {
         if position > 0 { buffer.removeFirst(position); position = 0 }
-        if try readChunk(of: handle, path: path, appendingTo: &buffer, upTo: 1 << 20) == 0 { atEnd = true }
+        if try file.read(appendingTo: &buffer) == 0 { atEnd = true }
     }
 
     func next() throws -> (Int, [UInt8])? {

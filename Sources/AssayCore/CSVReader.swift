@@ -8,8 +8,7 @@ import Foundation
 /// hot path allocates nothing per row. The current record is valid until the next call to
 /// ``advance()``. Not `Sendable`.
 final class CSVReader {
-    private let handle: FileHandle
-    private let path: String
+    private let file: ChunkedFile
     private var buffer: [UInt8] = []
     private var position = 0
     private var atEnd = false
@@ -34,17 +33,11 @@ final class CSVReader {
     var bytesRead: Int { consumed }
 
     init(path: String) throws {
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw AssayError(.badInput, "cannot open \(path): no such file, or not readable")
-        }
-        self.handle = handle
-        self.path = path
+        file = try ChunkedFile(path: path, chunk: 1 << 22)
         buffer.reserveCapacity(1 << 22)
         try load()
         if buffer.starts(with: [0xEF, 0xBB, 0xBF]) { position = 3; consumed = 3 }
     }
-
-    deinit { try? handle.close() }
 
     /// Drops what was consumed and reads another chunk (at the end of the file, sets `atEnd`).
     private func load() throws {
@@ -52,7 +45,7 @@ final class CSVReader {
             buffer.removeFirst(position)
             position = 0
         }
-        if try readChunk(of: handle, path: path, appendingTo: &buffer, upTo: 1 << 22) == 0 { atEnd = true }
+        if try file.read(appendingTo: &buffer) == 0 { atEnd = true }
     }
 
     /// The current record's original bytes (line break excluded), for the rejects file.
