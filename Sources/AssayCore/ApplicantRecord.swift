@@ -267,7 +267,8 @@ enum ISO8601Text {
 
     /// The instant of a ``normalize(_:into:)`` result (`YYYY-MM-DDTHH:MM:SS[.f…](Z|±HH:MM)`,
     /// at most six fraction digits) in PostgreSQL's binary `timestamptz` form: microseconds
-    /// since 2000-01-01T00:00:00Z. Nil for any other text.
+    /// since 2000-01-01T00:00:00Z. Nil for text of another shape; the values themselves (day of
+    /// month, hour, years 1900–2999) are not checked again: pass only what `normalize` wrote.
     static func postgresMicroseconds(ofNormalized text: UnsafeBufferPointer<UInt8>) -> Int64? {
         var cursor = Cursor(bytes: text)
         guard let year = cursor.number(4), cursor.skip(45), let month = cursor.number(2), cursor.skip(45), let day = cursor.number(2),

@@ -12,7 +12,7 @@ struct ByteBuffer {
         deinit { pointer.deallocate() }
     }
 
-    private let allocation: Allocation
+    private var allocation: Allocation
     private var base: UnsafeMutablePointer<UInt8>
     private var capacity: Int
     private(set) var count = 0
@@ -30,10 +30,12 @@ struct ByteBuffer {
     }
 
     private mutating func grow(to needed: Int) {
+        // Copies share the memory: growing one would leave the others pointing at freed bytes.
+        assert(isKnownUniquelyReferenced(&allocation), "a copied ByteBuffer was changed")
         var larger = capacity * 2
         while larger < needed { larger *= 2 }
         let moved = UnsafeMutablePointer<UInt8>.allocate(capacity: larger)
-        moved.update(from: base, count: count)
+        moved.initialize(from: base, count: count)
         allocation.pointer.deallocate()
         allocation.pointer = moved
         base = moved
@@ -54,6 +56,7 @@ struct ByteBuffer {
         count += 2
     }
 
+    /// `part` must not point into this buffer (growing would free it before the copy).
     mutating func append(contentsOf part: UnsafeBufferPointer<UInt8>) {
         reserve(part.count)
         if let source = part.baseAddress { (base + count).update(from: source, count: part.count) }
@@ -66,6 +69,21 @@ struct ByteBuffer {
 
     mutating func append(contentsOf part: ArraySlice<UInt8>) {
         part.withUnsafeBufferPointer { append(contentsOf: $0) }
+    }
+
+    /// A non-negative number in decimal.
+    mutating func append(decimal value: Int64) {
+        precondition(value >= 0)
+        var digits = 1
+        var rest = value / 10
+        while rest > 0 { digits += 1; rest /= 10 }
+        reserve(digits)
+        rest = value
+        for position in stride(from: count + digits - 1, through: count, by: -1) {
+            base[position] = UInt8(truncatingIfNeeded: 48 + rest % 10)
+            rest /= 10
+        }
+        count += digits
     }
 
     /// A big-endian integer, as binary COPY writes every number and length.

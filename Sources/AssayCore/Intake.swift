@@ -242,6 +242,9 @@ public final class Intake {
                     }
                 }
                 try writer.write(staged.take())
+                // Every reject on disk before the import commits (the write buffer holds up to
+                // 64 KB): a failing write then stops the import with nothing written.
+                try rejects?.flush()
                 return summary
             }
             try rejects?.commit()
@@ -486,7 +489,7 @@ final class RejectsWriter {
         if pending.count >= 1 << 16 { try flush() }
     }
 
-    private func flush() throws {
+    func flush() throws {
         guard !pending.isEmpty else { return }
         try handle.write(contentsOf: Data(pending))
         pending.removeAll(keepingCapacity: true)

@@ -698,19 +698,9 @@ struct CopyChunk {
 
     mutating func append(_ part: UnsafeBufferPointer<UInt8>) { bytes.append(contentsOf: part) }
 
-    /// A decimal number and a tab.
+    /// A decimal number (expert ids are positive) and a tab.
     mutating func append(number: Int64) {
-        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
-        withUnsafeMutableBytes(of: &digits) { buffer in
-            var value = number
-            var index = buffer.count
-            repeat {
-                index -= 1
-                buffer[index] = UInt8(truncatingIfNeeded: 48 + value % 10)
-                value /= 10
-            } while value > 0
-            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buffer.bindMemory(to: UInt8.self)[index...]))
-        }
+        bytes.append(decimal: number)
         bytes.append(9)
     }
 

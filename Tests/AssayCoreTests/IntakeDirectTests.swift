@@ -59,13 +59,13 @@ struct IntakeDirectTests {
             let person = Int(rng.next() % UInt64(rows * 2 / 3))
             let email = pick(["p\(person)-\(tag)@example.org", " P\(person)-\(tag)@Example.ORG ", "p\(person)-\(tag)@example.org"])
             let languages = (0..<(1 + Int(rng.next() % 3))).map { _ in pick(["en", "fr", "de", "es", "zh", "ar", "pt"]) }.joined(separator: ";")
-            let external = rng.next() % 10 == 0 ? "\(tag)-\(Int(rng.next() % UInt64(max(row, 1))))" : "\(tag)-\(row)"
+            let external = rng.next() % 10 == 0 ? "\(tag)-\(Int(rng.next() % UInt64(max(row, 1))))" : rng.next() % 7 == 0 ? "\(tag)\\\(row)" : "\(tag)-\(row)"
             let country = rng.next() % 50 == 0 ? "XX" : pick(["FR", "us", "IN", "BR"])
-            let resume = pick(["", "plain", "tab\there, back\\slash", "\"quoted\"\nline two", "é ü 日本"])
+            let resume = pick(["", "plain", "tab\there, back\\slash", "\"quoted\"\nline two", "é ü 日本", "carriage\rreturn\r\nand CRLF"])
             let applied = pick(["", "2026-03-01", "2025-12-31T23:59:59Z", "2026-03-01 09:30:00.123+05:30", "2024-02-29T00:00Z",
                                 "2026-03-01T09:30:00.1234567-08:00", "1900-01-01", "2999-12-31T23:59:59.999999+14:00"])
             let fields = [external, "Person \(person)", email, country, languages, pick(["medicine", "law;finance", "physics"]),
-                          pick(["phd", "md", "master"]), String(rng.next() % 40), pick(["linkedin", "referral"]), applied, resume]
+                          pick(["phd", "md", "master"]), String(rng.next() % 40), pick(["linkedin", "referral", "back\\slash agency"]), applied, resume]
             text += fields.map(csvQuoted).joined(separator: ",") + "\n"
         }
         return try temporaryFile(text)

@@ -19,10 +19,10 @@ let intakeHeader = "external_id,full_name,email,country,languages,domains,highes
 struct CSVReaderTests {
     struct Record { var fields: [String]; var line: Int; var problem: String?; var raw: String }
 
-    func records(_ text: String) throws -> [Record] {
+    func records(_ text: String, chunk: Int = 1 << 22) throws -> [Record] {
         let path = try temporaryFile(text)
         defer { try? FileManager.default.removeItem(atPath: path) }
-        let reader = try CSVReader(path: path)
+        let reader = try CSVReader(path: path, chunk: chunk)
         var all: [Record] = []
         while try reader.advance() {
             all.append(Record(fields: reader.fields, line: reader.recordLine, problem: reader.problem, raw: String(decoding: reader.raw, as: UTF8.self)))
@@ -55,6 +55,20 @@ struct CSVReaderTests {
         #expect(all[1].fields.last == "x")
         #expect(all[200_001].fields == ["199999", "q\"199999"])
         #expect(all[200_001].line == 200_002)
+    }
+
+    @Test("tiny reads, which put every byte at the end of a buffer, give the same records as one read", arguments: [1, 2, 3, 5, 8, 13, 64])
+    func bufferEnds(chunk: Int) throws {
+        var rng = SplitMix64(seed: UInt64(chunk))
+        let pieces = ["a", "b", ",", "\"", "\"\"", "\n", "\r", "\r\n", "é", "x y"]
+        for trial in 0 ..< 400 {
+            var text = trial % 5 == 0 ? "\u{FEFF}" : ""
+            for _ in 0 ..< Int(rng.next() % 40) { text += pieces[Int(rng.next() % UInt64(pieces.count))] }
+            let whole = try records(text)
+            let tiny = try records(text, chunk: chunk)
+            #expect(tiny.map(\.fields) == whole.map(\.fields) && tiny.map(\.line) == whole.map(\.line)
+                    && tiny.map(\.problem) == whole.map(\.problem) && tiny.map(\.raw) == whole.map(\.raw), "\(Array(text.utf8))")
+        }
     }
 
     @Test("CRLF and LF line ends, a byte-order mark, and a missing final newline")
@@ -419,4 +433,42 @@ struct CSVStagerAgreementTests {
 func csvQuoted(_ text: String) -> String {
     text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) || text.hasPrefix(" ") || text.hasSuffix(" ")
         ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
+}
+
+@Suite("ByteBuffer")
+struct ByteBufferTests {
+    @Test("grows from a small capacity, truncates, stores big-endian numbers in place, writes decimals; always equal to an array doing the same")
+    func againstArray() {
+        var rng = SplitMix64(seed: 11)
+        var buffer = ByteBuffer(capacity: 1)
+        var reference: [UInt8] = []
+        for _ in 0 ..< 20_000 {
+            switch rng.next() % 6 {
+            case 0:
+                let byte = UInt8(truncatingIfNeeded: rng.next())
+                buffer.append(byte); reference.append(byte)
+            case 1:
+                let part = (0 ..< Int(rng.next() % 300)).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
+                buffer.append(contentsOf: part); reference += part
+            case 2:
+                let value = Int32(truncatingIfNeeded: rng.next())
+                buffer.append(bigEndian: value); withUnsafeBytes(of: value.bigEndian) { reference += $0 }
+            case 3:
+                let value = Int64(rng.next() >> 1) >> Int64(rng.next() % 63)
+                buffer.append(decimal: value); reference += Array(String(value).utf8)
+            case 4 where reference.count >= 4:
+                let position = Int(rng.next() % UInt64(reference.count - 3))
+                let value = Int32(truncatingIfNeeded: rng.next())
+                buffer.store(bigEndian: value, at: position)
+                withUnsafeBytes(of: value.bigEndian) { for k in 0 ..< 4 { reference[position + k] = $0[k] } }
+            default:
+                let mark = reference.isEmpty ? 0 : Int(rng.next() % UInt64(reference.count + 1))
+                if rng.next() % 8 == 0 { buffer.truncate(to: mark); reference.removeSubrange(mark...) }
+            }
+        }
+        #expect(buffer.array == reference)
+        #expect(buffer.count == reference.count)
+        buffer.removeAll()
+        #expect(buffer.array.isEmpty)
+    }
 }
