@@ -71,14 +71,15 @@ struct ByteBuffer {
         part.withUnsafeBufferPointer { append(contentsOf: $0) }
     }
 
-    /// A non-negative number in decimal.
+    /// A number in decimal.
     mutating func append(decimal value: Int64) {
-        precondition(value >= 0)
+        if value < 0 { append(45) }
+        let magnitude = value.magnitude
         var digits = 1
-        var rest = value / 10
+        var rest = magnitude / 10
         while rest > 0 { digits += 1; rest /= 10 }
         reserve(digits)
-        rest = value
+        rest = magnitude
         for position in stride(from: count + digits - 1, through: count, by: -1) {
             base[position] = UInt8(truncatingIfNeeded: 48 + rest % 10)
             rest /= 10

@@ -698,7 +698,7 @@ struct CopyChunk {
 
     mutating func append(_ part: UnsafeBufferPointer<UInt8>) { bytes.append(contentsOf: part) }
 
-    /// A decimal number (expert ids are positive) and a tab.
+    /// A decimal number and a tab.
     mutating func append(number: Int64) {
         bytes.append(decimal: number)
         bytes.append(9)

@@ -437,7 +437,7 @@ func csvQuoted(_ text: String) -> String {
 
 @Suite("ByteBuffer")
 struct ByteBufferTests {
-    @Test("grows from a small capacity, truncates, stores big-endian numbers in place, writes decimals; always equal to an array doing the same")
+    @Test("grows from a small capacity, truncates, stores big-endian numbers in place, writes decimals (negative ones too); always equal to an array doing the same")
     func againstArray() {
         var rng = SplitMix64(seed: 11)
         var buffer = ByteBuffer(capacity: 1)
@@ -454,7 +454,7 @@ struct ByteBufferTests {
                 let value = Int32(truncatingIfNeeded: rng.next())
                 buffer.append(bigEndian: value); withUnsafeBytes(of: value.bigEndian) { reference += $0 }
             case 3:
-                let value = Int64(rng.next() >> 1) >> Int64(rng.next() % 63)
+                let value = Int64(bitPattern: rng.next()) >> Int64(rng.next() % 64)
                 buffer.append(decimal: value); reference += Array(String(value).utf8)
             case 4 where reference.count >= 4:
                 let position = Int(rng.next() % UInt64(reference.count - 3))
@@ -468,6 +468,11 @@ struct ByteBufferTests {
         }
         #expect(buffer.array == reference)
         #expect(buffer.count == reference.count)
+        for extreme in [Int64.min, Int64.max, 0, -1] {
+            var one = ByteBuffer(capacity: 1)
+            one.append(decimal: extreme)
+            #expect(one.array == Array(String(extreme).utf8))
+        }
         buffer.removeAll()
         #expect(buffer.array.isEmpty)
     }
