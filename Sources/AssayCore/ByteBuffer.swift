@@ -1,3 +1,5 @@
+import Foundation
+
 /// Bytes appended a few at a time into memory this value manages itself: appending to an array
 /// checks its uniqueness and capacity through a generic call each time, and a staged or COPY
 /// row is written in dozens of small pieces on the import's hot path.
@@ -124,3 +126,13 @@ protocol ByteAppending {
 
 extension Array: ByteAppending where Element == UInt8 {}
 extension ByteBuffer: ByteAppending {}
+
+extension UnsafeBufferPointer<UInt8> {
+    /// The index of the first `byte` within `range`, found by `memchr` (a few wide compares
+    /// rather than one per byte: the import's separators are searched for with it).
+    func firstIndex(of byte: UInt8, in range: Range<Int>) -> Int? {
+        guard let base = baseAddress, !range.isEmpty,
+              let found = memchr(base + range.lowerBound, Int32(byte), range.count) else { return nil }
+        return base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+    }
+}

@@ -291,11 +291,6 @@ struct CSVApplicantStager {
         }
     }
 
-    private static func number(_ value: Int, into out: inout ByteBuffer) {
-        if value >= 10 { number(value / 10, into: &out) }
-        out.append(UInt8(48 + value % 10))
-    }
-
     /// Validates and appends one row; false sends the row to the exact path.
     private mutating func fastStage(_ bytes: UnsafeBufferPointer<UInt8>, ranges: [Range<Int>], line: Int, into out: inout ByteBuffer) -> Bool {
         func field(_ column: Int?) -> Range<Int>? { column.map { ranges[$0] } }
@@ -324,7 +319,7 @@ struct CSVApplicantStager {
 
         // Write the row: line, email, full_name, country, languages, domains, degree, years,
         // source, external_id, applied_at, resume_text.
-        Self.number(line, into: &out); out.append(9)
+        out.append(decimal: Int64(line)); out.append(9)
         guard email(bytes, emailRange, into: &out) else { return false }
         out.append(9)
         Self.escaped(bytes, name, into: &out); out.append(9)
@@ -345,22 +340,14 @@ struct CSVApplicantStager {
         let degreeText = UnsafeBufferPointer(rebasing: out.bytes[degreeMark...])
         guard degrees.contains(where: { $0.elementsEqual(degreeText) }) else { return false }
         out.append(9)
-        Self.number(years, into: &out); out.append(9)
+        out.append(decimal: Int64(years)); out.append(9)
         if let source = field(sourceColumn), let sourceRange = trimmed(bytes, source), !sourceRange.isEmpty {
             guard isCleanUTF8(bytes, sourceRange, allowControls: false) else { return false }
             Self.escaped(bytes, sourceRange, into: &out)
         } else if field(sourceColumn).map({ trimmed(bytes, $0) == nil }) == true {
             return false
         } else {
-            for byte in defaultSource {
-                switch byte {
-                case 92: out.append(92, 92)
-                case 9: out.append(92, 116)
-                case 10: out.append(92, 110)
-                case 13: out.append(92, 114)
-                default: out.append(byte)
-                }
-            }
+            defaultSource.withUnsafeBufferPointer { Self.escaped($0, 0..<$0.count, into: &out) }
         }
         out.append(9)
         Self.escaped(bytes, externalID, into: &out); out.append(9)

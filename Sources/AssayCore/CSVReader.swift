@@ -105,44 +105,32 @@ final class CSVReader {
             var index = start
             let count = bytes.count
             // The common record: no quote before the line break. Copy it whole and split it.
-            if let base = bytes.baseAddress, start < count,
-               let newline = memchr(base + start, 10, count - start) {
-                let end = base.distance(to: newline.assumingMemoryBound(to: UInt8.self))
-                if memchr(base + start, 34, end - start) == nil {
-                    var rawEnd = end
-                    if rawEnd > start, bytes[rawEnd - 1] == 13 { rawEnd -= 1 }
-                    fieldBytes.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<rawEnd]))
-                    // The commas, by memchr (a few wide compares rather than one per byte).
-                    var low = 0
-                    var comma = memchr(base + start, 44, rawEnd - start)
-                    while let found = comma {
-                        let at = base.distance(to: found.assumingMemoryBound(to: UInt8.self)) - start
-                        fieldRanges.append(low..<at)
-                        low = at + 1
-                        comma = memchr(base + start + low, 44, rawEnd - start - low)
-                    }
-                    fieldRanges.append(low..<(rawEnd - start))
-                    finished = (rawEnd, 1, end + 1)
-                    return end + 1
+            if let end = bytes.firstIndex(of: 10, in: start..<count), bytes.firstIndex(of: 34, in: start..<end) == nil {
+                var rawEnd = end
+                if rawEnd > start, bytes[rawEnd - 1] == 13 { rawEnd -= 1 }
+                fieldBytes.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<rawEnd]))
+                var low = start
+                while let comma = bytes.firstIndex(of: 44, in: low..<rawEnd) {
+                    fieldRanges.append((low - start)..<(comma - start))
+                    low = comma + 1
                 }
+                fieldRanges.append((low - start)..<(rawEnd - start))
+                finished = (rawEnd, 1, end + 1)
+                return end + 1
             }
             while index < count {
                 let byte = bytes[index]
                 index += 1
                 if state == .quoted {
                     if byte != 34 {
-                        // The run up to the next quote at once (one memchr, one copy).
-                        let runStart = index - 1
-                        let runEnd = memchr(bytes.baseAddress! + index, 34, count - index)
-                            .map { bytes.baseAddress!.distance(to: $0.assumingMemoryBound(to: UInt8.self)) } ?? count
-                        let run = UnsafeBufferPointer(rebasing: bytes[runStart..<runEnd])
-                        var newline = memchr(run.baseAddress!, 10, run.count)
-                        while let found = newline {
+                        // The run up to the next quote at once: one search, one copy.
+                        let runEnd = bytes.firstIndex(of: 34, in: index..<count) ?? count
+                        var next = index - 1
+                        while let newline = bytes.firstIndex(of: 10, in: next..<runEnd) {
                             lines += 1
-                            let next = run.baseAddress!.distance(to: found.assumingMemoryBound(to: UInt8.self)) + 1
-                            newline = memchr(run.baseAddress! + next, 10, run.count - next)
+                            next = newline + 1
                         }
-                        fieldBytes.append(contentsOf: run)
+                        fieldBytes.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[(index - 1)..<runEnd]))
                         index = runEnd
                         continue
                     }

@@ -323,7 +323,8 @@ extension Array {
 /// Splits staged rows into new experts and new applications, de-duplicating the file as it
 /// goes, and streams each to its COPY.
 ///
-/// Rows go out in chunks of 32k; applications sorted by external id (see ``CopyChunk``).
+/// Rows go out in chunks (2k rows at first, doubling up to 32k); applications sorted by
+/// external id (see ``CopyChunk``).
 final class DirectRouter: StagedRowSink {
     private let experts: BackgroundCopy
     private let applications: BackgroundCopy
@@ -368,21 +369,17 @@ final class DirectRouter: StagedRowSink {
         hashes.removeAll(keepingCapacity: true)
         var touched: UInt64 = 0
         try bytes.withUnsafeBufferPointer { buffer in
-            guard let base = buffer.baseAddress else { return }
             var start = 0
             while start < buffer.count {
                 positions.append(start)
-                // memchr finds each separator with a few wide compares, not one per byte.
-                guard let newline = memchr(base + start, 10, buffer.count - start) else {
+                guard let end = buffer.firstIndex(of: 10, in: start..<buffer.count) else {
                     throw Intake.DirectImportUnsupported(reason: "a chunk of staged rows ends inside a row")
                 }
-                let end = base.distance(to: newline.assumingMemoryBound(to: UInt8.self))
                 var found = 0
                 var cursor = start
-                while found < 11, let tab = memchr(base + cursor, 9, end - cursor) {
-                    cursor = base.distance(to: tab.assumingMemoryBound(to: UInt8.self))
-                    positions.append(cursor)
-                    cursor += 1
+                while found < 11, let tab = buffer.firstIndex(of: 9, in: cursor..<end) {
+                    positions.append(tab)
+                    cursor = tab + 1
                     found += 1
                 }
                 guard found == 11 else { throw Intake.DirectImportUnsupported(reason: "a staged row has \(found + 1) fields") }
@@ -764,7 +761,7 @@ struct CopyChunk {
             bytes.append(bigEndian: Int32(-1))
             return
         }
-        guard let source = staged.baseAddress, memchr(source, 92, staged.count) != nil else {
+        guard staged.firstIndex(of: 92, in: 0..<staged.count) != nil else {
             bytes.append(bigEndian: Int32(staged.count))
             bytes.append(contentsOf: staged)
             return
