@@ -32,16 +32,10 @@ struct Assay: ParsableCommand {
     /// Prints the error and returns the exit code for it.
     static func report(_ error: any Error) -> Int32 {
         switch error {
-        case let error as AssayError:
-            printError("assay: error: \(error.description)")
-            return error.isBadInput ? 2 : 1
-        case let error as PostgresError:
-            printError("assay: error: \(error.description)")
+        case let error as any ReportableError:
+            printError("assay: error: \(error.userMessage)")
             if let hint = error.hint { printError("assay: hint: \(hint)") }
-            return error.kind == .cluster ? 1 : 1
-        case let error as PsychometricsError:
-            printError("assay: error: \(error.message)")
-            return 2
+            return error.exitStatus
         case let error as ExitCode:
             return error.rawValue
         default:
