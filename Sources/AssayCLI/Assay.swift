@@ -32,6 +32,12 @@ struct Assay: ParsableCommand {
     /// Prints the error and returns the exit code for it.
     static func report(_ error: any Error) -> Int32 {
         switch error {
+        case var error as AssayError:
+            // Services name their parameters; the user typed flags.
+            for (field, flag) in serviceFieldFlags { error = error.renamingField(field, to: flag) }
+            printError("assay: error: \(error.userMessage)")
+            if let hint = error.hint { printError("assay: hint: \(hint)") }
+            return error.exitStatus
         case let error as any ReportableError:
             printError("assay: error: \(error.userMessage)")
             if let hint = error.hint { printError("assay: hint: \(hint)") }
@@ -49,6 +55,9 @@ struct Assay: ParsableCommand {
             return code.rawValue == 64 || error is ValidationError ? 2 : code.rawValue
         }
     }
+
+    /// The service parameters whose errors name a field, and the flag each is given by.
+    static let serviceFieldFlags = ["expiresInDays": "--expires", "minutes": "--minutes", "points": "--points", "reason": "--reason"]
 
     static func printError(_ line: String) {
         FileHandle.standardError.write(Data((line + "\n").utf8))

@@ -27,19 +27,19 @@ struct AdaptiveScreenServiceTests {
 
     /// Takes a whole adaptive screen answering `true` to every question; returns the screen id.
     func take(bank: String) throws -> Int {
-        let invitation = try fixture.service.invite(expert: try fixture.newExpert(), bank: bank, expiresInDays: 1, actor: "tester")
-        _ = try fixture.service.begin(code: invitation.code)
+        let invitation = try fixture.invitations.invite(expert: try fixture.newExpert(), bank: bank, expiresInDays: 1, actor: "tester")
+        _ = try fixture.session.begin(code: invitation.code)
         var position = 1
         while true {
-            let question = try fixture.service.question(code: invitation.code, position: position)
+            let question = try fixture.session.question(code: invitation.code, position: position)
             #expect(question.kind == .trueFalse)
-            let receipt = try fixture.service.answer(code: invitation.code, position: position, answer: .boolean(true), typed: "true")
+            let receipt = try fixture.session.answer(code: invitation.code, position: position, answer: .boolean(true), typed: "true")
             #expect(receipt.saved)
             if receipt.complete { break }
             position += 1
             if position > 30 { Issue.record("the screen never stopped"); break }
         }
-        _ = try fixture.service.submit(code: invitation.code)
+        _ = try fixture.session.submit(code: invitation.code)
         return invitation.screenID
     }
 
@@ -58,22 +58,22 @@ struct AdaptiveScreenServiceTests {
 
     @Test("a screen that cannot reach its SE target stops at max_items, and the next question is refused after the stop")
     func maximumLength() throws {
-        let invitation = try fixture.service.invite(expert: try fixture.newExpert(), bank: "physics-long", expiresInDays: 1, actor: "tester")
+        let invitation = try fixture.invitations.invite(expert: try fixture.newExpert(), bank: "physics-long", expiresInDays: 1, actor: "tester")
         #expect(invitation.questions == 6)
-        _ = try fixture.service.begin(code: invitation.code)
+        _ = try fixture.session.begin(code: invitation.code)
         for position in 1...6 {
-            _ = try fixture.service.question(code: invitation.code, position: position)
+            _ = try fixture.session.question(code: invitation.code, position: position)
             // An adaptive question cannot be asked for ahead of its turn.
-            #expect(throws: AssayError.self) { _ = try fixture.service.question(code: invitation.code, position: position + 1) }
-            let receipt = try fixture.service.answer(code: invitation.code, position: position, answer: .boolean(true), typed: "true")
+            #expect(throws: AssayError.self) { _ = try fixture.session.question(code: invitation.code, position: position + 1) }
+            let receipt = try fixture.session.answer(code: invitation.code, position: position, answer: .boolean(true), typed: "true")
             #expect(receipt.complete == (position == 6))
             // An answer cannot be changed.
-            #expect(throws: AssayError.self) { _ = try fixture.service.answer(code: invitation.code, position: position, answer: .boolean(false), typed: "false") }
+            #expect(throws: AssayError.self) { _ = try fixture.session.answer(code: invitation.code, position: position, answer: .boolean(false), typed: "false") }
         }
-        let overview = try fixture.service.overview(code: invitation.code)
+        let overview = try fixture.session.overview(code: invitation.code)
         #expect(overview.adaptive && overview.questionCount == 6 && overview.answered.count == 6)
-        #expect(throws: AssayError.self) { _ = try fixture.service.question(code: invitation.code, position: 7) }
-        _ = try fixture.service.submit(code: invitation.code)
+        #expect(throws: AssayError.self) { _ = try fixture.session.question(code: invitation.code, position: 7) }
+        _ = try fixture.session.submit(code: invitation.code)
         let reason: String? = try fixture.connection.query("SELECT stop_reason FROM screens WHERE id = $1", [invitation.screenID])[0].decode(0)
         #expect(reason == "maximum-length")
         let missing = try fixture.int("SELECT count(*)::int FROM screen_items WHERE screen_id = $1 AND (theta IS NULL OR theta_se IS NULL)", [invitation.screenID])
@@ -96,12 +96,12 @@ struct AdaptiveScreenServiceTests {
                    CASE WHEN i.item_key = 't1' THEN 'too-few-responses' ELSE 'estimated' END
             FROM banks b JOIN bank_items bi ON bi.bank_id = b.id JOIN items i ON i.id = bi.item_id WHERE b.slug = 'physics-long' AND b.is_current
             """, [calibration])
-        let invitation = try fixture.service.invite(expert: try fixture.newExpert(), bank: "physics-long", expiresInDays: 1, actor: "tester")
+        let invitation = try fixture.invitations.invite(expert: try fixture.newExpert(), bank: "physics-long", expiresInDays: 1, actor: "tester")
         #expect(try fixture.int("SELECT calibration_id::int FROM screens WHERE id = $1", [invitation.screenID]) == calibration)
-        _ = try fixture.service.begin(code: invitation.code)
+        _ = try fixture.session.begin(code: invitation.code)
         for position in 1...6 {
-            _ = try fixture.service.question(code: invitation.code, position: position)
-            _ = try fixture.service.answer(code: invitation.code, position: position, answer: .boolean(position % 2 == 0), typed: "x")
+            _ = try fixture.session.question(code: invitation.code, position: position)
+            _ = try fixture.session.answer(code: invitation.code, position: position, answer: .boolean(position % 2 == 0), typed: "x")
         }
         let rows = try connection.query("""
             SELECT i.item_key, si.a, si.b, (i.content->'irt'->>'a')::float8 AS file_a, (i.content->'irt'->>'b')::float8 AS file_b
@@ -121,9 +121,9 @@ struct AdaptiveScreenServiceTests {
 
     @Test("a fixed bank's screen is unchanged: drawn at invitation, no theta without IRT parameters")
     func fixedBankUnchanged() throws {
-        let invitation = try fixture.service.invite(expert: try fixture.newExpert(), bank: "physics-core", expiresInDays: 1, actor: "tester")
+        let invitation = try fixture.invitations.invite(expert: try fixture.newExpert(), bank: "physics-core", expiresInDays: 1, actor: "tester")
         #expect(try fixture.int("SELECT count(*)::int FROM screen_items WHERE screen_id = $1", [invitation.screenID]) == 20)
-        let overview = try fixture.service.overview(code: invitation.code)
+        let overview = try fixture.session.overview(code: invitation.code)
         #expect(!overview.adaptive)
     }
 }

@@ -82,7 +82,7 @@ struct PoolTests {
     func voidingEvidence() throws {
         let row = try connection.query("SELECT expert_id, domain, evidence_screens[1] AS screen FROM pool_members WHERE status = 'active' ORDER BY expert_id LIMIT 1 OFFSET 3")[0]
         let expert: Int = try row.decode("expert_id"), screen: Int = try row.decode("screen"), domain: String = try row.decode("domain")
-        try ScreenService(connection: connection).void(screenID: screen, reason: "shared answers", actor: "t")
+        try StaffScreens(connection: connection).void(screenID: screen, reason: "shared answers", actor: "t")
         let status: String = try connection.query("SELECT status FROM pool_roster WHERE expert_id = $1 AND domain = $2", [expert, domain])[0].decode(0)
         #expect(status == "suspended")
         #expect(try Pool(connection: connection).promote(domain: domain, dryRun: false, actor: "t").allSatisfy { $0.expertID != expert })

@@ -9,7 +9,10 @@ import Testing
 struct ScreenFixture {
     let url: String
     let connection: Connection
-    let service: ScreenService
+    let invitations: Invitations
+    let session: CandidateSession
+    let staff: StaffScreens
+    let reviews: Reviews
 
     init(_ name: String) throws {
         url = try TestDatabase.url(for: name)
@@ -17,7 +20,10 @@ struct ScreenFixture {
         try Migrator.shipped().migrate(connection)
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         try Catalog(connection: connection).sync(BankLinter.lint(path: root.appendingPathComponent("interview-banks").path), actor: "tester")
-        service = ScreenService(connection: connection)
+        invitations = Invitations(connection: connection)
+        session = CandidateSession(connection: connection)
+        staff = StaffScreens(connection: connection)
+        reviews = Reviews(connection: connection)
     }
 
     func newExpert(domain: String = "physics") throws -> String {
@@ -43,7 +49,7 @@ struct ScreenServiceTests {
     @Test("an invite stores only the code's SHA-256, draws the bank's items over its topics, and moves the application to invited")
     func invite() throws {
         let email = try fixture.newExpert()
-        let invitation = try fixture.service.invite(expert: email, bank: "physics-core", expiresInDays: 7, actor: "recruiter")
+        let invitation = try fixture.invitations.invite(expert: email, bank: "physics-core", expiresInDays: 7, actor: "recruiter")
         #expect(invitation.questions == 20)
         #expect(invitation.code.count == 39)  // 32 characters in 8 groups
         let normalized = try #require(InviteCode.normalize(invitation.code))
@@ -56,7 +62,7 @@ struct ScreenServiceTests {
         let status: String = try fixture.connection.query("SELECT a.status FROM applications a JOIN experts e ON e.id = a.expert_id WHERE e.email = $1", [email])[0].decode(0)
         #expect(status == "invited")
         // A second invitation while this one is open is refused with the date it becomes possible.
-        let error = try #require(throws: AssayError.self) { _ = try fixture.service.invite(expert: email, bank: "physics-core", expiresInDays: 7, actor: "recruiter") }
+        let error = try #require(throws: AssayError.self) { _ = try fixture.invitations.invite(expert: email, bank: "physics-core", expiresInDays: 7, actor: "recruiter") }
         #expect(error.message.contains("already has an open screen"))
         #expect(error.message.contains("20"))  // an ISO date of this century
     }
@@ -73,19 +79,19 @@ struct ScreenServiceTests {
 
     /// Answers every question of a screen with `answers(position, question)`.
     func takeWhole(_ code: String, answer: (CandidateQuestion) -> CandidateAnswer) throws -> ScreenCompletion {
-        let overview = try fixture.service.begin(code: code)
+        let overview = try fixture.session.begin(code: code)
         for position in 1...overview.questionCount {
-            let question = try fixture.service.question(code: code, position: position)
-            _ = try fixture.service.answer(code: code, position: position, answer: answer(question), typed: "x")
+            let question = try fixture.session.question(code: code, position: position)
+            _ = try fixture.session.answer(code: code, position: position, answer: answer(question), typed: "x")
         }
-        return try fixture.service.submit(code: code)
+        return try fixture.session.submit(code: code)
     }
 
     /// The correct answer in the candidate's terms, from the key (test only).
     func correctAnswer(screen: Int, position: Int) throws -> CandidateAnswer {
         let row = try fixture.connection.query("SELECT i.content, si.choice_order::text AS o FROM screen_items si JOIN items i ON i.id = si.item_id WHERE si.screen_id = $1 AND si.position = $2", [screen, position])[0]
         let item = try row.decode("content", as: PostgresJSON.self).decode(Item.self)
-        let order = try ScreenService.intArray(try row.decode("o", as: String?.self))
+        let order = try AnswerMapping.choiceOrder(try row.decode("o", as: String?.self))
         func shown(_ original: Int) -> Int { order?.firstIndex(of: original) ?? original }
         switch item.body {
         case .singleChoice(let options): return .choice(shown(options.firstIndex(where: \.correct)!))
@@ -103,7 +109,7 @@ struct ScreenServiceTests {
     @Test("a perfect screen scores 100% and passes; the code then cannot be used again; the cooldown refuses a retake with its end date")
     func perfectScreenAndCooldown() throws {
         let email = try fixture.newExpert()
-        let invitation = try fixture.service.invite(expert: email, bank: "physics-core", expiresInDays: 7, actor: "recruiter")
+        let invitation = try fixture.invitations.invite(expert: email, bank: "physics-core", expiresInDays: 7, actor: "recruiter")
         var position = 0
         let completion = try takeWhole(invitation.code) { _ in
             position += 1
@@ -116,33 +122,33 @@ struct ScreenServiceTests {
             #expect(status == "passed")
         } else {
             #expect(completion.awaitingReview)
-            for review in try fixture.service.pendingReviews() where review.screenID == invitation.screenID {
-                try fixture.service.grade(screenID: review.screenID, item: String(review.position), points: review.maxPoints, note: "complete", actor: "reviewer")
+            for review in try fixture.reviews.pending() where review.screenID == invitation.screenID {
+                try fixture.reviews.grade(screenID: review.screenID, item: String(review.position), points: review.maxPoints, note: "complete", actor: "reviewer")
             }
             let percent: Double = try fixture.connection.query("SELECT score_percent FROM screens WHERE id = $1", [invitation.screenID])[0].decode(0)
             #expect(percent == 100)
         }
-        #expect(throws: AssayError.self) { _ = try fixture.service.overview(code: invitation.code) }
-        let error = try #require(throws: AssayError.self) { _ = try fixture.service.invite(expert: email, bank: "physics-core", expiresInDays: 7, actor: "recruiter") }
+        #expect(throws: AssayError.self) { _ = try fixture.session.overview(code: invitation.code) }
+        let error = try #require(throws: AssayError.self) { _ = try fixture.invitations.invite(expert: email, bank: "physics-core", expiresInDays: 7, actor: "recruiter") }
         #expect(error.message.contains("cooldown ends"))
     }
 
     @Test("an answer after the deadline is refused and the screen is scored on what it has")
     func deadline() throws {
         let email = try fixture.newExpert()
-        let invitation = try fixture.service.invite(expert: email, bank: "physics-core", expiresInDays: 7, actor: "recruiter")
-        _ = try fixture.service.begin(code: invitation.code)
-        _ = try fixture.service.question(code: invitation.code, position: 1)
-        #expect(try fixture.service.answer(code: invitation.code, position: 1, answer: correctAnswer(screen: invitation.screenID, position: 1), typed: "x").saved)
+        let invitation = try fixture.invitations.invite(expert: email, bank: "physics-core", expiresInDays: 7, actor: "recruiter")
+        _ = try fixture.session.begin(code: invitation.code)
+        _ = try fixture.session.question(code: invitation.code, position: 1)
+        #expect(try fixture.session.answer(code: invitation.code, position: 1, answer: correctAnswer(screen: invitation.screenID, position: 1), typed: "x").saved)
         // The server's clock runs out.
         try fixture.connection.execute("UPDATE screens SET deadline = now() - interval '1 second' WHERE id = $1", [invitation.screenID])
-        let late = try fixture.service.answer(code: invitation.code, position: 2, answer: correctAnswer(screen: invitation.screenID, position: 2), typed: "x")
+        let late = try fixture.session.answer(code: invitation.code, position: 2, answer: correctAnswer(screen: invitation.screenID, position: 2), typed: "x")
         #expect(!late.saved && late.closed)
         #expect(try fixture.int("SELECT count(*)::int FROM screen_items WHERE screen_id = $1 AND answered_at IS NOT NULL", [invitation.screenID]) == 1)
         let row = try fixture.connection.query("SELECT status, submitted_by, points_awarded FROM screens WHERE id = $1", [invitation.screenID])[0]
         #expect(try row.decode("submitted_by", as: String.self) == "deadline")
         // The prompt then submits: that reports the closed screen instead of failing.
-        let completion = try fixture.service.submit(code: invitation.code)
+        let completion = try fixture.session.submit(code: invitation.code)
         #expect(completion.closedByDeadline && completion.answered == 1)
         #expect(["scored", "awaiting_review"].contains(try row.decode("status", as: String.self)))
     }
@@ -150,10 +156,10 @@ struct ScreenServiceTests {
     @Test("an invitation that expired unused no longer blocks a new one, and is marked expired")
     func expiredInvitation() throws {
         let email = try fixture.newExpert()
-        let old = try fixture.service.invite(expert: email, bank: "physics-core", expiresInDays: 1, actor: "r")
+        let old = try fixture.invitations.invite(expert: email, bank: "physics-core", expiresInDays: 1, actor: "r")
         try fixture.connection.execute("UPDATE screens SET invite_expires_at = now() - interval '1 minute' WHERE id = $1", [old.screenID])
-        #expect(throws: AssayError.self) { _ = try fixture.service.overview(code: old.code) }
-        let fresh = try fixture.service.invite(expert: email, bank: "physics-core", expiresInDays: 7, actor: "r")
+        #expect(throws: AssayError.self) { _ = try fixture.session.overview(code: old.code) }
+        let fresh = try fixture.invitations.invite(expert: email, bank: "physics-core", expiresInDays: 7, actor: "r")
         #expect(fresh.screenID != old.screenID)
         let status: String = try fixture.connection.query("SELECT status FROM screens WHERE id = $1", [old.screenID])[0].decode(0)
         #expect(status == "expired")
@@ -162,18 +168,18 @@ struct ScreenServiceTests {
     @Test("when time runs out between two questions, asking for the next closes and scores the screen; abandoned screens are closed by the staff sweep")
     func deadlineBetweenQuestions() throws {
         let email = try fixture.newExpert(), other = try fixture.newExpert()
-        let invitation = try fixture.service.invite(expert: email, bank: "physics-core", expiresInDays: 7, actor: "r")
-        _ = try fixture.service.begin(code: invitation.code)
+        let invitation = try fixture.invitations.invite(expert: email, bank: "physics-core", expiresInDays: 7, actor: "r")
+        _ = try fixture.session.begin(code: invitation.code)
         try fixture.connection.execute("UPDATE screens SET deadline = now() - interval '1 second' WHERE id = $1", [invitation.screenID])
-        let question = try fixture.service.question(code: invitation.code, position: 1)
+        let question = try fixture.session.question(code: invitation.code, position: 1)
         #expect(question.secondsLeft == 0)
         let status: String = try fixture.connection.query("SELECT status FROM screens WHERE id = $1", [invitation.screenID])[0].decode(0)
         #expect(["scored", "awaiting_review"].contains(status))
         // A candidate who never comes back: the sweep run by staff listings closes the screen.
-        let abandoned = try fixture.service.invite(expert: other, bank: "physics-core", expiresInDays: 7, actor: "r")
-        _ = try fixture.service.begin(code: abandoned.code)
+        let abandoned = try fixture.invitations.invite(expert: other, bank: "physics-core", expiresInDays: 7, actor: "r")
+        _ = try fixture.session.begin(code: abandoned.code)
         try fixture.connection.execute("UPDATE screens SET deadline = now() - interval '1 second' WHERE id = $1", [abandoned.screenID])
-        _ = try fixture.service.list(status: nil, bank: nil)
+        _ = try fixture.staff.list(status: nil, bank: nil)
         let after: String = try fixture.connection.query("SELECT submitted_by FROM screens WHERE id = $1", [abandoned.screenID])[0].decode(0)
         #expect(after == "deadline")
     }
@@ -181,32 +187,32 @@ struct ScreenServiceTests {
     @Test("extend moves the deadline; void cancels; both leave events")
     func extendAndVoid() throws {
         let email = try fixture.newExpert()
-        let invitation = try fixture.service.invite(expert: email, bank: "physics-core", expiresInDays: 7, actor: "recruiter")
-        _ = try fixture.service.begin(code: invitation.code)
+        let invitation = try fixture.invitations.invite(expert: email, bank: "physics-core", expiresInDays: 7, actor: "recruiter")
+        _ = try fixture.session.begin(code: invitation.code)
         let before: Date = try fixture.connection.query("SELECT deadline FROM screens WHERE id = $1", [invitation.screenID])[0].decode(0)
-        let after = try #require(try fixture.service.extend(screenID: invitation.screenID, minutes: 15, actor: "ops"))
+        let after = try #require(try fixture.staff.extend(screenID: invitation.screenID, minutes: 15, actor: "ops"))
         #expect(abs(after.timeIntervalSince(before) - 900) < 1)
-        try fixture.service.void(screenID: invitation.screenID, reason: "candidate reported a technical problem", actor: "ops")
-        #expect(throws: AssayError.self) { _ = try fixture.service.question(code: invitation.code, position: 1) }
+        try fixture.staff.void(screenID: invitation.screenID, reason: "candidate reported a technical problem", actor: "ops")
+        #expect(throws: AssayError.self) { _ = try fixture.session.question(code: invitation.code, position: 1) }
         #expect(try fixture.int("SELECT count(*)::int FROM events WHERE subject_type = 'screen' AND subject_id = $1 AND action IN ('screen.extend', 'screen.void')", [invitation.screenID]) == 2)
         // Once voided, a new invitation is possible at once.
-        _ = try fixture.service.invite(expert: email, bank: "physics-core", expiresInDays: 7, actor: "recruiter")
+        _ = try fixture.invitations.invite(expert: email, bank: "physics-core", expiresInDays: 7, actor: "recruiter")
     }
 
     @Test("invalid answers are refused without saving: an option that does not exist, an incomplete ordering, a wrong kind")
     func invalidAnswers() throws {
         let email = try fixture.newExpert()
-        let invitation = try fixture.service.invite(expert: email, bank: "physics-core", expiresInDays: 7, actor: "recruiter")
-        _ = try fixture.service.begin(code: invitation.code)
+        let invitation = try fixture.invitations.invite(expert: email, bank: "physics-core", expiresInDays: 7, actor: "recruiter")
+        _ = try fixture.session.begin(code: invitation.code)
         for position in 1...20 {
-            let question = try fixture.service.question(code: invitation.code, position: position)
+            let question = try fixture.session.question(code: invitation.code, position: position)
             switch question.kind {
             case .singleChoice:
-                #expect(throws: AssayError.self) { _ = try fixture.service.answer(code: invitation.code, position: position, answer: .choice(question.choices.count), typed: "Z") }
+                #expect(throws: AssayError.self) { _ = try fixture.session.answer(code: invitation.code, position: position, answer: .choice(question.choices.count), typed: "Z") }
             case .ordering:
-                #expect(throws: AssayError.self) { _ = try fixture.service.answer(code: invitation.code, position: position, answer: .order([0]), typed: "A") }
+                #expect(throws: AssayError.self) { _ = try fixture.session.answer(code: invitation.code, position: position, answer: .order([0]), typed: "A") }
             default:
-                #expect(throws: AssayError.self) { _ = try fixture.service.answer(code: invitation.code, position: position, answer: .choices([]), typed: "") }
+                #expect(throws: AssayError.self) { _ = try fixture.session.answer(code: invitation.code, position: position, answer: .choices([]), typed: "") }
             }
         }
         #expect(try fixture.int("SELECT count(*)::int FROM screen_items WHERE screen_id = $1 AND answered_at IS NOT NULL", [invitation.screenID]) == 0)
@@ -217,7 +223,7 @@ struct ScreenServiceTests {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         for (_, bank) in BankLinter.lint(path: root.appendingPathComponent("interview-banks").path).banks {
             for item in bank.items {
-                let view = ScreenService.view(item, position: 1, total: 1, order: nil, secondsLeft: 60, answered: false)
+                let view = CandidateQuestion(showing: item, position: 1, total: 1, order: nil, secondsLeft: 60, answered: false)
                 let encoded = String(decoding: try JSONEncoder().encode(view), as: UTF8.self)
                 #expect(!encoded.contains("\"correct\""), "\(item.id)")
                 if let explanation = item.explanation { #expect(!encoded.contains(String(explanation.prefix(60)).jsonEscaped), "\(item.id)") }
@@ -229,9 +235,9 @@ struct ScreenServiceTests {
     @Test("identical wrong answers on the same items are flagged on both screens' later scoring")
     func sharedWrongAnswers() throws {
         let first = try fixture.newExpert(), second = try fixture.newExpert()
-        let a = try fixture.service.invite(expert: first, bank: "physics-core", expiresInDays: 7, actor: "r")
+        let a = try fixture.invitations.invite(expert: first, bank: "physics-core", expiresInDays: 7, actor: "r")
         // Same draw for both: copy the first screen's items into the second's.
-        let b = try fixture.service.invite(expert: second, bank: "physics-core", expiresInDays: 7, actor: "r")
+        let b = try fixture.invitations.invite(expert: second, bank: "physics-core", expiresInDays: 7, actor: "r")
         try fixture.connection.execute("DELETE FROM screen_items WHERE screen_id = $1", [b.screenID])
         try fixture.connection.execute("INSERT INTO screen_items (screen_id, position, item_id, choice_order, max_points) SELECT $1, position, item_id, choice_order, max_points FROM screen_items WHERE screen_id = $2", [b.screenID, a.screenID])
         func wrong(_ question: CandidateQuestion) -> CandidateAnswer {

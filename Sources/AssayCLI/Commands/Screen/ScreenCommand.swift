@@ -35,7 +35,7 @@ struct ScreenCommand: ParsableCommand {
         @OptionGroup var database: DatabaseOptions
 
         func run() throws {
-            let invitation = try ScreenService(connection: try database.migratedConnection())
+            let invitation = try Invitations(connection: try database.migratedConnection())
                 .invite(expert: expert, bank: bank, expiresInDays: try ScreenCommand.days(expires), actor: actor ?? ActorName.current)
             switch format {
             case .json: try printJSON(invitation)
@@ -55,7 +55,7 @@ struct ScreenCommand: ParsableCommand {
         @OptionGroup var database: DatabaseOptions
 
         func run() throws {
-            let service = ScreenService(connection: try database.migratedConnection())
+            let service = CandidateSession(connection: try database.migratedConnection())
             let outcome = try CandidatePrompt(service: service, code: code).run()
             if outcome == .inputEnded { throw ExitCode(1) }
         }
@@ -70,7 +70,13 @@ struct ScreenCommand: ParsableCommand {
         @OptionGroup var database: DatabaseOptions
 
         func run() throws {
-            let screens = try ScreenService(connection: try database.migratedConnection()).list(status: status, bank: bank, limit: limit)
+            let wanted = try status.map { text in
+                guard let status = ScreenStatus(rawValue: text) else {
+                    throw ValidationError("--status must be one of \(ScreenStatus.allCases.map(\.rawValue).joined(separator: ", ")), not '\(text)'")
+                }
+                return status
+            }
+            let screens = try StaffScreens(connection: try database.migratedConnection()).list(status: wanted, bank: bank, limit: limit)
             if format == .json { try printJSON(screens); return }
             if screens.isEmpty { print("no screens match"); return }
             for s in screens {
@@ -87,7 +93,7 @@ struct ScreenCommand: ParsableCommand {
         @OptionGroup var database: DatabaseOptions
 
         func run() throws {
-            let view = try ScreenService(connection: try database.migratedConnection()).show(screenID: id)
+            let view = try StaffScreens(connection: try database.migratedConnection()).show(screenID: id)
             if format == .json { try printJSON(view); return }
             let s = view.summary
             print("screen \(s.id): \(s.email) on \(s.bankSlug) — \(s.status)\(s.scorePercent.map { String(format: ", %.1f%%", $0) } ?? "")\(s.passed.map { $0 ? ", passed" : ", failed" } ?? "")")
@@ -116,7 +122,7 @@ struct ScreenCommand: ParsableCommand {
         @OptionGroup var database: DatabaseOptions
 
         func run() throws {
-            try ScreenService(connection: try database.migratedConnection()).void(screenID: id, reason: reason, actor: actor ?? ActorName.current)
+            try StaffScreens(connection: try database.migratedConnection()).void(screenID: id, reason: reason, actor: actor ?? ActorName.current)
             print("screen \(id) voided")
         }
     }
@@ -129,7 +135,7 @@ struct ScreenCommand: ParsableCommand {
         @OptionGroup var database: DatabaseOptions
 
         func run() throws {
-            let deadline = try ScreenService(connection: try database.migratedConnection()).extend(screenID: id, minutes: minutes, actor: actor ?? ActorName.current)
+            let deadline = try StaffScreens(connection: try database.migratedConnection()).extend(screenID: id, minutes: minutes, actor: actor ?? ActorName.current)
             print("screen \(id): \(minutes) more minutes\(deadline.map { ", new deadline \(ISO8601DateFormatter().string(from: $0))" } ?? " (before it starts)")")
         }
     }
@@ -149,7 +155,7 @@ struct ReviewCommand: ParsableCommand {
         @OptionGroup var database: DatabaseOptions
 
         func run() throws {
-            let pending = try ScreenService(connection: try database.migratedConnection()).pendingReviews()
+            let pending = try Reviews(connection: try database.migratedConnection()).pending()
             if format == .json { try printJSON(pending); return }
             if pending.isEmpty { print("no essays are waiting"); return }
             for p in pending {
@@ -172,7 +178,7 @@ struct ReviewCommand: ParsableCommand {
         @OptionGroup var database: DatabaseOptions
 
         func run() throws {
-            try ScreenService(connection: try database.migratedConnection()).grade(screenID: screen, item: item, points: points, note: note, actor: actor ?? ActorName.current)
+            try Reviews(connection: try database.migratedConnection()).grade(screenID: screen, item: item, points: points, note: note, actor: actor ?? ActorName.current)
             print("graded screen \(screen) item \(item): \(String(format: "%g", points)) points")
         }
     }

@@ -1,5 +1,5 @@
-public import Banks
-public import Foundation
+import Banks
+import Foundation
 public import Postgres
 import Psychometrics
 
@@ -80,7 +80,9 @@ public struct Demo {
         // The simulated candidates' knowledge: each bank's items by prompt.
         var knowledge: [String: Item] = [:]
         for (_, bank) in collection.banks { for item in bank.items { knowledge[item.prompt] = item } }
-        let service = ScreenService(connection: connection)
+        let invite = Invitations(connection: connection)
+        let session = CandidateSession(connection: connection)
+        let reviews = Reviews(connection: connection)
         let invitations = try connection.query("""
             SELECT DISTINCT e.id, e.email, e.years_experience, b.slug
             FROM experts e JOIN applications a ON a.expert_id = e.id
@@ -93,16 +95,16 @@ public struct Demo {
             let email: String = try row.decode("email")
             let years: Int = try row.decode("years_experience")
             let bank: String = try row.decode("slug")
-            let invitation = try service.invite(expert: email, bank: bank, expiresInDays: 7, actor: "demo", drawSeed: rng.next())
+            let invitation = try invite.invite(expert: email, bank: bank, expiresInDays: 7, actor: "demo", drawSeed: rng.next())
             // Skill grows with experience, with individual spread.
             let skill = min(0.98, max(0.3, 0.55 + Double(years) * 0.012 + (rng.nextUnit() - 0.5) * 0.5))
-            try simulateCandidate(code: invitation.code, skill: skill, knowledge: knowledge, service: service, rng: &rng)
+            try simulateCandidate(code: invitation.code, skill: skill, knowledge: knowledge, service: session, rng: &rng)
             taken += 1
         }
         log("screens: \(taken) taken by simulated candidates")
-        for review in try service.pendingReviews() {
+        for review in try reviews.pending() {
             let points = (review.maxPoints * min(1, max(0, 0.4 + rng.nextUnit() * 0.6))).rounded()
-            try service.grade(screenID: review.screenID, item: String(review.position), points: points, note: "demo reviewer", actor: "demo-reviewer")
+            try reviews.grade(screenID: review.screenID, item: String(review.position), points: points, note: "demo reviewer", actor: "demo-reviewer")
         }
         let changes = try Pool(connection: connection).promote(domain: nil, dryRun: false, actor: "demo")
         log("pool: \(changes.count) promotions")
@@ -110,11 +112,11 @@ public struct Demo {
             SELECT d.slug AS domain,
               (SELECT count(*)::int FROM applications a WHERE d.slug = ANY (a.domains)) AS applied,
               (SELECT count(*)::int FROM screens s JOIN banks b ON b.id = s.bank_id WHERE b.domain = d.slug) AS invited,
-              (SELECT count(*)::int FROM screens s JOIN banks b ON b.id = s.bank_id WHERE b.domain = d.slug AND s.status = 'scored') AS screened,
-              (SELECT count(*)::int FROM screens s JOIN banks b ON b.id = s.bank_id WHERE b.domain = d.slug AND s.status = 'scored' AND s.passed) AS passed,
-              (SELECT count(*)::int FROM pool_roster r WHERE r.domain = d.slug AND r.status = 'active') AS pooled
+              (SELECT count(*)::int FROM screens s JOIN banks b ON b.id = s.bank_id WHERE b.domain = d.slug AND s.status = $1) AS screened,
+              (SELECT count(*)::int FROM screens s JOIN banks b ON b.id = s.bank_id WHERE b.domain = d.slug AND s.status = $1 AND s.passed) AS passed,
+              (SELECT count(*)::int FROM pool_roster r WHERE r.domain = d.slug AND r.status = $2) AS pooled
             FROM domains d ORDER BY d.slug
-            """).map {
+            """, [ScreenStatus.scored.rawValue, PoolMemberStatus.active.rawValue]).map {
             FunnelRow(domain: try $0.decode("domain"), applied: try $0.decode("applied"), invited: try $0.decode("invited"),
                       screened: try $0.decode("screened"), passed: try $0.decode("passed"), pooled: try $0.decode("pooled"))
         }

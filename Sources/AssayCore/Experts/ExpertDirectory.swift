@@ -136,16 +136,9 @@ public struct ExpertDirectory {
     ///
     /// - Throws: ``AssayError`` with code ``AssayError/Code/notFound``; ``PostgresError``.
     public func profile(_ emailOrID: String) throws -> Profile {
-        let key = emailOrID.trimmingCharacters(in: .whitespaces)
-        let rows: QueryResult
-        if let id = Int(key) {
-            rows = try connection.query("SELECT \(Self.expertColumns) FROM experts e WHERE e.id = $1", [id])
-        } else {
-            rows = try connection.query("SELECT \(Self.expertColumns) FROM experts e WHERE e.email = lower($1)", [key])
-        }
-        guard let row = rows.first else {
-            throw AssayError(.notFound, "no expert with \(Int(key) == nil ? "email" : "id") '\(key)'; assay experts list shows who is there")
-        }
+        let reference = ExpertReference(emailOrID)
+        let rows = try connection.query("SELECT \(Self.expertColumns) FROM experts e WHERE \(reference.condition(alias: "e"))", [reference.value])
+        guard let row = rows.first else { throw reference.notFound }
         let expert = try expert(row)
         let applications = try connection.query("""
             SELECT id, source, external_id, domains, status, applied_at, received_at, resume_text IS NOT NULL AS has_resume

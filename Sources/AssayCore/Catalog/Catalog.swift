@@ -101,9 +101,7 @@ public struct Catalog {
                     report.changed.append("\(bank.slug) v\(version)")
                 }
             }
-            try tx.execute("""
-                INSERT INTO events (actor, action, details) VALUES ($1, 'bank.sync', $2)
-                """, [actor, try PostgresJSON(encoding: report)])
+            try AuditTrail(tx).record(.bankSync, actor: actor, details: report)
             return report
         }
     }

@@ -1,4 +1,4 @@
-public import Banks
+import Banks
 public import Foundation
 public import Postgres
 
@@ -39,7 +39,7 @@ public struct Pool {
     /// - Throws: ``AssayError`` for an unknown domain or one without a policy; ``PostgresError``.
     public func promote(domain only: String?, dryRun: Bool, actor: String) throws -> [Change] {
         struct Rollback: Error { var changes: [Change] }
-        if !dryRun { try ScreenService(connection: connection).closeOverdue() }
+        if !dryRun { try ScreenSweeper(connection: connection).closeOverdue() }
         do {
             return try connection.withTransaction { tx in
                 try tx.execute("SELECT pg_advisory_xact_lock($1)", [0x6173_7361_792D_706C])
@@ -73,9 +73,9 @@ public struct Pool {
         let passing = try tx.query("""
             SELECT s.expert_id, s.bank_slug, s.id, s.score_percent, s.scored_at, e.email, e.highest_degree, e.years_experience
             FROM screens s JOIN experts e ON e.id = s.expert_id
-            WHERE s.status = 'scored' AND s.passed AND s.bank_slug = ANY ($1)
+            WHERE s.status = $2 AND s.passed AND s.bank_slug = ANY ($1)
             ORDER BY s.expert_id, s.scored_at, s.id
-            """, [policy.requiredBanks])
+            """, [policy.requiredBanks, ScreenStatus.scored.rawValue])
         struct Candidate { var email: String; var degree: String; var years: Int; var best: [String: Evidence] = [:]; var latest: [String: Evidence] = [:] }
         var candidates: [Int: Candidate] = [:]
         for row in passing {
@@ -108,7 +108,7 @@ public struct Pool {
         for (expert, candidate) in candidates.sorted(by: { $0.key < $1.key }) {
             var decision: (action: String, evidence: [Evidence], score: Double, rank: Int, tier: PromotionPolicy.Tier)?
             if let member = current[expert] {
-                if member.status == "suspended" { continue }
+                if member.status == PoolMemberStatus.suspended.rawValue { continue }
                 // Newer evidence: a passing screen scored after the current term began.
                 let newer = candidate.latest.values.contains { $0.scoredAt > member.promotedAt }
                 if member.expired {
@@ -135,15 +135,13 @@ public struct Pool {
                 """, [expert, domain, decision.tier.name, decision.rank, decision.score, "{" + ids.map(String.init).joined(separator: ",") + "}",
                       decision.tier.rule, policy.validityDays])
             try tx.execute("""
-                UPDATE applications SET status = 'pooled', updated_at = now()
-                WHERE expert_id = $1 AND $2 = ANY (domains) AND status = 'passed'
-                """, [expert, domain])
+                UPDATE applications SET status = $3, updated_at = now()
+                WHERE expert_id = $1 AND $2 = ANY (domains) AND status = ANY ($4)
+                """, [expert, domain, ApplicationStatus.pooled.rawValue, ApplicationStatus.pooled.allowedPredecessorValues])
             let change = Change(action: decision.action, expertID: expert, email: candidate.email, domain: domain, tier: decision.tier.name,
                                 previousTier: current[expert]?.tier, score: decision.score, evidenceScreens: ids, rule: decision.tier.rule)
-            try tx.execute("""
-                INSERT INTO events (actor, action, subject_type, subject_id, reason, details)
-                VALUES ($1, $2, 'expert', $3, $4, $5)
-                """, [actor, "pool.\(decision.action)", expert, decision.tier.rule, try PostgresJSON(encoding: change)])
+            try AuditTrail(tx).record(AuditAction.pool(decision.action), actor: actor, subject: .expert(expert), reason: decision.tier.rule,
+                                      details: change)
             changes.append(change)
         }
         return changes
@@ -188,19 +186,20 @@ public struct Pool {
     /// - Throws: ``AssayError`` when the expert is not a member of the domain, or already in that state.
     public func setSuspended(_ suspended: Bool, expert: String, domain: String, reason: String?, actor: String) throws {
         if suspended, (reason ?? "").trimmingCharacters(in: .whitespaces).isEmpty {
-            throw AssayError(.badInput, "--reason is required to suspend a member")
+            throw AssayError(.badInput, "is required to suspend a member", field: "reason")
         }
         try connection.withTransaction { tx in
-            let expertID = try ScreenService.expertID(expert, tx)
+            let expertID = try ExpertReference(expert).resolve(on: tx)
+            let status: PoolMemberStatus = suspended ? .suspended : .active
             let changed = try tx.execute("""
                 UPDATE pool_members SET status = $3, suspended_reason = $4, updated_at = now()
-                WHERE expert_id = $1 AND domain = $2 AND status <> $3
-                """, [expertID, domain, suspended ? "suspended" : "active", suspended ? reason : nil])
+                WHERE expert_id = $1 AND domain = $2 AND status = ANY ($5)
+                """, [expertID, domain, status.rawValue, suspended ? reason : nil, status.allowedPredecessors.map(\.rawValue)])
             guard changed == 1 else {
                 throw AssayError(.badInput, "expert \(expert) is not \(suspended ? "an active" : "a suspended") member of the \(domain) pool")
             }
-            try tx.execute("INSERT INTO events (actor, action, subject_type, subject_id, reason, details) VALUES ($1, $2, 'expert', $3, $4, $5)",
-                           [actor, suspended ? "pool.suspend" : "pool.reinstate", expertID, reason, try PostgresJSON(encoding: ["domain": domain])])
+            try AuditTrail(tx).record(suspended ? .poolSuspend : .poolReinstate, actor: actor, subject: .expert(expertID), reason: reason,
+                                      details: ["domain": domain])
         }
     }
 }

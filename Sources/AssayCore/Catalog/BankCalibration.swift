@@ -176,11 +176,10 @@ public struct BankCalibration {
                     """, [id, items[item.item].id, p?.a, p?.b, item.standardErrorA, item.standardErrorB, item.responseCount,
                           item.proportionCorrect, item.status.rawValue, item.atBound])
             }
-            try tx.execute("""
-                INSERT INTO events (actor, action, subject_type, subject_id, details) VALUES ($1, 'bank.calibrate', 'calibration', $2, $3)
-                """, [actor, id, try PostgresJSON(encoding: ["bank": slug, "model": model.rawValue, "persons": String(personIndex.count),
-                                                              "responses": String(observations.count), "items_estimated": String(estimated),
-                                                              "converged": String(result.converged)])])
+            try AuditTrail(tx).record(.bankCalibrate, actor: actor, subject: .calibration(id),
+                                      details: ["bank": slug, "model": model.rawValue, "persons": String(personIndex.count),
+                                                "responses": String(observations.count), "items_estimated": String(estimated),
+                                                "converged": String(result.converged)])
             return id
         }
         return try calibration(id: id)

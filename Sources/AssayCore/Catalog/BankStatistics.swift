@@ -116,7 +116,7 @@ public struct BankStatistics {
             guard let c = column[response.itemID], let p = screens[response.screen] else { continue }
             scores[p][c] = min(response.points, response.maxPoints)
             if chosen[c] != nil, let text = response.answer,
-               case .choice(let option)? = try? JSONDecoder().decode(ScreenService.StoredAnswer.self, from: Data(text.utf8)) {
+               case .choice(let option)? = try? JSONDecoder().decode(StoredAnswer.self, from: Data(text.utf8)) {
                 chosen[c]?[p] = option
             }
         }

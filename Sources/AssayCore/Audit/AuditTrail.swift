@@ -1,0 +1,69 @@
+import Foundation
+public import Postgres
+
+/// The append-only audit trail: the one writer of `events` rows (who did what to which row,
+/// when, why).
+///
+/// Events are written inside the caller's transaction, so an event exists exactly when the
+/// change it records was committed.
+public struct AuditTrail {
+    /// What an event is about.
+    public enum Subject: Sendable, Equatable {
+        /// A screen, by id.
+        case screen(Int)
+        /// An expert, by id.
+        case expert(Int)
+        /// An application, by id.
+        case application(Int)
+        /// A bank calibration, by id.
+        case calibration(Int)
+
+        /// The stored `subject_type`.
+        var type: String {
+            switch self {
+            case .screen: "screen"
+            case .expert: "expert"
+            case .application: "application"
+            case .calibration: "calibration"
+            }
+        }
+
+        /// The stored `subject_id`.
+        var id: Int {
+            switch self {
+            case .screen(let id), .expert(let id), .application(let id), .calibration(let id): id
+            }
+        }
+    }
+
+    /// The connection (usually inside a transaction) the events are written on.
+    public let connection: Connection
+
+    /// An audit trail written on `connection`.
+    ///
+    /// - Parameter connection: the connection, usually the transaction of the change recorded.
+    public init(_ connection: Connection) { self.connection = connection }
+
+    /// Appends one event.
+    ///
+    /// - Parameters:
+    ///   - action: what was done.
+    ///   - actor: who did it (a user name, `candidate`, `assay`…).
+    ///   - subject: the row it was done to, if one.
+    ///   - reason: why, in the actor's words, if given.
+    ///   - details: what else the event needs to be understood later, stored as JSON.
+    ///   - id: a preallocated event id (bulk paths that reference the event before writing it).
+    /// - Returns: the event's id.
+    /// - Throws: ``PostgresError``; `EncodingError` when `details` cannot be encoded.
+    @discardableResult
+    public func record(_ action: AuditAction, actor: String, subject: Subject? = nil, reason: String? = nil,
+                       details: some Encodable = [String: String](), id: Int? = nil) throws -> Int {
+        let row = try connection.query("""
+            INSERT INTO events (id, actor, action, subject_type, subject_id, reason, details)
+            OVERRIDING SYSTEM VALUE
+            VALUES (coalesce($1, nextval(pg_get_serial_sequence('events', 'id'))), $2, $3, $4, $5, $6, $7)
+            RETURNING id
+            """, [id, actor, action.rawValue, subject?.type, subject?.id, reason, try PostgresJSON(encoding: details)])
+        return try row[0].decode("id")
+    }
+}

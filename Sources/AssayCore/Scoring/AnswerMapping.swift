@@ -1,0 +1,68 @@
+import Banks
+import Foundation
+
+/// Maps between what a candidate saw (shuffled positions) and what is stored and scored (the
+/// item's original indices), and checks that an answer fits its item.
+enum AnswerMapping {
+    /// How many options (choice items) or steps (ordering items) an item has; 0 for other types.
+    static func choiceCount(_ item: Item) -> Int {
+        switch item.body {
+        case .singleChoice(let options), .multipleResponse(let options, _): options.count
+        case .ordering(let steps, _): steps.count
+        default: 0
+        }
+    }
+
+    /// Maps shown positions back to the item's original indices and checks the answer fits.
+    ///
+    /// - Parameters:
+    ///   - answer: the answer in shown positions.
+    ///   - item: the item answered.
+    ///   - order: shown position → original index, nil when the choices were not shuffled.
+    /// - Throws: ``AssayError`` (bad input) when the answer does not fit the item.
+    static func stored(_ answer: CandidateAnswer, item: Item, order: [Int]?) throws -> StoredAnswer {
+        let count = choiceCount(item)
+        func original(_ shown: Int) throws -> Int {
+            guard shown >= 0, shown < count else { throw AssayError(.badInput, "there is no option \(shown + 1)") }
+            return order?[shown] ?? shown
+        }
+        switch (item.body, answer) {
+        case (.singleChoice, .choice(let shown)):
+            return .choice(try original(shown))
+        case (.multipleResponse, .choices(let shown)):
+            guard !shown.isEmpty else { throw AssayError(.badInput, "select at least one option") }
+            return .choices(try shown.map(original).sorted())
+        case (.trueFalse, .boolean(let value)):
+            return .boolean(value)
+        case (.numeric, .number(let value)):
+            guard value.isFinite else { throw AssayError(.badInput, "the number must be finite") }
+            return .number(value)
+        case (.shortText, .text(let value)), (.essay, .text(let value)):
+            guard !value.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw AssayError(.badInput, "the answer is empty") }
+            return .text(value)
+        case (.ordering, .order(let shown)):
+            guard shown.count == count, Set(shown).count == count else { throw AssayError(.badInput, "give every step exactly once") }
+            return .order(try shown.map(original))
+        default:
+            throw AssayError(.badInput, "this kind of answer does not fit a \(item.type.rawValue) question")
+        }
+    }
+
+    /// Reads a stored choice order (`int[]` as text, e.g. `{2,0,1}`).
+    ///
+    /// - Throws: ``AssayError`` when the text is not an integer array literal.
+    static func choiceOrder(_ text: String?) throws -> [Int]? {
+        guard let text else { return nil }
+        let inner = text.trimmingCharacters(in: CharacterSet(charactersIn: "{}"))
+        if inner.isEmpty { return [] }
+        return try inner.split(separator: ",").map {
+            guard let value = Int($0) else { throw AssayError(.database, "malformed choice order \(text)") }
+            return value
+        }
+    }
+
+    /// A choice order as an `int[]` literal for a bound `$n::int[]` parameter.
+    static func choiceOrderLiteral(_ order: [Int]?) -> String? {
+        order.map { "{" + $0.map(String.init).joined(separator: ",") + "}" }
+    }
+}

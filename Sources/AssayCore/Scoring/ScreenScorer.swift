@@ -1,0 +1,85 @@
+import Banks
+import Foundation
+import Postgres
+
+/// Ends screens and scores them: every answer by its item's key, essays to a reviewer, the
+/// integrity flags, and — once nothing awaits a reviewer — the total, pass or fail, and the
+/// application's status.
+///
+/// Works inside the caller's transaction.
+struct ScreenScorer {
+    /// The transaction the screen is scored in.
+    let tx: Connection
+
+    /// Ends an in-progress screen and scores what it has.
+    ///
+    /// - Parameters:
+    ///   - screenID: the screen.
+    ///   - by: who ended it: `candidate`, `deadline` or `staff` (`screens.submitted_by`).
+    func finalize(screenID: Int, by: String) throws {
+        let changed = try tx.execute("""
+            UPDATE screens SET status = $3, submitted_by = $2,
+                submitted_at = CASE WHEN $2 = 'deadline' THEN least(now(), deadline) ELSE now() END
+            WHERE id = $1 AND status = ANY ($4)
+            """, [screenID, by, ScreenStatus.awaitingReview.rawValue, ScreenStatus.awaitingReview.allowedPredecessorValues])
+        guard changed == 1 else { return }
+        try AuditTrail(tx).record(.screenSubmit, actor: by == "staff" ? "staff" : "candidate", subject: .screen(screenID), details: ["by": by])
+        let items = try tx.query("""
+            SELECT si.position, si.answer, i.content FROM screen_items si JOIN items i ON i.id = si.item_id
+            WHERE si.screen_id = $1 ORDER BY si.position
+            """, [screenID])
+        for row in items {
+            let item = try row.decode("content", as: PostgresJSON.self).decode(Item.self)
+            let position: Int = try row.decode("position")
+            guard let answerJSON = try row.decode("answer", as: PostgresJSON?.self) else {
+                try tx.execute("UPDATE screen_items SET points = 0, correct = false WHERE screen_id = $1 AND position = $2", [screenID, position])
+                continue
+            }
+            let answer = try answerJSON.decode(StoredAnswer.self)
+            if item.type == .essay {
+                try tx.execute("UPDATE screen_items SET needs_review = true WHERE screen_id = $1 AND position = $2", [screenID, position])
+                continue
+            }
+            let points = try ItemScoring.points(item, answer)
+            try tx.execute("UPDATE screen_items SET points = $3, correct = $4 WHERE screen_id = $1 AND position = $2",
+                           [screenID, position, points, ItemScoring.isCorrect(points: points, of: item.points)])
+        }
+        try IntegrityFlags(tx: tx).flag(screenID: screenID)
+        try completeIfGraded(screenID: screenID)
+    }
+
+    /// When no answer awaits a reviewer: totals, pass or fail, the application's status.
+    func completeIfGraded(screenID: Int) throws {
+        let pending: Int = try tx.query("SELECT count(*)::int FROM screen_items WHERE screen_id = $1 AND needs_review AND reviewed_at IS NULL", [screenID])[0]
+            .decode(0)
+        guard pending == 0 else { return }
+        try AbilityEstimates.recordFinal(screenID: screenID, tx)
+        let row = try tx.query("""
+            UPDATE screens s SET status = $2, scored_at = now(),
+                points_awarded = t.awarded, points_possible = t.possible,
+                score_percent = CASE WHEN t.possible > 0 THEN 100 * t.awarded / t.possible ELSE 0 END
+            FROM (SELECT coalesce(sum(points), 0) AS awarded, coalesce(sum(max_points), 0) AS possible FROM screen_items WHERE screen_id = $1) t, banks b
+            WHERE s.id = $1 AND b.id = s.bank_id AND s.status = ANY ($3)
+            RETURNING s.score_percent, s.application_id, s.theta, s.theta_se, b.settings
+            """, [screenID, ScreenStatus.scored.rawValue, ScreenStatus.scored.allowedPredecessorValues])
+        guard let scored = row.first else { return }
+        let percent: Double = try scored.decode("score_percent")
+        // The pass rule: every stated condition (percent, θ, SE of θ) must hold.
+        let rule = try scored.decode("settings", as: PostgresJSON.self).decode(BankSettings.self).passRule
+        let theta: Double? = try scored.decode("theta")
+        let thetaSE: Double? = try scored.decode("theta_se")
+        let passed = rule.passes(percent: percent, theta: theta, standardError: thetaSE)
+        try tx.execute("UPDATE screens SET passed = $2 WHERE id = $1", [screenID, passed])
+        if let application = try scored.decode("application_id", as: Int?.self) {
+            let status: ApplicationStatus = passed ? .passed : .failed
+            try tx.execute("UPDATE applications SET status = $2, updated_at = now() WHERE id = $1 AND status = ANY ($3)",
+                           [application, status.rawValue, status.allowedPredecessorValues])
+        }
+        var details = ["score_percent": String(format: "%.1f", percent), "passed": String(passed)]
+        if let theta, let thetaSE {
+            details["theta"] = String(format: "%.3f", theta)
+            details["theta_se"] = String(format: "%.3f", thetaSE)
+        }
+        try AuditTrail(tx).record(.screenScored, actor: "assay", subject: .screen(screenID), details: details)
+    }
+}

@@ -1,0 +1,198 @@
+import Banks
+public import Foundation
+public import Postgres
+
+/// Screens as staff see and manage them: list, show (every answer, timing and flag), void and
+/// extend. Grading essays is ``Reviews``.
+///
+/// Uses one connection; not `Sendable`.
+public struct StaffScreens {
+    /// The connection used.
+    public let connection: Connection
+
+    /// Staff screens over a migrated database.
+    ///
+    /// - Parameter connection: the connection to use.
+    public init(connection: Connection) { self.connection = connection }
+
+    /// A screen as staff list it.
+    public struct ScreenSummary: Sendable, Codable {
+        /// The screen.
+        public var id: Int
+        /// The expert screened.
+        public var expertID: Int
+        /// The expert's email.
+        public var email: String
+        /// The bank.
+        public var bankSlug: String
+        /// The screen's status (``ScreenStatus`` raw value).
+        public var status: String
+        /// When the invitation was issued.
+        public var invitedAt: Date
+        /// The server-side deadline, once begun.
+        public var deadline: Date?
+        /// The score, once scored.
+        public var scorePercent: Double?
+        /// Whether it passed, once scored.
+        public var passed: Bool?
+        /// The integrity flags, as JSON.
+        public var flags: String
+    }
+
+    /// Screens, newest first (overdue screens are closed first).
+    ///
+    /// - Parameters:
+    ///   - status: only screens in this status.
+    ///   - bank: only screens on this bank.
+    ///   - limit: at most this many.
+    ///   - id: only this screen.
+    /// - Throws: ``PostgresError``.
+    public func list(status: ScreenStatus?, bank: String?, limit: Int = 100, id: Int? = nil) throws -> [ScreenSummary] {
+        try ScreenSweeper(connection: connection).closeOverdue()
+        return try connection.query("""
+            SELECT s.id, s.expert_id, e.email, s.bank_slug, s.status, s.invited_at, s.deadline, s.score_percent, s.passed, s.flags::text AS flags
+            FROM screens s JOIN experts e ON e.id = s.expert_id
+            WHERE ($1::text IS NULL OR s.status = $1) AND ($2::text IS NULL OR s.bank_slug = $2) AND ($4::bigint IS NULL OR s.id = $4)
+            ORDER BY s.id DESC LIMIT $3
+            """, [status?.rawValue, bank, limit, id]).map {
+            ScreenSummary(id: try $0.decode("id"), expertID: try $0.decode("expert_id"), email: try $0.decode("email"),
+                          bankSlug: try $0.decode("bank_slug"), status: try $0.decode("status"), invitedAt: try $0.decode("invited_at"),
+                          deadline: try $0.decode("deadline"), scorePercent: try $0.decode("score_percent"), passed: try $0.decode("passed"),
+                          flags: try $0.decode("flags"))
+        }
+    }
+
+    /// One item of a screen as staff see it: what was shown, answered, and scored.
+    public struct StaffItem: Sendable, Codable {
+        /// The 1-based position in the screen.
+        public var position: Int
+        /// The item's id in its bank.
+        public var itemKey: String
+        /// The item type (`single_choice` …).
+        public var type: String
+        /// The question.
+        public var prompt: String
+        /// The choices in the order this candidate saw them.
+        public var shownChoices: [String]
+        /// What the candidate typed, verbatim.
+        public var answerTyped: String?
+        /// Seconds from first showing to the answer.
+        public var secondsTaken: Double?
+        /// Points earned, once scored.
+        public var points: Double?
+        /// The most points the item can earn.
+        public var maxPoints: Double
+        /// Whether it earned full points, once scored.
+        public var correct: Bool?
+        /// Whether a reviewer grades it (essays).
+        public var needsReview: Bool
+        /// The reviewer's note.
+        public var reviewNote: String?
+        /// Adaptive screens: the ability estimate and its standard error after this answer.
+        public var theta: Double?
+        public var thetaSE: Double?
+    }
+
+    /// A screen with every item, for staff.
+    public struct StaffView: Sendable, Codable {
+        /// The screen as listed.
+        public var summary: ScreenSummary
+        /// Every item shown, in order.
+        public var items: [StaffItem]
+        /// Who submitted it: candidate, deadline or staff.
+        public var submittedBy: String?
+        /// Why it was voided.
+        public var voidReason: String?
+        /// Whether items were chosen adaptively; the final ability estimate, its SE, and why
+        /// the screen stopped.
+        public var adaptive: Bool
+        public var theta: Double?
+        public var thetaSE: Double?
+        public var stopReason: String?
+    }
+
+    /// The staff view of a screen.
+    ///
+    /// - Throws: ``AssayError`` when there is no such screen.
+    public func show(screenID: Int) throws -> StaffView {
+        guard let summary = try list(status: nil, bank: nil, limit: 1, id: screenID).first else {
+            throw AssayError(.notFound, "no screen \(screenID); assay screen list shows them")
+        }
+        let extra = try connection.query("SELECT submitted_by, void_reason, adaptive, theta, theta_se, stop_reason FROM screens WHERE id = $1", [screenID])[0]
+        let items = try connection.query("""
+            SELECT si.position, i.item_key, i.type, i.content, si.choice_order::text AS choice_order, si.answer_text, si.seconds_taken, si.points,
+                   si.max_points, si.correct, si.needs_review, si.review_note, si.theta, si.theta_se
+            FROM screen_items si JOIN items i ON i.id = si.item_id WHERE si.screen_id = $1 ORDER BY si.position
+            """, [screenID]).map { row -> StaffItem in
+            let item = try row.decode("content", as: PostgresJSON.self).decode(Item.self)
+            let order = try AnswerMapping.choiceOrder(try row.decode("choice_order", as: String?.self))
+            let view = CandidateQuestion(showing: item, position: 0, total: 0, order: order, secondsLeft: 0, answered: false)
+            return StaffItem(position: try row.decode("position"), itemKey: try row.decode("item_key"), type: try row.decode("type"),
+                             prompt: item.prompt, shownChoices: view.choices, answerTyped: try row.decode("answer_text"),
+                             secondsTaken: try row.decode("seconds_taken"), points: try row.decode("points"), maxPoints: try row.decode("max_points"),
+                             correct: try row.decode("correct"), needsReview: try row.decode("needs_review"), reviewNote: try row.decode("review_note"),
+                             theta: try row.decode("theta"), thetaSE: try row.decode("theta_se"))
+        }
+        return StaffView(summary: summary, items: items, submittedBy: try extra.decode("submitted_by"), voidReason: try extra.decode("void_reason"),
+                         adaptive: try extra.decode("adaptive"), theta: try extra.decode("theta"), thetaSE: try extra.decode("theta_se"),
+                         stopReason: try extra.decode("stop_reason"))
+    }
+
+    /// Cancels an open or finished screen; its result no longer counts, and a pool membership
+    /// that rests on it is suspended.
+    ///
+    /// - Parameters:
+    ///   - screenID: the screen.
+    ///   - reason: why, required (field `reason`).
+    ///   - actor: who voids it.
+    /// - Throws: ``AssayError`` when the reason is empty, or there is no such screen or it is
+    ///   already voided.
+    public func void(screenID: Int, reason: String, actor: String) throws {
+        guard !reason.trimmingCharacters(in: .whitespaces).isEmpty else { throw AssayError(.badInput, "is required and must not be empty", field: "reason") }
+        try connection.withTransaction { tx in
+            let changed = try tx.execute("UPDATE screens SET status = $3, void_reason = $2 WHERE id = $1 AND status = ANY ($4)",
+                                         [screenID, reason, ScreenStatus.voided.rawValue, ScreenStatus.voided.allowedPredecessorValues])
+            guard changed == 1 else { throw AssayError(.notFound, "no screen \(screenID) that can be voided (unknown, or already voided)") }
+            let audit = AuditTrail(tx)
+            try audit.record(.screenVoid, actor: actor, subject: .screen(screenID), reason: reason)
+            // A pool membership that rests on this screen no longer has its evidence: suspend it.
+            let why = "evidence screen \(screenID) voided: \(reason)"
+            let suspended = try tx.query("""
+                UPDATE pool_members SET status = $3, suspended_reason = $2, updated_at = now()
+                WHERE $1 = ANY (evidence_screens) AND status = $4
+                RETURNING expert_id, domain
+                """, [screenID, why, PoolMemberStatus.suspended.rawValue, PoolMemberStatus.active.rawValue])
+            for row in suspended {
+                try audit.record(.poolSuspend, actor: actor, subject: .expert(try row.decode("expert_id")), reason: why,
+                                 details: ["domain": try row.decode("domain", as: String.self)])
+            }
+        }
+    }
+
+    /// The extra time one extension may give, in minutes.
+    public static let extensionMinutes = 1...1440
+
+    /// Gives a screen more time: moves its deadline (or, before it starts, its time limit).
+    ///
+    /// - Parameters:
+    ///   - screenID: the screen.
+    ///   - minutes: how many minutes more (``extensionMinutes``; field `minutes`).
+    ///   - actor: who extends it.
+    /// - Returns: the new deadline, nil when the screen has not begun.
+    /// - Throws: ``AssayError`` for minutes outside ``extensionMinutes``, or when the screen is not
+    ///   invited or in progress.
+    public func extend(screenID: Int, minutes: Int, actor: String) throws -> Date? {
+        guard Self.extensionMinutes.contains(minutes) else { throw AssayError(.badInput, "must be between 1 and 1440", field: "minutes") }
+        return try connection.withTransaction { tx in
+            let rows = try tx.query("""
+                UPDATE screens SET extra_minutes = extra_minutes + $2,
+                    deadline = deadline + make_interval(mins => $2::int)
+                WHERE id = $1 AND status = ANY ($3) AND (deadline IS NULL OR deadline > now())
+                RETURNING deadline
+                """, [screenID, minutes, ScreenStatus.openValues])
+            guard let row = rows.first else { throw AssayError(.badInput, "screen \(screenID) is not open (or its deadline has passed), so it cannot be extended") }
+            try AuditTrail(tx).record(.screenExtend, actor: actor, subject: .screen(screenID), details: ["minutes": String(minutes)])
+            return try row.decode("deadline", as: Date?.self)
+        }
+    }
+}
