@@ -57,7 +57,8 @@ struct Assay: ParsableCommand {
     }
 
     /// The service parameters whose errors name a field, and the flag each is given by.
-    static let serviceFieldFlags = ["expiresInDays": "--expires", "minutes": "--minutes", "points": "--points", "reason": "--reason"]
+    static let serviceFieldFlags = ["expiresInDays": "--expires", "minutes": "--minutes", "points": "--points", "reason": "--reason",
+                                     "model": "--model", "minimumResponses": "--min-responses"]
 
     static func printError(_ line: String) {
         FileHandle.standardError.write(Data((line + "\n").utf8))

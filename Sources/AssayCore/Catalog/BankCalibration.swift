@@ -131,11 +131,12 @@ public struct BankCalibration {
     ///   - minimumResponses: items with fewer responses are stored as `too-few-responses`.
     ///   - actor: who calibrates, for the calibration row and the audit trail.
     /// - Returns: the stored calibration.
-    /// - Throws: ``AssayError``: an unknown bank (`notFound`); too few responses to estimate any
-    ///   item, with the counts found (`badInput`); ``PostgresError``.
+    /// - Throws: ``AssayError``: a 3PL model (field `model`) or a minimum below 1 (field
+    ///   `minimumResponses`); an unknown bank (`notFound`); too few responses to estimate any
+    ///   item, with the counts found (`badInput`, field `minimumResponses`); ``PostgresError``.
     public func calibrate(bank slug: String, model: IRTModel, minimumResponses: Int, actor: String) throws -> Summary {
-        guard model != .threeParameter else { throw AssayError(.badInput, "--model must be 2pl or rasch; 3PL items are not calibrated from responses") }
-        guard minimumResponses >= 1 else { throw AssayError(.badInput, "--min-responses must be at least 1, is \(minimumResponses)") }
+        guard model != .threeParameter else { throw AssayError(.badInput, "must be 2pl or rasch; 3PL items are not calibrated from responses", field: "model") }
+        guard minimumResponses >= 1 else { throw AssayError(.badInput, "must be at least 1, is \(minimumResponses)", field: "minimumResponses") }
         let known: Int = try connection.query("SELECT count(*)::int FROM banks WHERE slug = $1", [slug])[0].decode(0)
         guard known > 0 else { throw AssayError(.notFound, "no bank '\(slug)'; assay bank list shows the banks") }
         let responses = try Self.responses(bank: slug, connection)
@@ -147,7 +148,7 @@ public struct BankCalibration {
             guard let item = itemIndex[response.itemID] else { continue }
             let person = personIndex[response.screen] ?? personIndex.count
             personIndex[response.screen] = person
-            observations.append(.init(person: person, item: item, correct: response.points >= 0.5 * response.maxPoints))
+            observations.append(.init(person: person, item: item, correct: AbilityEstimates.isSuccess(points: response.points, of: response.maxPoints)))
         }
         let matrix = try ResponseMatrix(personCount: personIndex.count, itemCount: items.count, observations: observations)
         let result: CalibrationResult
@@ -155,7 +156,8 @@ public struct BankCalibration {
             result = try Calibrator(model: model, minimumResponses: minimumResponses).calibrate(matrix)
         } catch let error as PsychometricsError where error.code == .invalidData {
             let best = items.indices.map { index in observations.filter { $0.item == index }.count }.max() ?? 0
-            throw AssayError(.badInput, "too few responses to calibrate \(slug): \(personIndex.count) scored screens with \(observations.count) answered items, the most-answered item has \(best); every item needs at least \(minimumResponses) responses with both right and wrong answers (--min-responses)")
+            throw AssayError(.badInput, "too few responses to calibrate \(slug): \(personIndex.count) scored screens with \(observations.count) answered items, the most-answered item has \(best); every item needs at least \(minimumResponses) responses with both right and wrong answers",
+                             field: "minimumResponses")
         }
         let estimated = result.items.filter { $0.status == .estimated }.count
         let k = Double(estimated * (model == .twoParameter ? 2 : 1))

@@ -39,7 +39,9 @@ public struct BankStatistics {
         public var scores: [Double]
         /// The latest calibration's id, date and model, when there is one.
         public var calibrationID: Int?
+        /// When the latest calibration ran.
         public var calibratedAt: Date?
+        /// The latest calibration's model.
         public var calibrationModel: String?
         /// The items: the current version's in order, then other answered item versions.
         public var items: [ItemReport]
@@ -47,9 +49,13 @@ public struct BankStatistics {
 
     /// One item's statistics.
     public struct ItemReport: Sendable, Codable {
+        /// The item version's id.
         public var itemID: Int
+        /// The item's id in the bank.
         public var itemKey: String
+        /// Its topic.
         public var topic: String
+        /// Its type (`single_choice` …).
         public var type: String
         /// Responses.
         public var n: Int
@@ -69,20 +75,29 @@ public struct BankStatistics {
     public struct OptionReport: Sendable, Codable {
         /// The option's letter as authored (A, B, …; candidates see their own shuffled order).
         public var letter: String
+        /// The option's text.
         public var text: String
+        /// Whether it is the keyed answer.
         public var isKey: Bool
         /// Proportion choosing it: all respondents, top group, bottom group.
         public var all: Double
+        /// Proportion of the top group choosing it.
         public var top: Double
+        /// Proportion of the bottom group choosing it.
         public var bottom: Double
     }
 
     /// An item's IRT parameters from a calibration.
     public struct IRTReport: Sendable, Codable {
+        /// Discrimination.
         public var a: Double
+        /// Difficulty.
         public var b: Double
+        /// Lower asymptote (guessing).
         public var c: Double
+        /// Standard error of `a`.
         public var seA: Double?
+        /// Standard error of `b`.
         public var seB: Double?
     }
 

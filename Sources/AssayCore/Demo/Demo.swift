@@ -51,18 +51,27 @@ public struct Demo {
 
     /// One line of the funnel.
     public struct FunnelRow: Sendable, Codable {
+        /// The domain.
         public var domain: String
+        /// Applications claiming it.
         public var applied: Int
+        /// Screens issued on its banks.
         public var invited: Int
+        /// Screens scored.
         public var screened: Int
+        /// Screens passed.
         public var passed: Int
+        /// Active pool members.
         public var pooled: Int
     }
 
     /// What the demo did.
     public struct Report: Sendable {
+        /// The sample applicants' import.
         public var intake: Intake.Summary
+        /// The funnel, by domain.
         public var funnel: [FunnelRow]
+        /// Rows of the exported roster.
         public var rosterRows: Int
     }
 

@@ -11,26 +11,39 @@ public struct ExpertDirectory {
 
     /// One expert as listed.
     public struct Expert: Sendable, Codable {
+        /// The expert's id.
         public var id: Int
+        /// The normalized (trimmed, lower-case) email.
         public var email: String
+        /// The full name, as given.
         public var fullName: String
+        /// ISO 3166-1 alpha-2 country code.
         public var country: String
+        /// ISO 639-1 language codes.
         public var languages: [String]
+        /// The highest degree (none, bachelor, master, phd, md, jd, other).
         public var highestDegree: String
+        /// Years of professional experience.
         public var yearsExperience: Int
         /// Every domain the expert's applications claim.
         public var domains: [String]
         /// The statuses of the expert's applications.
         public var statuses: [String]
+        /// When the expert was first recorded.
         public var createdAt: Date
     }
 
     /// Filters for ``list(_:)``; nil means any.
     public struct Filter: Sendable {
+        /// Only experts with an application claiming this domain.
         public var domain: String?
+        /// Only experts with an application in this status.
         public var status: String?
+        /// Only experts in this country.
         public var country: String?
+        /// Only experts speaking this language.
         public var language: String?
+        /// At most this many.
         public var limit: Int
 
         /// Creates a filter.
@@ -74,50 +87,83 @@ public struct ExpertDirectory {
 
     /// One application.
     public struct Application: Sendable, Codable {
+        /// The application's id.
         public var id: Int
+        /// Where it came from (an import's source or `manual`).
         public var source: String
+        /// Its id in the source.
         public var externalID: String
+        /// The domains claimed.
         public var domains: [String]
+        /// Its status (``ApplicationStatus`` raw value).
         public var status: String
+        /// When the person applied.
         public var appliedAt: Date
+        /// When Assay received it.
         public var receivedAt: Date
+        /// Whether it carries résumé text.
         public var hasResume: Bool
     }
 
     /// One audit event.
     public struct Event: Sendable, Codable {
+        /// The event's id.
         public var id: Int
+        /// When it happened (server time).
         public var occurredAt: Date
+        /// Who did it.
         public var actor: String
+        /// What was done (``AuditAction`` raw value).
         public var action: String
+        /// Why, if given.
         public var reason: String?
+        /// Details, as JSON.
         public var details: String
     }
 
     /// One screen of the expert.
     public struct Screen: Sendable, Codable {
+        /// The screen's id.
         public var id: Int
+        /// The application it screens, if any.
         public var applicationID: Int?
+        /// The bank.
         public var bankSlug: String
+        /// The bank version used.
         public var bankVersion: Int
+        /// Its status (``ScreenStatus`` raw value).
         public var status: String
+        /// When the invitation was issued.
         public var invitedAt: Date
+        /// Who invited.
         public var invitedBy: String
+        /// When it was submitted.
         public var submittedAt: Date?
+        /// When its result became final.
         public var scoredAt: Date?
+        /// The score, once scored.
         public var scorePercent: Double?
+        /// Whether it passed, once scored.
         public var passed: Bool?
     }
 
     /// One pool membership, with its evidence.
     public struct Membership: Sendable, Codable {
+        /// The pool's domain.
         public var domain: String
+        /// The tier, by name in the domain's policy.
         public var tier: String
+        /// active, suspended or expired (``PoolMemberStatus``).
         public var status: String
+        /// The score the tier rests on.
         public var score: Double
+        /// The policy rule that placed the member.
         public var rule: String
+        /// The screens that are its evidence.
         public var evidenceScreens: [Int]
+        /// When the current term began.
         public var promotedAt: Date
+        /// When the current term ends.
         public var expiresAt: Date
         /// Who promoted (from the audit trail).
         public var promotedBy: String?
@@ -125,10 +171,15 @@ public struct ExpertDirectory {
 
     /// An expert with their applications, screens, pool memberships and events.
     public struct Profile: Sendable, Codable {
+        /// The expert.
         public var expert: Expert
+        /// Their applications, oldest first.
         public var applications: [Application]
+        /// Their screens, oldest first.
         public var screens: [Screen]
+        /// Their pool memberships, by domain.
         public var memberships: [Membership]
+        /// Their audit trail, oldest first.
         public var events: [Event]
     }
 

@@ -16,12 +16,19 @@ public struct Pool {
     public struct Change: Sendable, Codable {
         /// promote (new member), raise (a higher tier), renew (same tier, newer or better evidence).
         public var action: String
+        /// The expert.
         public var expertID: Int
+        /// The expert's email.
         public var email: String
+        /// The pool's domain.
         public var domain: String
+        /// The tier reached.
         public var tier: String
+        /// The tier before, for a raise or renewal.
         public var previousTier: String?
+        /// The score the tier rests on (the lowest over the required banks).
         public var score: Double
+        /// The screens that are the evidence.
         public var evidenceScreens: [Int]
         /// The policy rule that decided it.
         public var rule: String
@@ -149,17 +156,29 @@ public struct Pool {
 
     /// One member as listed (status computed: active, suspended or expired).
     public struct Member: Sendable, Codable {
+        /// The expert.
         public var expertID: Int
+        /// The expert's name.
         public var fullName: String
+        /// The expert's email.
         public var email: String
+        /// The expert's country.
         public var country: String
+        /// The expert's languages.
         public var languages: [String]
+        /// The pool's domain.
         public var domain: String
+        /// The tier.
         public var tier: String
+        /// The score the tier rests on.
         public var score: Double
+        /// active, suspended or expired (``PoolMemberStatus``).
         public var status: String
+        /// The evidence screen.
         public var screenID: Int?
+        /// When the current term began.
         public var promotedAt: Date
+        /// When the current term ends.
         public var expiresAt: Date
     }
 

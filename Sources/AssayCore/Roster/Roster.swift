@@ -26,8 +26,11 @@ public struct Roster {
 
     /// Which members to export.
     public struct Filter: Sendable {
+        /// Only members of this domain's pool.
         public var domain: String?
+        /// Only members speaking this language (ISO 639-1).
         public var language: String?
+        /// Only members in this country (ISO 3166-1 alpha-2).
         public var country: String?
         /// The lowest tier to include, by name in each domain's policy (members of domains
         /// without that tier are left out).

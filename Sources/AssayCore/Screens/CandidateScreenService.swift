@@ -29,11 +29,23 @@ public protocol CandidateScreenService {
 /// What a candidate may know about their screen.
 public struct ScreenOverview: Sendable, Codable, Equatable {
     /// Where the screen is.
-    public enum State: String, Sendable, Codable { case notStarted = "not_started", inProgress = "in_progress", closed }
+    public enum State: String, Sendable, Codable {
+        /// Invited; the clock has not started.
+        case notStarted = "not_started"
+        /// Begun; the clock runs.
+        case inProgress = "in_progress"
+        /// Submitted or closed by its deadline.
+        case closed
+    }
+    /// The bank's title.
     public var title: String
+    /// The bank's description.
     public var description: String?
+    /// Questions in the screen (an adaptive screen's maximum until it stops).
     public var questionCount: Int
+    /// The time limit, extensions included.
     public var timeLimitMinutes: Int
+    /// Where the screen is.
     public var state: State
     /// Seconds left on the clock (nil before it starts).
     public var secondsLeft: Int?
@@ -49,28 +61,54 @@ public struct ScreenOverview: Sendable, Codable, Equatable {
 public struct CandidateQuestion: Sendable, Codable, Equatable {
     /// The kinds of answer a question takes.
     public enum Kind: String, Sendable, Codable {
-        case singleChoice = "single_choice", multipleResponse = "multiple_response", trueFalse = "true_false"
-        case numeric, shortText = "short_text", ordering, essay
+        /// One option.
+        case singleChoice = "single_choice"
+        /// Every option that applies.
+        case multipleResponse = "multiple_response"
+        /// True or false.
+        case trueFalse = "true_false"
+        /// A number, in ``CandidateQuestion/unit``.
+        case numeric
+        /// A short answer in words.
+        case shortText = "short_text"
+        /// The steps, in order.
+        case ordering
+        /// A free text a reviewer grades.
+        case essay
     }
+    /// The 1-based position.
     public var position: Int
+    /// Questions in the screen.
     public var total: Int
+    /// The kind of answer it takes.
     public var kind: Kind
+    /// The question.
     public var prompt: String
     /// Options (choice items) or steps (ordering items), in the order shown to this candidate.
     public var choices: [String]
+    /// Numeric items: the unit of the answer.
     public var unit: String?
+    /// Essays: the word limit.
     public var maxWords: Int?
+    /// Seconds left on the screen's clock.
     public var secondsLeft: Int
+    /// Whether it is already answered.
     public var answered: Bool
 }
 
 /// An answer in the terms the candidate sees (shown positions, 0-based).
 public enum CandidateAnswer: Sendable, Codable, Equatable {
+    /// The shown position of the option chosen.
     case choice(Int)
+    /// The shown positions of the options selected.
     case choices(Set<Int>)
+    /// True or false.
     case boolean(Bool)
+    /// A number.
     case number(Double)
+    /// Text (short answers and essays).
     case text(String)
+    /// The shown positions of the steps, in the order the candidate puts them.
     case order([Int])
 }
 
@@ -91,6 +129,7 @@ public struct AnswerReceipt: Sendable, Codable, Equatable {
 public struct ScreenCompletion: Sendable, Codable, Equatable {
     /// Questions answered and total.
     public var answered: Int
+    /// Questions in the screen.
     public var total: Int
     /// The score in percent, when the bank shows it and it is final.
     public var scorePercent: Double?

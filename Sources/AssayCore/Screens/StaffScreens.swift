@@ -90,6 +90,7 @@ public struct StaffScreens {
         public var reviewNote: String?
         /// Adaptive screens: the ability estimate and its standard error after this answer.
         public var theta: Double?
+        /// Adaptive screens: the standard error of ``theta``.
         public var thetaSE: Double?
     }
 
@@ -106,8 +107,11 @@ public struct StaffScreens {
         /// Whether items were chosen adaptively; the final ability estimate, its SE, and why
         /// the screen stopped.
         public var adaptive: Bool
+        /// The final ability estimate, when every item has parameters.
         public var theta: Double?
+        /// The standard error of ``theta``.
         public var thetaSE: Double?
+        /// Adaptive screens: why the screen stopped.
         public var stopReason: String?
     }
 
