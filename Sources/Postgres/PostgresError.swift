@@ -41,9 +41,10 @@ public struct PostgresError: Error, Sendable, Equatable, CustomStringConvertible
         /// (``QueryResult/one()``, ``QueryResult/atMostOne()``).
         public static let rowCount = Kind("rowCount")
         /// A transaction's body failed and the ROLLBACK (or ROLLBACK TO SAVEPOINT) that followed
-        /// failed too. ``PostgresError/bodyError`` holds the body's error; ``PostgresError/code``
-        /// and the message say why the rollback failed. The connection is unusable afterwards
-        /// (``Connection/isOpen`` is `false`): open a new one.
+        /// failed too, or the ROLLBACK that ends a rollback-only transaction failed.
+        /// ``PostgresError/bodyError`` holds the body's error (`nil` in the second case); the
+        /// message says why the rollback failed, with its SQLSTATE. The connection is unusable
+        /// afterwards (``Connection/isOpen`` is `false`): open a new one.
         public static let rollback = Kind("rollback")
 
         public var description: String { name }
