@@ -68,7 +68,7 @@ let package = Package(
         ),
         .testTarget(
             name: "PostgresTests",
-            dependencies: ["Postgres", "AssayTesting"],
+            dependencies: ["Postgres", "AssayTesting", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strictSettings
         ),
         .testTarget(name: "PsychometricsTests", dependencies: ["Psychometrics"], swiftSettings: strictSettings),

@@ -86,6 +86,7 @@ extension Connection {
     ///   in ``PostgresError/context`` the input line), or `body`'s error.
     @discardableResult
     public func copyIn(_ sql: String, _ body: (CopyInWriter) throws -> Void) throws -> Int {
+        try ensureUsable(sql: sql)
         guard let start = PQexec(handle, sql) else { throw connectionError(sql: sql) }
         guard PQresultStatus(start) == PGRES_COPY_IN else {
             defer { PQclear(start) }
@@ -125,6 +126,7 @@ extension Connection {
     /// - Throws: the server's ``PostgresError`` when the COPY fails, or `sink`'s error.
     @discardableResult
     public func copyOut(_ sql: String, to sink: (UnsafeRawBufferPointer) throws -> Void) throws -> Int {
+        try ensureUsable(sql: sql)
         guard let start = PQexec(handle, sql) else { throw connectionError(sql: sql) }
         guard PQresultStatus(start) == PGRES_COPY_OUT else {
             defer { PQclear(start) }

@@ -44,47 +44,132 @@ extension Connection {
     /// Called inside another transaction, it uses a savepoint, so an error rolls back only
     /// the inner block.
     ///
+    /// With `rollingBack: true` the transaction is rolled back even when `body` returns, and
+    /// its value is returned: a dry run that reports what it would do and leaves nothing behind
+    /// (see ``withRollbackOnlyTransaction(isolation:_:)``). Pass a flag to choose at run time:
+    ///
+    /// ```swift
+    /// let changes = try connection.withTransaction(rollingBack: dryRun) { tx in try promote(tx) }
+    /// ```
+    ///
+    /// When the rollback that follows a failure fails too (the connection was lost, or `body`
+    /// ended the transaction itself), the failure is not dropped: it is logged at error level
+    /// through ``logger``, the connection is marked unusable (``isOpen`` becomes `false` and
+    /// every later statement throws), and the error thrown is a ``PostgresError`` of kind
+    /// ``PostgresError/Kind/rollback`` whose ``PostgresError/bodyError`` is `body`'s error.
+    ///
     /// - Parameters:
     ///   - isolation: the isolation level (outermost transaction only); the server's default
     ///     when nil.
+    ///   - rollingBack: roll back instead of committing when `body` returns; `false` by default.
     ///   - body: the work, given this connection.
     /// - Returns: what `body` returns.
     /// - Throws: `body`'s error after rolling back, or the ``PostgresError`` of BEGIN or COMMIT.
     ///   If `body` swallowed a server error, the transaction is aborted; it is rolled back and an
-    ///   error says so instead of committing nothing silently.
-    public func withTransaction<T>(isolation: IsolationLevel? = nil, _ body: (Connection) throws -> T) throws -> T {
-        if isInTransaction {
-            let savepoint = "assay_sp_\(UInt32.random(in: 0...UInt32.max))"
+    ///   error of kind ``PostgresError/Kind/usage`` says so instead of committing nothing
+    ///   silently. A ``PostgresError/Kind/rollback`` error when rolling back failed.
+    public func withTransaction<T>(
+        isolation: IsolationLevel? = nil, rollingBack: Bool = false, _ body: (Connection) throws -> T
+    ) throws -> T {
+        let savepoint = isInTransaction ? "assay_sp_\(UInt32.random(in: 0...UInt32.max))" : nil
+        let rollback: String
+        if let savepoint {
             try executeScript("SAVEPOINT \(savepoint)")
-            do {
-                let value = try body(self)
-                try executeScript("RELEASE SAVEPOINT \(savepoint)")
-                return value
-            } catch {
-                try? executeScript("ROLLBACK TO SAVEPOINT \(savepoint); RELEASE SAVEPOINT \(savepoint)")
-                throw error
-            }
-        }
-        if let isolation {
-            try executeScript("BEGIN ISOLATION LEVEL \(isolation.rawValue)")
+            rollback = "ROLLBACK TO SAVEPOINT \(savepoint); RELEASE SAVEPOINT \(savepoint)"
         } else {
-            try executeScript("BEGIN")
+            if let isolation {
+                try executeScript("BEGIN ISOLATION LEVEL \(isolation.rawValue)")
+            } else {
+                try executeScript("BEGIN")
+            }
+            rollback = "ROLLBACK"
         }
         let value: T
         do {
             value = try body(self)
         } catch {
-            try? executeScript("ROLLBACK")
-            throw error
+            throw rollBack(rollback, after: error)
         }
         if isInErrorState {
-            try? executeScript("ROLLBACK")
-            throw PostgresError(
+            throw rollBack(rollback, after: PostgresError(
                 kind: .usage,
-                message: "the transaction was aborted by an earlier error that was caught inside it; it has been rolled back")
+                message: "the transaction was aborted by an earlier error that was caught inside it; it has been rolled back"))
         }
-        try executeScript("COMMIT")
+        if rollingBack {
+            do {
+                try executeScript(rollback)
+            } catch let error as PostgresError where unusableReason == nil {
+                throw markUnusable(rollbackError: error, bodyError: nil, statement: rollback)
+            }
+        } else if let savepoint {
+            try executeScript("RELEASE SAVEPOINT \(savepoint)")
+        } else {
+            try executeScript("COMMIT")
+        }
         return value
+    }
+
+    /// Runs `body` in a transaction that is always rolled back, and returns what `body`
+    /// returned: for dry runs, instead of throwing an error to roll back.
+    ///
+    /// Nothing `body` does persists, whether it returns or throws. Inside another transaction
+    /// it uses a savepoint, rolled back in the same way. Sequences advanced by `body`
+    /// (`nextval`) stay advanced, as in any rolled-back transaction.
+    ///
+    /// ```swift
+    /// let wouldArchive = try connection.withRollbackOnlyTransaction { tx in
+    ///     try tx.execute("UPDATE orders SET archived = true WHERE placed_at < $1", [cutoff])
+    /// }
+    /// ```
+    ///
+    /// - Parameters:
+    ///   - isolation: the isolation level (outermost transaction only); the server's default
+    ///     when nil.
+    ///   - body: the work, given this connection.
+    /// - Returns: what `body` returns.
+    /// - Throws: `body`'s error, after rolling back; the ``PostgresError`` of BEGIN; a
+    ///   ``PostgresError/Kind/usage`` error when `body` swallowed a server error (its result
+    ///   would describe work that could not have committed); a ``PostgresError/Kind/rollback``
+    ///   error when the rollback itself failed (the connection is then unusable).
+    public func withRollbackOnlyTransaction<T>(isolation: IsolationLevel? = nil, _ body: (Connection) throws -> T) throws -> T {
+        try withTransaction(isolation: isolation, rollingBack: true, body)
+    }
+
+    /// Runs `rollback` after `bodyError` and returns the error to throw: `bodyError` when the
+    /// rollback worked, or a ``PostgresError/Kind/rollback`` error that carries it when the
+    /// rollback failed. A connection already marked unusable (by an inner block whose rollback
+    /// failed) is not touched again: its failure is recorded already.
+    private func rollBack(_ rollback: String, after bodyError: any Error) -> any Error {
+        guard unusableReason == nil else { return bodyError }
+        do {
+            try executeScript(rollback)
+            return bodyError
+        } catch {
+            let rollbackError = error as? PostgresError ?? PostgresError(kind: .connection, message: String(describing: error))
+            return markUnusable(rollbackError: rollbackError, bodyError: bodyError, statement: rollback)
+        }
+    }
+
+    /// Records a failed rollback: logs it, marks the connection unusable (its transaction state
+    /// is unknown, so nothing more may run on it) and returns the error to throw.
+    private func markUnusable(rollbackError: PostgresError, bodyError: (any Error)?, statement: String) -> PostgresError {
+        var message = "rolling back the transaction failed: \(rollbackError.description). The connection is unusable: open a new one."
+        if let bodyError {
+            message += " The transaction had failed with: \(bodyError)"
+        } else {
+            message += " Nothing was committed."
+        }
+        var error = PostgresError(kind: .rollback, message: message, query: statement)
+        error.bodyError = bodyError
+        unusableReason = error
+        logger.error(
+            "transaction rollback failed; the connection is marked unusable",
+            error: error,
+            metadata: [
+                "rollback_error": "\(rollbackError)",
+                "body_error": "\(bodyError.map { String(describing: $0) } ?? "none")",
+            ])
+        return error
     }
 
     /// Runs `body` in a transaction and retries the whole block when it fails with a

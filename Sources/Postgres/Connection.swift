@@ -22,6 +22,8 @@ public final class Connection {
     public let logger: Logger
     private let noticeBox: NoticeBox
     private var preparedNames: Set<String> = []
+    /// Set when a rollback failed: the transaction state is unknown, so no statement may run.
+    var unusableReason: PostgresError?
     /// How this connection was opened, for ``openAnother()``.
     private let conninfo: String
 
@@ -70,8 +72,21 @@ public final class Connection {
         try Connection(conninfo, logger: logger)
     }
 
-    /// Whether libpq reports the connection as usable.
-    public var isOpen: Bool { PQstatus(handle) == CONNECTION_OK }
+    /// Whether the connection can run statements: libpq reports it open, and no failed rollback
+    /// has left its transaction state unknown (see ``PostgresError/Kind/rollback``).
+    public var isOpen: Bool { unusableReason == nil && PQstatus(handle) == CONNECTION_OK }
+
+    /// Throws when a failed rollback made this connection unusable.
+    ///
+    /// - Throws: ``PostgresError`` of kind ``PostgresError/Kind/connection``.
+    func ensureUsable(sql: String?) throws {
+        guard unusableReason == nil else {
+            throw PostgresError(
+                kind: .connection,
+                message: "this connection is unusable: a transaction's rollback failed, so its state is unknown; open a new connection",
+                query: sql)
+        }
+    }
 
     /// The server's version as an integer, e.g. `150018` for 15.18.
     public var serverVersion: Int { Int(PQserverVersion(handle)) }
@@ -100,6 +115,7 @@ public final class Connection {
     /// - Throws: ``PostgresError``: the server's error with its SQLSTATE, or an encoding error.
     @discardableResult
     public func query(_ sql: String, _ parameters: [any PostgresEncodable] = []) throws -> QueryResult {
+        try ensureUsable(sql: sql)
         let encoded = try EncodedParameters(parameters)
         let result = encoded.withPointers { types, values, lengths, formats in
             PQexecParams(handle, sql, Int32(parameters.count), types, values, lengths, formats, 0)
@@ -121,6 +137,7 @@ public final class Connection {
     ///
     /// - Throws: ``PostgresError`` for the first statement that fails; later ones do not run.
     public func executeScript(_ sql: String) throws {
+        try ensureUsable(sql: sql)
         // PQexec returns the last statement's result, or the first failure.
         _ = try checked(PQexec(handle, sql), sql: sql)
     }
@@ -133,6 +150,7 @@ public final class Connection {
     /// - Returns: a handle for ``query(_:_:)-(PreparedStatement,_)``.
     /// - Throws: ``PostgresError`` when the server rejects the statement.
     public func prepare(_ name: String, _ sql: String) throws -> PreparedStatement {
+        try ensureUsable(sql: sql)
         if !preparedNames.contains(name) {
             _ = try checked(PQprepare(handle, name, sql, 0, nil), sql: sql)
             preparedNames.insert(name)
@@ -149,6 +167,7 @@ public final class Connection {
         guard preparedNames.contains(statement.name) else {
             throw PostgresError(kind: .usage, message: "statement \"\(statement.name)\" was not prepared on this connection")
         }
+        try ensureUsable(sql: statement.sql)
         let encoded = try EncodedParameters(parameters)
         let result = encoded.withPointers { _, values, lengths, formats in
             PQexecPrepared(handle, statement.name, Int32(parameters.count), values, lengths, formats, 0)
@@ -178,7 +197,7 @@ public final class Connection {
         }
         switch PQresultStatus(result) {
         case PGRES_COMMAND_OK, PGRES_TUPLES_OK, PGRES_EMPTY_QUERY:
-            return QueryResult(handle: result)
+            return QueryResult(handle: result, sql: sql)
         case PGRES_COPY_IN, PGRES_COPY_OUT, PGRES_COPY_BOTH:
             let status = PQresultStatus(result)
             PQclear(result)

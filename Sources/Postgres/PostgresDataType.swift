@@ -56,6 +56,45 @@ public struct PostgresDataType: Hashable, Sendable, CustomStringConvertible {
     public static let bpcharArray = PostgresDataType(oid: 1014)
     /// `name[]`
     public static let nameArray = PostgresDataType(oid: 1003)
+    /// `boolean[]`
+    public static let boolArray = PostgresDataType(oid: 1000)
+    /// `smallint[]`
+    public static let int2Array = PostgresDataType(oid: 1005)
+    /// `integer[]`
+    public static let int4Array = PostgresDataType(oid: 1007)
+    /// `bigint[]`
+    public static let int8Array = PostgresDataType(oid: 1016)
+    /// `oid[]`
+    public static let oidArray = PostgresDataType(oid: 1028)
+    /// `real[]`
+    public static let float4Array = PostgresDataType(oid: 1021)
+    /// `double precision[]`
+    public static let float8Array = PostgresDataType(oid: 1022)
+    /// `numeric[]`
+    public static let numericArray = PostgresDataType(oid: 1231)
+    /// `uuid[]`
+    public static let uuidArray = PostgresDataType(oid: 2951)
+
+    /// For an array type this layer names, the type of its elements (`integer` for
+    /// `integer[]`); `nil` for any other type.
+    public var arrayElementType: PostgresDataType? {
+        switch oid {
+        case 1000: .bool
+        case 1005: .int2
+        case 1007: .int4
+        case 1016: .int8
+        case 1028: .oidType
+        case 1021: .float4
+        case 1022: .float8
+        case 1231: .numeric
+        case 1009: .text
+        case 1015: .varchar
+        case 1014: .bpchar
+        case 1003: .name
+        case 2951: .uuid
+        default: nil
+        }
+    }
 
     /// The SQL name of the type, or `oid <n>` for one this layer does not name.
     public var description: String {
@@ -84,6 +123,15 @@ public struct PostgresDataType: Hashable, Sendable, CustomStringConvertible {
         case 1015: "character varying[]"
         case 1014: "character[]"
         case 1003: "name[]"
+        case 1000: "boolean[]"
+        case 1005: "smallint[]"
+        case 1007: "integer[]"
+        case 1016: "bigint[]"
+        case 1028: "oid[]"
+        case 1021: "real[]"
+        case 1022: "double precision[]"
+        case 1231: "numeric[]"
+        case 2951: "uuid[]"
         default: "oid \(oid)"
         }
     }

@@ -40,8 +40,10 @@ public struct PostgresCell {
 
 /// A Swift type that a result column can be decoded into.
 ///
-/// Conforming types: `Int`, `Int64`, `Int32`, `Double`, `Bool`, `String`, `Date`, `[String]`,
-/// `Data`, ``PostgresJSON``, and `Optional` of any of them (which alone accepts NULL).
+/// Conforming types: `Int`, `Int64`, `Int32`, `Double`, `Bool`, `String`, `Date`, `Data`,
+/// ``PostgresJSON``, one-dimensional arrays of any ``PostgresArrayElement`` (`[Int]`,
+/// `[String]`, `[Double?]` …), and `Optional` of any of them (which alone accepts NULL; an
+/// array's NULL elements need an optional element type).
 public protocol PostgresDecodable {
     /// Decodes a non-NULL value.
     ///
@@ -186,62 +188,5 @@ extension PostgresJSON: PostgresDecodable {
     public static func decode(from cell: PostgresCell) throws -> PostgresJSON {
         guard cell.dataType == .json || cell.dataType == .jsonb else { throw cell.mismatch(expected: "PostgresJSON (json or jsonb)") }
         return PostgresJSON(text: cell.string)
-    }
-}
-
-extension Array: PostgresDecodable where Element == String {
-    public static func decode(from cell: PostgresCell) throws -> [String] {
-        guard [.textArray, .varcharArray, .bpcharArray, .nameArray].contains(cell.dataType) else {
-            throw cell.mismatch(expected: "[String] (text[] or varchar[])")
-        }
-        return try PostgresArrayParser.parse(cell.bytes, column: cell.column)
-    }
-}
-
-/// Parses the text output of a one-dimensional array (`{a,"b c",NULL}`).
-enum PostgresArrayParser {
-    static func parse(_ bytes: UnsafeBufferPointer<UInt8>, column: String) throws -> [String] {
-        func fail(_ why: String) -> PostgresError {
-            PostgresError(kind: .decoding, message: "column \"\(column)\": \(why)", column: column)
-        }
-        var index = 0
-        // An explicit lower bound such as "[0:1]={a,b}".
-        if bytes.first == UInt8(ascii: "[") {
-            while index < bytes.count, bytes[index] != UInt8(ascii: "=") { index += 1 }
-            index += 1
-        }
-        guard index < bytes.count, bytes[index] == UInt8(ascii: "{") else { throw fail("the value is not an array") }
-        index += 1
-        var result: [String] = []
-        if index < bytes.count, bytes[index] == UInt8(ascii: "}") { return result }
-        while index < bytes.count {
-            var element: [UInt8] = []
-            if bytes[index] == UInt8(ascii: "{") { throw fail("multi-dimensional arrays cannot be decoded as [String]") }
-            if bytes[index] == UInt8(ascii: "\"") {
-                index += 1
-                while index < bytes.count, bytes[index] != UInt8(ascii: "\"") {
-                    if bytes[index] == UInt8(ascii: "\\") { index += 1 }
-                    guard index < bytes.count else { throw fail("unterminated array element") }
-                    element.append(bytes[index])
-                    index += 1
-                }
-                index += 1
-                result.append(String(decoding: element, as: UTF8.self))
-            } else {
-                while index < bytes.count, bytes[index] != UInt8(ascii: ","), bytes[index] != UInt8(ascii: "}") {
-                    element.append(bytes[index])
-                    index += 1
-                }
-                if element.elementsEqual("NULL".utf8) {
-                    throw fail("element \(result.count + 1) is NULL, which [String] cannot hold")
-                }
-                result.append(String(decoding: element, as: UTF8.self))
-            }
-            guard index < bytes.count else { throw fail("unterminated array") }
-            if bytes[index] == UInt8(ascii: "}") { return result }
-            guard bytes[index] == UInt8(ascii: ",") else { throw fail("malformed array") }
-            index += 1
-        }
-        throw fail("unterminated array")
     }
 }

@@ -3,8 +3,9 @@ public import Foundation
 /// A Swift value that can be bound as a statement parameter.
 ///
 /// Conforming types: `Int`, `Int64`, `Int32`, `Double`, `Bool`, `String`, `Date` (as
-/// `timestamptz`), `[String]` (as `text[]`), `Data` (as `bytea`), ``PostgresJSON`` (as `jsonb`),
-/// ``PostgresNull``, and `Optional` of any of them (`nil` binds SQL NULL).
+/// `timestamptz`), `Data` (as `bytea`), ``PostgresJSON`` (as `jsonb`), ``PostgresNull``, arrays
+/// of any ``PostgresArrayElement`` (`[Int]` as `bigint[]`, `[String]` as `text[]`, `[Int32?]`
+/// as `integer[]` with NULL elements …), and `Optional` of any of them (`nil` binds SQL NULL).
 ///
 /// Values are always sent as bound parameters, never spliced into SQL text.
 public protocol PostgresEncodable {
@@ -121,30 +122,6 @@ extension Date: PostgresEncodable {
             throw PostgresError(kind: .encoding, message: "a date parameter is not a finite point in time")
         }
         return PostgresBinding(bytes: Array(text.utf8), isBinary: false)
-    }
-}
-
-extension Array: PostgresEncodable where Element == String {
-    public var postgresDataType: PostgresDataType { .textArray }
-    public func postgresBinding() throws -> PostgresBinding? {
-        var out: [UInt8] = [UInt8(ascii: "{")]
-        out.reserveCapacity(2 + reduce(0) { $0 + $1.utf8.count + 3 })
-        for (index, element) in enumerated() {
-            if index > 0 { out.append(UInt8(ascii: ",")) }
-            out.append(UInt8(ascii: "\""))
-            for byte in element.utf8 {
-                if byte == 0 {
-                    throw PostgresError(
-                        kind: .encoding,
-                        message: "element \(index + 1) of a text[] parameter contains a NUL character")
-                }
-                if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") { out.append(UInt8(ascii: "\\")) }
-                out.append(byte)
-            }
-            out.append(UInt8(ascii: "\""))
-        }
-        out.append(UInt8(ascii: "}"))
-        return PostgresBinding(bytes: out, isBinary: false)
     }
 }
 

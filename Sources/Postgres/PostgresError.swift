@@ -37,6 +37,15 @@ public struct PostgresError: Error, Sendable, Equatable, CustomStringConvertible
         public static let usage = Kind("usage")
         /// The embedded cluster could not be created, started, stopped or reached.
         public static let cluster = Kind("cluster")
+        /// A result did not have the number of rows the caller required
+        /// (``QueryResult/one()``, ``QueryResult/atMostOne()``).
+        public static let rowCount = Kind("rowCount")
+        /// A transaction's body failed and the ROLLBACK (or ROLLBACK TO SAVEPOINT) that followed
+        /// failed too, or the ROLLBACK that ends a rollback-only transaction failed.
+        /// ``PostgresError/bodyError`` holds the body's error (`nil` in the second case); the
+        /// message says why the rollback failed, with its SQLSTATE. The connection is unusable
+        /// afterwards (``Connection/isOpen`` is `false`): open a new one.
+        public static let rollback = Kind("rollback")
 
         public var description: String { name }
     }
@@ -109,6 +118,13 @@ public struct PostgresError: Error, Sendable, Equatable, CustomStringConvertible
     public var context: String?
     /// The statement being run, kept for ``debugDescription`` only.
     public var query: String?
+    /// For ``Kind/rollback``: the error the transaction's body threw, which the failed rollback
+    /// could not undo cleanly. `nil` for every other kind.
+    public var bodyError: (any Error)? {
+        get { bodyErrorBox?.error }
+        set { bodyErrorBox = newValue.map(ErrorBox.init) }
+    }
+    private var bodyErrorBox: ErrorBox?
 
     /// Creates an error; used by this layer and by tests.
     public init(
@@ -148,6 +164,15 @@ public struct PostgresError: Error, Sendable, Equatable, CustomStringConvertible
         if let column { lines.append("COLUMN: \(column)") }
         if let context { lines.append("CONTEXT: \(context)") }
         if let query { lines.append("QUERY: \(query)") }
+        if let bodyError { lines.append("BODY ERROR: \(String(reflecting: bodyError))") }
         return lines.joined(separator: "\n")
     }
+}
+
+/// Holds a ``PostgresError/bodyError`` so that `PostgresError` stays `Equatable`: two boxes
+/// are equal when they are the same box (a copied error compares equal to its original).
+private final class ErrorBox: Sendable, Equatable {
+    let error: any Error
+    init(_ error: any Error) { self.error = error }
+    static func == (lhs: ErrorBox, rhs: ErrorBox) -> Bool { lhs === rhs }
 }

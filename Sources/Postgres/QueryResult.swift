@@ -9,9 +9,12 @@ public final class QueryResult: RandomAccessCollection {
     public let columns: [String]
     private let columnTypes: [PostgresDataType]
     private let columnIndex: [String: Int]
+    /// The statement that produced the result, for ``PostgresError/debugDescription`` only.
+    private let sql: String?
 
-    init(handle: OpaquePointer) {
+    init(handle: OpaquePointer, sql: String? = nil) {
         self.handle = handle
+        self.sql = sql
         let count = Int(PQnfields(handle))
         var names: [String] = []
         var types: [PostgresDataType] = []
@@ -38,6 +41,40 @@ public final class QueryResult: RandomAccessCollection {
     public var affectedRows: Int {
         guard let tuples = PQcmdTuples(handle) else { return 0 }
         return Int(String(cString: tuples)) ?? 0
+    }
+
+    /// The only row of a result that must have exactly one (a lookup by primary key, an
+    /// aggregate, `INSERT … RETURNING` of one row).
+    ///
+    /// Use it instead of `[0]`, which traps when the result is empty:
+    ///
+    /// ```swift
+    /// let id: Int = try connection.query("SELECT id FROM experts WHERE email = $1", [email]).one().decode("id")
+    /// ```
+    ///
+    /// - Returns: the row.
+    /// - Throws: ``PostgresError`` of kind ``PostgresError/Kind/rowCount`` saying "expected
+    ///   exactly one row, got N" when the result has no row or several.
+    public func one() throws -> Row {
+        guard count == 1 else { throw rowCountError(expected: "exactly one row") }
+        return self[0]
+    }
+
+    /// The row of a result that has at most one (a lookup that may find nothing), or `nil` when
+    /// it has none.
+    ///
+    /// Unlike `first`, it does not silently ignore extra rows.
+    ///
+    /// - Returns: the row, or `nil` for an empty result.
+    /// - Throws: ``PostgresError`` of kind ``PostgresError/Kind/rowCount`` saying "expected at
+    ///   most one row, got N" when the result has several.
+    public func atMostOne() throws -> Row? {
+        guard count <= 1 else { throw rowCountError(expected: "at most one row") }
+        return first
+    }
+
+    private func rowCountError(expected: String) -> PostgresError {
+        PostgresError(kind: .rowCount, message: "expected \(expected), got \(count)", query: sql)
     }
 
     /// The type of a column.

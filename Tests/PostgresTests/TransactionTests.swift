@@ -87,6 +87,28 @@ struct TransactionTests {
         #expect(amounts == [1, 3])
     }
 
+    @Test("a server error swallowed inside a savepoint undoes only the savepoint, with a usage error")
+    func swallowedInsideSavepoint() throws {
+        let connection = try Connection(url)
+        let tag = "nested-swallowed-\(Int.random(in: 0...Int.max))"
+        var innerError: PostgresError?
+        try connection.withTransaction { tx in
+            try tx.execute("INSERT INTO ledger VALUES ($1, 1)", [tag])
+            do {
+                try tx.withTransaction { inner in
+                    try inner.execute("INSERT INTO ledger VALUES ($1, 2)", [tag])
+                    _ = try? inner.execute("SELECT 1/0")
+                }
+            } catch let error as PostgresError {
+                innerError = error
+            }
+            try tx.execute("INSERT INTO ledger VALUES ($1, 3)", [tag])
+        }
+        #expect(innerError?.kind == .usage)
+        let amounts: [Int] = try connection.query("SELECT amount FROM ledger WHERE tag = $1 ORDER BY amount", [tag]).map { try $0.decode("amount") }
+        #expect(amounts == [1, 3])
+    }
+
     @Test("a serialization failure is retried and the second attempt commits")
     func retriesSerializationFailure() throws {
         let connection = try Connection(url)
