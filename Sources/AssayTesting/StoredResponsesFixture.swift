@@ -32,7 +32,7 @@ public enum StoredResponsesFixture {
     @discardableResult
     public static func insert(_ sittings: [Sitting], bank: String, on connection: Connection) throws -> [Int] {
         try connection.withTransaction { tx in
-            let bankRow = try tx.query("SELECT id FROM banks WHERE slug = $1 AND is_current", [bank])[0]
+            let bankRow = try tx.query("SELECT id FROM banks WHERE slug = $1 AND is_current", [bank]).one()
             let bankID: Int = try bankRow.decode("id")
             var itemIDs: [String: (id: Int, points: Double)] = [:]
             for row in try tx.query("""
@@ -44,17 +44,17 @@ public enum StoredResponsesFixture {
             let expert: Int = try tx.query("""
                 INSERT INTO experts (email, full_name, country, languages, highest_degree, years_experience)
                 VALUES ($1, 'Fixture Person', 'FR', '{fr}', 'phd', 5) RETURNING id
-                """, [email])[0].decode("id")
+                """, [email]).one().decode("id")
             var screens: [Int] = []
             for sitting in sittings {
-                var keys: [String] = [], ids: [String] = [], maxima: [String] = [], points: [String] = [], answers: [String] = []
+                var keys: [String] = [], ids: [Int] = [], maxima: [Double] = [], points: [Double] = [], answers: [String] = []
                 var awarded = 0.0, possible = 0.0
                 for (key, earned) in sitting.points.sorted(by: { $0.key < $1.key }) {
                     guard let item = itemIDs[key] else { continue }
                     keys.append(key)
-                    ids.append(String(item.id))
-                    maxima.append(String(item.points))
-                    points.append(String(earned))
+                    ids.append(item.id)
+                    maxima.append(item.points)
+                    points.append(earned)
                     answers.append(sitting.choices[key].map { #"{"choice":{"_0":\#($0)}}"# } ?? #"{"text":{"_0":"fixture"}}"#)
                     awarded += earned
                     possible += item.points
@@ -66,14 +66,12 @@ public enum StoredResponsesFixture {
                     VALUES ($1, $2, $3, encode(sha256(convert_to(gen_random_uuid()::text, 'UTF8')), 'hex'), 'scored', 1, 30, 'fixture', now(),
                             now(), now() + interval '30 minutes', now(), 'candidate', now(), $4, $5, $6, $6 >= 50)
                     RETURNING id
-                    """, [expert, bankID, bank, awarded, possible, percent])[0].decode("id")
+                    """, [expert, bankID, bank, awarded, possible, percent]).one().decode("id")
                 try tx.execute("""
                     INSERT INTO screen_items (screen_id, position, item_id, max_points, answer, answered_at, points, correct)
                     SELECT $1, position, item_id, max_points, answer::jsonb, now(), points, points >= max_points
                     FROM unnest($2::bigint[], $3::float8[], $4::text[], $5::float8[]) WITH ORDINALITY AS t(item_id, max_points, answer, points, position)
-                    """, [screen, "{" + ids.joined(separator: ",") + "}", "{" + maxima.joined(separator: ",") + "}",
-                          "{" + answers.map { "\"" + $0.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\"" }.joined(separator: ",") + "}",
-                          "{" + points.joined(separator: ",") + "}"])
+                    """, [screen, ids, maxima, answers, points])
                 screens.append(screen)
             }
             return screens

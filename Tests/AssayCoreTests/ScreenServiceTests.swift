@@ -89,9 +89,9 @@ struct ScreenServiceTests {
 
     /// The correct answer in the candidate's terms, from the key (test only).
     func correctAnswer(screen: Int, position: Int) throws -> CandidateAnswer {
-        let row = try fixture.connection.query("SELECT i.content, si.choice_order::text AS o FROM screen_items si JOIN items i ON i.id = si.item_id WHERE si.screen_id = $1 AND si.position = $2", [screen, position])[0]
+        let row = try fixture.connection.query("SELECT i.content, si.choice_order AS o FROM screen_items si JOIN items i ON i.id = si.item_id WHERE si.screen_id = $1 AND si.position = $2", [screen, position]).one()
         let item = try row.decode("content", as: PostgresJSON.self).decode(Item.self)
-        let order = try AnswerMapping.choiceOrder(try row.decode("o", as: String?.self))
+        let order: [Int]? = try row.decode("o")
         func shown(_ original: Int) -> Int { order?.firstIndex(of: original) ?? original }
         switch item.body {
         case .singleChoice(let options): return .choice(shown(options.firstIndex(where: \.correct)!))

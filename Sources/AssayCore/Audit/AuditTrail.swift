@@ -64,6 +64,6 @@ public struct AuditTrail {
             VALUES (coalesce($1, nextval(pg_get_serial_sequence('events', 'id'))), $2, $3, $4, $5, $6, $7)
             RETURNING id
             """, [id, actor, action.rawValue, subject?.type, subject?.id, reason, try PostgresJSON(encoding: details)])
-        return try row[0].decode("id")
+        return try row.one().decode("id")
     }
 }

@@ -119,7 +119,7 @@ public struct BankCalibration {
             LEFT JOIN bank_items bi ON bi.item_id = i.id AND bi.bank_id = (SELECT id FROM banks WHERE slug = $1 AND is_current)
             WHERE i.bank_slug = $1 AND (bi.position IS NOT NULL OR i.id = ANY ($2::bigint[]))
             ORDER BY bi.position NULLS LAST, i.item_key, i.id
-            """, [slug, "{" + answered.sorted().map(String.init).joined(separator: ",") + "}"])
+            """, [slug, answered.sorted()])
         return try rows.map { (try $0.decode("id"), try $0.decode("item_key"), try $0.decode("topic"), try $0.decode("content")) }
     }
 
@@ -137,7 +137,7 @@ public struct BankCalibration {
     public func calibrate(bank slug: String, model: IRTModel, minimumResponses: Int, actor: String) throws -> Summary {
         guard model != .threeParameter else { throw AssayError(.badInput, "must be 2pl or rasch; 3PL items are not calibrated from responses", field: "model") }
         guard minimumResponses >= 1 else { throw AssayError(.badInput, "must be at least 1, is \(minimumResponses)", field: "minimumResponses") }
-        let known: Int = try connection.query("SELECT count(*)::int FROM banks WHERE slug = $1", [slug])[0].decode(0)
+        let known: Int = try connection.query("SELECT count(*)::int FROM banks WHERE slug = $1", [slug]).one().decode(0)
         guard known > 0 else { throw AssayError(.notFound, "no bank '\(slug)'; assay bank list shows the banks") }
         let responses = try Self.responses(bank: slug, connection)
         let items = try Self.items(bank: slug, answered: Set(responses.map(\.itemID)), connection)
@@ -169,7 +169,7 @@ public struct BankCalibration {
                                           converged, last_change, log_likelihood, aic, bic)
                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id
                 """, [slug, actor, model.rawValue, personIndex.count, observations.count, estimated, minimumResponses, result.iterations,
-                      result.converged, result.lastChange.isFinite ? result.lastChange : -1, result.logLikelihood, aic, bic])[0].decode("id")
+                      result.converged, result.lastChange.isFinite ? result.lastChange : -1, result.logLikelihood, aic, bic]).one().decode("id")
             for item in result.items {
                 let p = item.parameters
                 try tx.execute("""
@@ -191,7 +191,7 @@ public struct BankCalibration {
     ///
     /// - Throws: ``PostgresError``.
     public func latest(bank slug: String) throws -> Summary? {
-        let id: Int? = try connection.query("SELECT max(id) AS id FROM calibrations WHERE bank_slug = $1", [slug])[0].decode("id")
+        let id: Int? = try connection.query("SELECT max(id) AS id FROM calibrations WHERE bank_slug = $1", [slug]).one().decode("id")
         return try id.map { try calibration(id: $0) }
     }
 

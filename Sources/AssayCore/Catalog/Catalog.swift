@@ -59,7 +59,7 @@ public struct Catalog {
             }
             for (file, bank) in collection.banks {
                 let json = String(decoding: try encoder.encode(bank), as: UTF8.self)
-                let hash: String = try tx.query("SELECT encode(sha256(convert_to($1, 'UTF8')), 'hex') AS h", [json])[0].decode("h")
+                let hash: String = try tx.query("SELECT encode(sha256(convert_to($1, 'UTF8')), 'hex') AS h", [json]).one().decode("h")
                 let current = try tx.query("SELECT id, version, content_hash FROM banks WHERE slug = $1 AND is_current", [bank.slug])
                 if let row = current.first, try row.decode("content_hash", as: String.self) == hash {
                     report.unchanged.append(bank.slug)
@@ -72,12 +72,12 @@ public struct Catalog {
                     report.changed.append("\(bank.slug) v\(try row.decode("version", as: Int.self))")
                     continue
                 }
-                let version: Int = try tx.query("SELECT coalesce(max(version), 0) + 1 AS v FROM banks WHERE slug = $1", [bank.slug])[0].decode("v")
+                let version: Int = try tx.query("SELECT coalesce(max(version), 0) + 1 AS v FROM banks WHERE slug = $1", [bank.slug]).one().decode("v")
                 let bankID: Int = try tx.query("""
                     INSERT INTO banks (slug, version, content_hash, domain, title, language, description, settings, source_file)
                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id
                     """, [bank.slug, version, hash, bank.domain, bank.title, bank.language, bank.description,
-                          try PostgresJSON(encoding: bank.settings), file])[0].decode("id")
+                          try PostgresJSON(encoding: bank.settings), file]).one().decode("id")
                 let insertItem = try tx.prepare("assay_sync_item", """
                     WITH new AS (
                         INSERT INTO items (bank_slug, item_key, content_hash, type, topic, difficulty, points, content)
@@ -92,7 +92,7 @@ public struct Catalog {
                     """)
                 for (index, item) in bank.items.enumerated() {
                     let itemJSON = String(decoding: try encoder.encode(item), as: UTF8.self)
-                    let itemID: Int = try tx.query(insertItem, [bank.slug, item.id, itemJSON, item.type.rawValue, item.topic, item.difficulty.rawValue, item.points])[0].decode("id")
+                    let itemID: Int = try tx.query(insertItem, [bank.slug, item.id, itemJSON, item.type.rawValue, item.topic, item.difficulty.rawValue, item.points]).one().decode("id")
                     try tx.execute("INSERT INTO bank_items (bank_id, item_id, position) VALUES ($1, $2, $3)", [bankID, itemID, index + 1])
                 }
                 if current.isEmpty && version == 1 {
@@ -146,7 +146,7 @@ public struct Catalog {
         guard let summary = try list().first(where: { $0.slug == slug }) else {
             throw AssayError(.notFound, "no bank '\(slug)'; run assay bank list to see the banks, or assay bank sync to load them")
         }
-        let row = try connection.query("SELECT title, language, description, settings FROM banks WHERE slug = $1 AND is_current", [slug])[0]
+        let row = try connection.query("SELECT title, language, description, settings FROM banks WHERE slug = $1 AND is_current", [slug]).one()
         let items = try connection.query("""
             SELECT i.content FROM bank_items bi JOIN items i ON i.id = bi.item_id
             JOIN banks b ON b.id = bi.bank_id WHERE b.slug = $1 AND b.is_current ORDER BY bi.position

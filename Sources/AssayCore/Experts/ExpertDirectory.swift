@@ -210,7 +210,7 @@ public struct ExpertDirectory {
                    scorePercent: try $0.decode("score_percent"), passed: try $0.decode("passed"))
         }
         let memberships = try connection.query("""
-            SELECT r.domain, r.tier, r.status, r.score, m.rule, m.evidence_screens::text AS evidence, r.promoted_at, r.expires_at,
+            SELECT r.domain, r.tier, r.status, r.score, m.rule, m.evidence_screens AS evidence, r.promoted_at, r.expires_at,
                    (SELECT ev.actor FROM events ev WHERE ev.subject_type = 'expert' AND ev.subject_id = m.expert_id
                       AND ev.action IN ('pool.promote', 'pool.raise', 'pool.renew') AND ev.details->>'domain' = m.domain
                     ORDER BY ev.occurred_at DESC LIMIT 1) AS promoted_by
@@ -219,7 +219,7 @@ public struct ExpertDirectory {
             """, [expert.id]).map {
             Membership(domain: try $0.decode("domain"), tier: try $0.decode("tier"), status: try $0.decode("status"), score: try $0.decode("score"),
                        rule: try $0.decode("rule"),
-                       evidenceScreens: (try $0.decode("evidence", as: String.self)).trimmingCharacters(in: CharacterSet(charactersIn: "{}")).split(separator: ",").compactMap { Int($0) },
+                       evidenceScreens: try $0.decode("evidence"),
                        promotedAt: try $0.decode("promoted_at"), expiresAt: try $0.decode("expires_at"), promotedBy: try $0.decode("promoted_by"))
         }
         let events = try connection.query("""

@@ -45,27 +45,22 @@ public struct Pool {
     ///   - dryRun: report without writing.
     /// - Throws: ``AssayError`` for an unknown domain or one without a policy; ``PostgresError``.
     public func promote(domain only: String?, dryRun: Bool, actor: String) throws -> [Change] {
-        struct Rollback: Error { var changes: [Change] }
         if !dryRun { try ScreenSweeper(connection: connection).closeOverdue() }
-        do {
-            return try connection.withTransaction { tx in
-                try tx.execute("SELECT pg_advisory_xact_lock($1)", [0x6173_7361_792D_706C])
-                let domainRows = try tx.query("SELECT slug, policy FROM domains WHERE ($1::text IS NULL OR slug = $1) ORDER BY slug", [only])
-                if let only, domainRows.isEmpty { throw AssayError(.notFound, "no domain '\(only)'; run assay bank sync to load domains") }
-                var changes: [Change] = []
-                for row in domainRows {
-                    let slug: String = try row.decode("slug")
-                    guard let policyJSON = try row.decode("policy", as: PostgresJSON?.self) else {
-                        if only != nil { throw AssayError(.badInput, "domain '\(slug)' has no promotion policy in its domain.yaml") }
-                        continue
-                    }
-                    changes += try promote(domain: slug, policy: try policyJSON.decode(PromotionPolicy.self), tx, actor: actor)
+        // A dry run does everything in a transaction that is always rolled back.
+        return try connection.withTransaction(rollingBack: dryRun) { tx in
+            try tx.execute("SELECT pg_advisory_xact_lock($1)", [0x6173_7361_792D_706C])
+            let domainRows = try tx.query("SELECT slug, policy FROM domains WHERE ($1::text IS NULL OR slug = $1) ORDER BY slug", [only])
+            if let only, domainRows.isEmpty { throw AssayError(.notFound, "no domain '\(only)'; run assay bank sync to load domains") }
+            var changes: [Change] = []
+            for row in domainRows {
+                let slug: String = try row.decode("slug")
+                guard let policyJSON = try row.decode("policy", as: PostgresJSON?.self) else {
+                    if only != nil { throw AssayError(.badInput, "domain '\(slug)' has no promotion policy in its domain.yaml") }
+                    continue
                 }
-                if dryRun { throw Rollback(changes: changes) }
-                return changes
+                changes += try promote(domain: slug, policy: try policyJSON.decode(PromotionPolicy.self), tx, actor: actor)
             }
-        } catch let rollback as Rollback {
-            return rollback.changes
+            return changes
         }
     }
 
@@ -139,7 +134,7 @@ public struct Pool {
                 ON CONFLICT (expert_id, domain) DO UPDATE SET tier = EXCLUDED.tier, tier_rank = EXCLUDED.tier_rank, score = EXCLUDED.score,
                     evidence_screens = EXCLUDED.evidence_screens, rule = EXCLUDED.rule, promoted_at = now(),
                     expires_at = EXCLUDED.expires_at, updated_at = now()
-                """, [expert, domain, decision.tier.name, decision.rank, decision.score, "{" + ids.map(String.init).joined(separator: ",") + "}",
+                """, [expert, domain, decision.tier.name, decision.rank, decision.score, ids,
                       decision.tier.rule, policy.validityDays])
             try tx.execute("""
                 UPDATE applications SET status = $3, updated_at = now()

@@ -47,22 +47,4 @@ enum AnswerMapping {
             throw AssayError(.badInput, "this kind of answer does not fit a \(item.type.rawValue) question")
         }
     }
-
-    /// Reads a stored choice order (`int[]` as text, e.g. `{2,0,1}`).
-    ///
-    /// - Throws: ``AssayError`` when the text is not an integer array literal.
-    static func choiceOrder(_ text: String?) throws -> [Int]? {
-        guard let text else { return nil }
-        let inner = text.trimmingCharacters(in: CharacterSet(charactersIn: "{}"))
-        if inner.isEmpty { return [] }
-        return try inner.split(separator: ",").map {
-            guard let value = Int($0) else { throw AssayError(.database, "malformed choice order \(text)") }
-            return value
-        }
-    }
-
-    /// A choice order as an `int[]` literal for a bound `$n::int[]` parameter.
-    static func choiceOrderLiteral(_ order: [Int]?) -> String? {
-        order.map { "{" + $0.map(String.init).joined(separator: ",") + "}" }
-    }
 }

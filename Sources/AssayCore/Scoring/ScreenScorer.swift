@@ -50,8 +50,8 @@ struct ScreenScorer {
 
     /// When no answer awaits a reviewer: totals, pass or fail, the application's status.
     func completeIfGraded(screenID: Int) throws {
-        let pending: Int = try tx.query("SELECT count(*)::int FROM screen_items WHERE screen_id = $1 AND needs_review AND reviewed_at IS NULL", [screenID])[0]
-            .decode(0)
+        let pending: Int = try tx.query("SELECT count(*)::int FROM screen_items WHERE screen_id = $1 AND needs_review AND reviewed_at IS NULL", [screenID])
+            .one().decode(0)
         guard pending == 0 else { return }
         try AbilityEstimates.recordFinal(screenID: screenID, tx)
         let row = try tx.query("""

@@ -27,7 +27,7 @@ extension CandidateSession {
         guard position == row.shown + 1 else {
             throw AssayError(.badInput, "there is no question \(position) yet; in an adaptive screen question \(row.shown + 1) comes next")
         }
-        let open: Int = try tx.query("SELECT count(*)::int FROM screen_items WHERE screen_id = $1 AND answered_at IS NULL", [row.id])[0].decode(0)
+        let open: Int = try tx.query("SELECT count(*)::int FROM screen_items WHERE screen_id = $1 AND answered_at IS NULL", [row.id]).one().decode(0)
         guard open == 0 else {
             throw AssayError(.badInput, "answer question \(row.shown) first: in an adaptive screen the next question is chosen from it")
         }
@@ -58,7 +58,7 @@ extension CandidateSession {
         }
         try tx.execute("""
             INSERT INTO screen_items (screen_id, position, item_id, choice_order, max_points, a, b, c) VALUES ($1, $2, $3, $4::int[], $5, $6, $7, $8)
-            """, [row.id, position, itemID, AnswerMapping.choiceOrderLiteral(order), item.points,
+            """, [row.id, position, itemID, order, item.points,
                   parameters.a, parameters.b, parameters.c])
     }
 

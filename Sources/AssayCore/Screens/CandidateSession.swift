@@ -88,11 +88,11 @@ public final class CandidateSession: CandidateScreenService {
                 UPDATE screen_items SET first_shown_at = coalesce(first_shown_at, now())
                 WHERE screen_id = $1 AND position = $2
                 RETURNING (SELECT content FROM items WHERE items.id = screen_items.item_id) AS content,
-                          choice_order::text AS choice_order, answered_at IS NOT NULL AS answered
+                          choice_order, answered_at IS NOT NULL AS answered
                 """, [row.id, position])
             guard let item = rows.first else { throw AssayError(.badInput, "there is no question \(position); the screen has \(row.count)") }
             let content = try item.decode("content", as: PostgresJSON.self).decode(Item.self)
-            let order = try AnswerMapping.choiceOrder(try item.decode("choice_order", as: String?.self))
+            let order: [Int]? = try item.decode("choice_order")
             return CandidateQuestion(showing: content, position: position, total: row.count, order: order,
                                      secondsLeft: row.secondsLeft ?? 0, answered: try item.decode("answered"))
         }
@@ -112,7 +112,7 @@ public final class CandidateSession: CandidateScreenService {
                 return AnswerReceipt(saved: false, secondsLeft: 0, closed: true)
             }
             let itemRow = try tx.query("""
-                SELECT si.choice_order::text AS choice_order, i.content, si.answered_at IS NOT NULL AS answered FROM screen_items si JOIN items i ON i.id = si.item_id
+                SELECT si.choice_order, i.content, si.answered_at IS NOT NULL AS answered FROM screen_items si JOIN items i ON i.id = si.item_id
                 WHERE si.screen_id = $1 AND si.position = $2
                 """, [row.id, position])
             guard let itemData = itemRow.first else { throw AssayError(.badInput, "there is no question \(position)") }
@@ -120,7 +120,7 @@ public final class CandidateSession: CandidateScreenService {
                 throw AssayError(.badInput, "question \(position) is already answered; in an adaptive screen an answer cannot be changed, because the next questions were chosen from it")
             }
             let item = try itemData.decode("content", as: PostgresJSON.self).decode(Item.self)
-            let order = try AnswerMapping.choiceOrder(try itemData.decode("choice_order", as: String?.self))
+            let order: [Int]? = try itemData.decode("choice_order")
             let stored = try AnswerMapping.stored(answer, item: item, order: order)
             let updated = try tx.execute("""
                 UPDATE screen_items SET answer = $3, answer_text = $4, answered_at = now(),
@@ -148,7 +148,7 @@ public final class CandidateSession: CandidateScreenService {
             }
             if row.status.isSubmitted {
                 // Already submitted (by the deadline, or twice): submitting again just reports it.
-                let by: String? = try tx.query("SELECT submitted_by FROM screens WHERE id = $1", [row.id])[0].decode(0)
+                let by: String? = try tx.query("SELECT submitted_by FROM screens WHERE id = $1", [row.id]).one().decode(0)
                 return (row.id, by == "deadline")
             }
             _ = try row.usable()  // throws for voided and expired screens
@@ -163,7 +163,7 @@ public final class CandidateSession: CandidateScreenService {
                    (SELECT count(*)::int FROM screen_items WHERE screen_id = s.id AND answered_at IS NOT NULL) AS answered,
                    (SELECT count(*)::int FROM screen_items WHERE screen_id = s.id) AS total
             FROM screens s JOIN banks b ON b.id = s.bank_id WHERE s.id = $1
-            """, [screenID])[0]
+            """, [screenID]).one()
         let settings = try row.decode("settings", as: PostgresJSON.self).decode(BankSettings.self)
         let status = ScreenStatus(rawValue: try row.decode("status"))
         let percent: Double? = try row.decode("score_percent")

@@ -100,20 +100,20 @@ public struct Invitations {
                 WHERE a.expert_id = $1 AND b.domain = ANY (a.domains) ORDER BY a.applied_at DESC, a.id DESC LIMIT 1
                 """, [expertID, bankID]).first?.decode("id")
             // The bank's latest calibration supplies item parameters wherever it estimated them.
-            let calibration: Int? = try tx.query("SELECT max(id) AS id FROM calibrations WHERE bank_slug = $1", [slug])[0].decode("id")
+            let calibration: Int? = try tx.query("SELECT max(id) AS id FROM calibrations WHERE bank_slug = $1", [slug]).one().decode("id")
             let screen = try tx.query("""
                 INSERT INTO screens (expert_id, application_id, bank_id, bank_slug, invite_hash, seed, time_limit_minutes, invited_by, invite_expires_at,
                                      adaptive, calibration_id)
                 VALUES ($1, $2, $3, $4, encode(sha256(convert_to($5, 'UTF8')), 'hex'), $6, $7, $8, now() + make_interval(secs => $9), $10, $11)
                 RETURNING id, invite_expires_at
                 """, [expertID, application, bankID, slug, normalized, Int(seed), settings.timeLimitMinutes, actor, days * 86_400,
-                      settings.isAdaptive, calibration])[0]
+                      settings.isAdaptive, calibration]).one()
             let screenID: Int = try screen.decode("id")
             for (position, entry) in draw.enumerated() {
                 let (itemID, item) = items[entry.itemIndex]
                 try tx.execute("""
                     INSERT INTO screen_items (screen_id, position, item_id, choice_order, max_points) VALUES ($1, $2, $3, $4::int[], $5)
-                    """, [screenID, position + 1, itemID, AnswerMapping.choiceOrderLiteral(entry.choiceOrder), item.points])
+                    """, [screenID, position + 1, itemID, entry.choiceOrder, item.points])
             }
             if let application {
                 try tx.execute("UPDATE applications SET status = $2, updated_at = now() WHERE id = $1 AND status = ANY ($3)",

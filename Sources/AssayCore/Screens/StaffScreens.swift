@@ -122,14 +122,14 @@ public struct StaffScreens {
         guard let summary = try list(status: nil, bank: nil, limit: 1, id: screenID).first else {
             throw AssayError(.notFound, "no screen \(screenID); assay screen list shows them")
         }
-        let extra = try connection.query("SELECT submitted_by, void_reason, adaptive, theta, theta_se, stop_reason FROM screens WHERE id = $1", [screenID])[0]
+        let extra = try connection.query("SELECT submitted_by, void_reason, adaptive, theta, theta_se, stop_reason FROM screens WHERE id = $1", [screenID]).one()
         let items = try connection.query("""
-            SELECT si.position, i.item_key, i.type, i.content, si.choice_order::text AS choice_order, si.answer_text, si.seconds_taken, si.points,
+            SELECT si.position, i.item_key, i.type, i.content, si.choice_order, si.answer_text, si.seconds_taken, si.points,
                    si.max_points, si.correct, si.needs_review, si.review_note, si.theta, si.theta_se
             FROM screen_items si JOIN items i ON i.id = si.item_id WHERE si.screen_id = $1 ORDER BY si.position
             """, [screenID]).map { row -> StaffItem in
             let item = try row.decode("content", as: PostgresJSON.self).decode(Item.self)
-            let order = try AnswerMapping.choiceOrder(try row.decode("choice_order", as: String?.self))
+            let order: [Int]? = try row.decode("choice_order")
             let view = CandidateQuestion(showing: item, position: 0, total: 0, order: order, secondsLeft: 0, answered: false)
             return StaffItem(position: try row.decode("position"), itemKey: try row.decode("item_key"), type: try row.decode("type"),
                              prompt: item.prompt, shownChoices: view.choices, answerTyped: try row.decode("answer_text"),

@@ -98,7 +98,7 @@ public struct Migrator: Sendable {
     ///
     /// - Throws: ``PostgresError``.
     public func applied(on connection: Connection) throws -> [Applied] {
-        let exists: Bool = try connection.query("SELECT to_regclass('schema_migrations') IS NOT NULL AS e")[0].decode("e")
+        let exists: Bool = try connection.query("SELECT to_regclass('schema_migrations') IS NOT NULL AS e").one().decode("e")
         guard exists else { return [] }
         return try connection.query("SELECT version, name, checksum, applied_at FROM schema_migrations ORDER BY version").map {
             Applied(version: try $0.decode("version"), name: try $0.decode("name"), checksum: try $0.decode("checksum"), appliedAt: try $0.decode("applied_at"))
@@ -156,6 +156,6 @@ public struct Migrator: Sendable {
 
     /// The SHA-256 of a migration's text, in hex, computed by the server.
     static func checksum(of sql: String, on connection: Connection) throws -> String {
-        try connection.query("SELECT encode(sha256($1), 'hex') AS h", [Data(sql.utf8)])[0].decode("h")
+        try connection.query("SELECT encode(sha256($1), 'hex') AS h", [Data(sql.utf8)]).one().decode("h")
     }
 }
