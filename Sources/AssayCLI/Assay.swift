@@ -1,8 +1,6 @@
 import ArgumentParser
 import AssayCore
 import Foundation
-import Postgres
-import Psychometrics
 
 /// The `assay` command: recruit, screen, score and pool expert annotators.
 @main
@@ -57,29 +55,4 @@ struct Assay: ParsableCommand {
     static func exit(withStatus status: Int32) -> Never {
         Foundation.exit(status)
     }
-}
-
-/// Options every command that reaches the database accepts.
-struct DatabaseOptions: ParsableArguments {
-    @Option(name: .customLong("database-url"), help: ArgumentHelp(
-        "A libpq connection URI or conninfo string; overrides DATABASE_URL and the PG* variables.",
-        valueName: "url"))
-    var databaseURL: String?
-
-    /// Which server to use.
-    var configuration: DatabaseConfiguration { .resolve(option: databaseURL) }
-
-    /// A connection to the configured database with every migration applied: commands that
-    /// need the schema migrate first.
-    func migratedConnection() throws -> Connection {
-        let connection = try configuration.connect()
-        try Migrator.shipped().migrate(connection)
-        return connection
-    }
-}
-
-/// Output formats for commands that print data.
-enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
-    case text
-    case json
 }
