@@ -6,7 +6,7 @@ import Foundation
 struct ExpertsListCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "list", abstract: "List experts, oldest first.")
     @Option(help: "Only experts with an application claiming this domain.") var domain: Slug?
-    @Option(help: "Only experts with an application in this status (received, invited, …).") var status: Status?
+    @Option(help: "Only experts with an application in this status.") var status: Status?
     @Option(help: "Only experts from this country (ISO 3166-1 alpha-2).") var country: CountryCode?
     @Option(help: "Only experts speaking this language (ISO 639-1).") var language: LanguageCode?
     @Option(help: "At most this many experts.") var limit: Int = 50

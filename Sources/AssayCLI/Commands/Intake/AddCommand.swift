@@ -10,7 +10,7 @@ struct AddCommand: ParsableCommand {
     @Option(help: "Country, ISO 3166-1 alpha-2 (e.g. FR).") var country: CountryCode
     @Option(help: "Languages, ISO 639-1 codes separated by commas (e.g. fr,en).") var languages: CommaSeparated<LanguageCode>
     @Option(help: "Claimed domains separated by commas (e.g. medicine,chemistry).") var domains: CommaSeparated<Slug>
-    @Option(help: "Highest degree: none, bachelor, master, phd, md, jd or other.") var degree: Degree
+    @Option(help: "Highest degree.") var degree: Degree
     @Option(help: "Years of professional experience, 0 to 70.") var years: Int
     @Option(help: "Where the application came from (default: manual).") var source: String?
     @Option(name: .customLong("external-id"), help: "The application's id at its source (default: the email).") var externalID: String?

@@ -17,7 +17,7 @@ struct ImportCommand: ParsableCommand {
             (with --rejects, all of them, with line, field, reason and the original row).
             """)
     @Argument(help: "The file to import.") var file: String
-    @Option(help: "csv or jsonl (default: from the file's extension).") var format: FileFormat?
+    @Option(help: "The file's format (default: from the file's extension).") var format: FileFormat?
     @Option(help: "The source for rows that name none (default: the file's name).") var source: String?
     @Option(help: "Write rejected rows to this CSV file.") var rejects: String?
     @Flag(name: .customLong("dry-run"), help: "Validate and count, write nothing.") var dryRun = false

@@ -7,7 +7,7 @@ struct PoolListCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "list", abstract: "List pool members (past their expiry date they show as expired).")
     @Option(help: "Only this domain.") var domain: Slug?
     @Option(help: "Only this tier.") var tier: TierName?
-    @Option(help: "Only this status: active, suspended or expired.") var status: Status?
+    @Option(help: "Only members in this status.") var status: Status?
     @Option(help: "Only members speaking this language (ISO 639-1).") var language: LanguageCode?
     @Option(help: "Only members from this country (ISO 3166-1 alpha-2).") var country: CountryCode?
     @Option(help: "Output format: text or json.") var format: FormatOption<TextOrJSON> = .standard

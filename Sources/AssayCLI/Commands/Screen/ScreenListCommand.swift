@@ -5,7 +5,7 @@ import Foundation
 /// `assay screen list`: screens, newest first.
 struct ScreenListCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "list", abstract: "List screens, newest first.")
-    @Option(help: "Only this status: invited, in_progress, awaiting_review, scored, expired, voided.") var status: Status?
+    @Option(help: "Only screens in this status.") var status: Status?
     @Option(help: "Only this bank.") var bank: String?
     @Option(help: "At most this many.") var limit: Int = 100
     @Option(help: "Output format: text or json.") var format: FormatOption<TextOrJSON> = .standard
