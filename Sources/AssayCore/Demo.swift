@@ -1,5 +1,5 @@
-public import Banks
-public import Foundation
+import Banks
+import Foundation
 public import Postgres
 import Psychometrics
 

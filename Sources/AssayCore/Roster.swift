@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 public import Postgres
 
 /// Exports vetted rosters: one row per active (expert, domain) member, streamed from PostgreSQL

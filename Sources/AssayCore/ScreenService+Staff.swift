@@ -1,6 +1,6 @@
-public import Banks
+import Banks
 public import Foundation
-public import Postgres
+import Postgres
 
 extension ScreenService {
     /// A screen as staff list it.

@@ -1,4 +1,4 @@
-public import Banks
+import Banks
 public import Foundation
 public import Postgres
 import Psychometrics
