@@ -55,9 +55,8 @@ let package = Package(
         .executableTarget(
             name: "AssayCLI",
             dependencies: [
-                "AssayCore", "Postgres", "Psychometrics",
+                "AssayCore", "Postgres", "Banks", "Psychometrics",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings
         ),
@@ -80,7 +79,7 @@ let package = Package(
         ),
         .testTarget(
             name: "AssayCLITests",
-            dependencies: ["AssayCLI", "Postgres", "AssayTesting"],
+            dependencies: ["AssayCLI", "AssayCore", "Postgres", "Banks", "Psychometrics", "AssayTesting"],
             swiftSettings: strictSettings
         ),
     ],

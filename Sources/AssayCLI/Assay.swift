@@ -1,8 +1,6 @@
 import ArgumentParser
 import AssayCore
 import Foundation
-import Postgres
-import Psychometrics
 
 /// The `assay` command: recruit, screen, score and pool expert annotators.
 @main
@@ -32,12 +30,6 @@ struct Assay: ParsableCommand {
     /// Prints the error and returns the exit code for it.
     static func report(_ error: any Error) -> Int32 {
         switch error {
-        case var error as AssayError:
-            // Services name their parameters; the user typed flags.
-            for (field, flag) in serviceFieldFlags { error = error.renamingField(field, to: flag) }
-            printError("assay: error: \(error.userMessage)")
-            if let hint = error.hint { printError("assay: hint: \(hint)") }
-            return error.exitStatus
         case let error as any ReportableError:
             printError("assay: error: \(error.userMessage)")
             if let hint = error.hint { printError("assay: hint: \(hint)") }
@@ -56,10 +48,6 @@ struct Assay: ParsableCommand {
         }
     }
 
-    /// The service parameters whose errors name a field, and the flag each is given by.
-    static let serviceFieldFlags = ["expiresInDays": "--expires", "minutes": "--minutes", "points": "--points", "reason": "--reason",
-                                     "model": "--model", "minimumResponses": "--min-responses"]
-
     static func printError(_ line: String) {
         FileHandle.standardError.write(Data((line + "\n").utf8))
     }
@@ -67,29 +55,4 @@ struct Assay: ParsableCommand {
     static func exit(withStatus status: Int32) -> Never {
         Foundation.exit(status)
     }
-}
-
-/// Options every command that reaches the database accepts.
-struct DatabaseOptions: ParsableArguments {
-    @Option(name: .customLong("database-url"), help: ArgumentHelp(
-        "A libpq connection URI or conninfo string; overrides DATABASE_URL and the PG* variables.",
-        valueName: "url"))
-    var databaseURL: String?
-
-    /// Which server to use.
-    var configuration: DatabaseConfiguration { .resolve(option: databaseURL) }
-
-    /// A connection to the configured database with every migration applied: commands that
-    /// need the schema migrate first.
-    func migratedConnection() throws -> Connection {
-        let connection = try configuration.connect()
-        try Migrator.shipped().migrate(connection)
-        return connection
-    }
-}
-
-/// Output formats for commands that print data.
-enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
-    case text
-    case json
 }

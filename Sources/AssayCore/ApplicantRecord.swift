@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// One applicant as a recruiter supplies it: raw text fields, before validation.
 public struct ApplicantInput: Sendable {

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 public import Postgres
 
 /// Brings applicants in: one with ``add(_:actor:)``, or a whole CSV or JSON Lines file with

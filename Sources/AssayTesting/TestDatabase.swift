@@ -145,7 +145,7 @@ public enum TemporaryFolder {
         guard template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) != nil else {
             throw PostgresError(kind: .cluster, message: "cannot create a temporary folder in \(root)")
         }
-        let path = String(cString: template)
+        let path = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         chmod(path, 0o755)
         return URL(fileURLWithPath: path)
     }

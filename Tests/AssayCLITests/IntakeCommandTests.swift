@@ -76,7 +76,8 @@ struct IntakeCommandTests {
         let bad = try CommandRun.assay(["intake", "add", "--email", "x@example.org", "--name", "X", "--country", "GB", "--languages", "en",
                                         "--domains", "mathematics", "--degree", "wizard", "--years", "2"], environment: env)
         #expect(bad.status == 2)
-        #expect(bad.stderr.contains("--highest-degree 'wizard'"))
+        #expect(bad.stderr.contains("'wizard' is invalid for '--degree <degree>'"), "the flag the user typed, not the column: \(bad.stderr)")
+        #expect(!bad.stderr.contains("highest"))
     }
 
     @Test("an import killed in the middle of its COPY leaves nothing behind, and a re-run completes it",

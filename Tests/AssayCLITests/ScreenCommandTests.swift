@@ -142,6 +142,32 @@ struct ScreenCommandTests {
         #expect(status == "deadline")
     }
 
+    @Test("invites with the same hidden --seed draw the same questions in the same order, with the options in the same order")
+    func seededDraw() throws {
+        func invite(seed: String) throws -> (screen: Int, recorded: Int, draw: [String]) {
+            let email = "seed-\(UUID().uuidString.prefix(8).lowercased())@example.org"
+            let add = try CommandRun.assay(["intake", "add", "--email", email, "--name", "Seeded Person", "--country", "DE", "--languages", "de",
+                                            "--domains", "chemistry", "--degree", "phd", "--years", "8"], environment: env)
+            #expect(add.status == 0, "\(add.stderr)")
+            let invite = try CommandRun.assay(["screen", "invite", email, "--bank", "chemistry-core", "--seed", seed, "--format", "json"], environment: env)
+            #expect(invite.status == 0, "\(invite.stderr)")
+            let json = try #require(try JSONSerialization.jsonObject(with: Data(invite.stdout.utf8)) as? [String: Any])
+            let screen = try #require(json["screenID"] as? Int)
+            let connection = try Connection(url)
+            let recorded: Int = try connection.query("SELECT seed FROM screens WHERE id = $1", [screen])[0].decode(0)
+            let draw = try connection.query("""
+                SELECT item_id::text || ':' || coalesce(array_to_string(choice_order, ','), '') AS shown FROM screen_items WHERE screen_id = $1 ORDER BY position
+                """, [screen]).map { try $0.decode("shown", as: String.self) }
+            return (screen, recorded, draw)
+        }
+        let first = try invite(seed: "1234567")
+        let second = try invite(seed: "1234567")
+        #expect(first.screen != second.screen)
+        #expect(first.recorded == 1234567 >> 1, "the service keeps the seed's upper 63 bits")
+        #expect(first.draw.count == 20)
+        #expect(first.draw == second.draw)
+    }
+
     @Test("an unknown code is a clear error with exit code 2")
     func unknownCode() throws {
         let result = try CommandRun.assay(["screen", "take", "0000-0000-0000-0000-0000-0000-0000-0000"], environment: env)

@@ -1,7 +1,6 @@
 import ArgumentParser
 import AssayCore
 import Foundation
-import Postgres
 
 /// `assay demo`: the whole pipeline on sample data, in a demo database of the embedded cluster.
 struct DemoCommand: ParsableCommand {
@@ -28,7 +27,7 @@ struct DemoCommand: ParsableCommand {
             throw AssayError(.badInput, "cannot find \(applications); run assay demo from the repository's root folder or pass --applications FILE")
         }
         let connection = try Demo.resetDatabase(in: cluster)
-        print("demo database: \(cluster.uri(database: "assay_demo")) (reset)")
+        print("demo database: \(DatabaseOptions.Cluster(cluster).uri(database: "assay_demo")) (reset)")
         let report = try Demo(connection: connection, banksPath: banks, applicationsPath: applications, rosterPath: roster, seed: seed) { print($0) }.run()
         print("")
         print("funnel per domain:")

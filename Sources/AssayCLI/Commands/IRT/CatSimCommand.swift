@@ -25,7 +25,7 @@ struct CatSimCommand: ParsableCommand {
     @Option(name: .customLong("target-se"), help: "SE target of the variable-length adaptive screen.") var targetSE: Double = 0.3
     @Option(help: "Randomesque k: choose at random among the k most informative items.") var randomesque: Int = 5
     @Option(help: "Seed of the pseudo-random generator.") var seed: UInt64 = 1
-    @Option(help: "Output format: text or json.") var format: OutputFormat = .text
+    @Option(help: "Output format: text or json.") var format: FormatOption<TextOrJSON> = .standard
 
     func validate() throws {
         guard bankSize >= 1 else { throw ValidationError("--bank-size must be at least 1, is \(bankSize)") }
@@ -42,11 +42,11 @@ struct CatSimCommand: ParsableCommand {
         let study = try AdaptiveTestStudy(bankSize: bankSize, persons: persons, maximumLength: maxLength,
                                           targetStandardError: targetSE, randomesque: randomesque, seed: seed)
         let result = try study.run()
-        switch format {
+        switch format.value {
         case .json:
             try printJSON(Report(bankSize: bankSize, persons: persons, maxLength: maxLength, targetSE: targetSE,
                                  randomesque: randomesque, seed: seed, result: result))
-        case .text:
+        default:
             print("bank \(bankSize) items (2PL), \(persons) candidates, seed \(seed); adaptive: max information, randomesque k=\(randomesque), EAP")
             print("length  fixed RMSE  adaptive RMSE")
             for point in result.lengths {

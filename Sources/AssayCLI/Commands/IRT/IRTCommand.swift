@@ -11,7 +11,7 @@ struct IRTCommand: ParsableCommand {
             per answer; a missing answer is an absent row). All models use the logistic metric
             with D = 1.
             """,
-        subcommands: [SimulateCommand.self, CalibrateCommand.self, ScoreCommand.self, CatSimCommand.self]
+        subcommands: [SimulateCommand.self, IRTCalibrateCommand.self, ScoreCommand.self, CatSimCommand.self]
     )
 
     /// The dichotomous models the offline commands fit and simulate.

@@ -4,7 +4,7 @@ import Foundation
 import Psychometrics
 
 /// `assay irt calibrate`: item parameters from a long-format response file.
-struct CalibrateCommand: ParsableCommand {
+struct IRTCalibrateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "calibrate",
         abstract: "Fit 2PL or Rasch item parameters to 0/1 responses (marginal maximum likelihood, EM).",

@@ -1,0 +1,32 @@
+import ArgumentParser
+import AssayCore
+import Foundation
+
+/// `assay screen show ID`: the staff view of one screen.
+struct ScreenShowCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "show", abstract: "Staff view of a screen: each item as shown, the answer, time, points, flags.")
+    @Argument(help: "The screen's id.") var id: Int
+    @Option(help: "Output format: text or json.") var format: FormatOption<TextOrJSON> = .standard
+    @OptionGroup var database: DatabaseOptions
+
+    func run() throws {
+        let view = try StaffScreens(connection: try database.migratedConnection()).show(screenID: id)
+        if format.value == .json { try printJSON(view); return }
+        let s = view.summary
+        print("screen \(s.id): \(s.email) on \(s.bankSlug) — \(s.status)\(s.scorePercent.map { String(format: ", %.1f%%", $0) } ?? "")\(s.passed.map { $0 ? ", passed" : ", failed" } ?? "")")
+        if let by = view.submittedBy { print("submitted by \(by)") }
+        if view.adaptive {
+            print("adaptive: theta \(view.theta.map { String(format: "%.2f", $0) } ?? "-"), SE \(view.thetaSE.map { String(format: "%.2f", $0) } ?? "-"), stopped: \(view.stopReason ?? "not yet")")
+        }
+        if let reason = view.voidReason { print("voided: \(reason)") }
+        print("flags: \(s.flags)")
+        for item in view.items {
+            print("\n#\(item.position) \(item.itemKey) (\(item.type)) — \(item.points.map { String(format: "%g", $0) } ?? "?")/\(String(format: "%g", item.maxPoints))\(item.secondsTaken.map { String(format: ", %.0f s", $0) } ?? "")\(item.needsReview ? ", needs review" : "")")
+            print("  " + item.prompt.trimmingCharacters(in: .whitespacesAndNewlines).replacingOccurrences(of: "\n", with: "\n  "))
+            for (index, choice) in item.shownChoices.enumerated() { print("    \(String(UnicodeScalar(UInt8(65 + index)))) \(choice)") }
+            print("  answer: \(item.answerTyped ?? "(none)")")
+            if let theta = item.theta { print(String(format: "  after this answer: theta %.2f, SE %.2f", theta, item.thetaSE ?? .nan)) }
+            if let note = item.reviewNote { print("  review: \(note)") }
+        }
+    }
+}

@@ -1,0 +1,24 @@
+import ArgumentParser
+import AssayCore
+import Foundation
+
+/// An ISO 3166-1 alpha-2 country code given on the command line (`--country fr` or `FR`).
+///
+/// Parsing trims and upper-cases the text and accepts only assigned codes, so a bad country is a
+/// usage error naming the flag (exit 2) before any database work.
+struct CountryCode: ExpressibleByArgument, Sendable {
+    /// The code, upper-case (e.g. `FR`).
+    let code: String
+
+    /// Parses a code; nil when it is not an ISO 3166-1 alpha-2 code.
+    ///
+    /// - Parameter argument: the text given.
+    init?(argument: String) {
+        let code = argument.trimmingCharacters(in: .whitespaces).uppercased()
+        guard ISOCodes.countries.contains(code) else { return nil }
+        self.code = code
+    }
+
+    /// The code, shown as a default in help.
+    var defaultValueDescription: String { code }
+}
