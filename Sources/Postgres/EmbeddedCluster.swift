@@ -131,6 +131,8 @@ public struct EmbeddedCluster: Sendable {
     ///
     /// - Throws: as ``start()``.
     public func startReporting() throws -> StartReport {
+        // Before anything connects: a folder someone else controls could hold their socket.
+        try checkTrusted()
         if status() == .running, (try? Connection(connectionURI)) != nil {
             return StartReport(uri: connectionURI, initialized: false, started: false)
         }
@@ -169,6 +171,7 @@ public struct EmbeddedCluster: Sendable {
     private var serverUser: String? { runsAsRoot ? "postgres" : nil }
 
     private func withLock<T>(_ body: () throws -> T) throws -> T {
+        try checkTrusted()
         try createDirectory(home, mode: 0o755, ownedByServer: false)
         let fd = open(lockFile.path, O_CREAT | O_RDWR | O_CLOEXEC | O_NOFOLLOW, 0o644)
         guard fd >= 0 else {
@@ -182,6 +185,37 @@ public struct EmbeddedCluster: Sendable {
         }
         defer { flock(fd, LOCK_UN) }
         return try body()
+    }
+
+    /// The users who may own the cluster's folders: the invoking user, root and `postgres`.
+    private var trustedOwners: Set<uid_t> {
+        var owners: Set<uid_t> = [geteuid(), 0]
+        if let account = getpwnam("postgres") { owners.insert(account.pointee.pw_uid) }
+        return owners
+    }
+
+    /// Refuses a cluster folder (or its socket and data folders) that another user owns or that
+    /// others may write: whoever controls it can plant a socket or a pid file and receive every
+    /// answer key and applicant that assay sends to "its" server. Folders not there yet pass
+    /// (assay creates them itself, with safe modes).
+    ///
+    /// - Throws: ``PostgresError`` of kind ``PostgresError/Kind/cluster`` naming the folder,
+    ///   its owner or mode, and what to do.
+    public func checkTrusted() throws {
+        for folder in [home, socketDirectory, dataDirectory] {
+            var info = stat()
+            guard lstat(folder.path, &info) == 0 else { continue }
+            if info.st_mode & S_IFMT == S_IFLNK {
+                throw PostgresError(kind: .cluster, message: "\(folder.path) is a symbolic link; the cluster folder and its log, run and pgdata folders must be real folders (remove the link or set ASSAY_HOME elsewhere)")
+            }
+            guard trustedOwners.contains(info.st_uid) else {
+                let owner = getpwuid(info.st_uid).map { String(cString: $0.pointee.pw_name) } ?? "uid \(info.st_uid)"
+                throw PostgresError(kind: .cluster, message: "\(folder.path) belongs to \(owner), not to you, root or postgres; another user could plant a socket there and receive answer keys and applicant data. Remove it, or set ASSAY_HOME to a folder of your own")
+            }
+            guard info.st_mode & 0o022 == 0 else {
+                throw PostgresError(kind: .cluster, message: "\(folder.path) is writable by \(info.st_mode & 0o002 != 0 ? "every user" : "its group") (mode \(String(info.st_mode & 0o7777, radix: 8))); another user could plant a socket there and receive answer keys and applicant data. Run chmod go-w \(folder.path), or set ASSAY_HOME to a folder of your own")
+            }
+        }
     }
 
     private func createDirectory(_ url: URL, mode: mode_t, ownedByServer: Bool) throws {

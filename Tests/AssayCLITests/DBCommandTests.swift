@@ -48,6 +48,24 @@ struct DBCommandTests {
         #expect(again.status == 0 && again.stdout.contains("not running"))
     }
 
+    @Test("a command that creates the embedded cluster implicitly says so on stderr, once; an unsafe cluster folder is refused with exit 1")
+    func implicitCreationIsAnnounced() throws {
+        let home = try TemporaryFolder.make(prefix: "assay-cli-implicit-")
+        defer { _ = try? CommandRun.assay(["db", "stop"], environment: ["ASSAY_HOME": home.path]); try? FileManager.default.removeItem(at: home) }
+        let env = CommandRun.cleanEnvironment.merging(["ASSAY_HOME": home.path]) { $1 }
+        let first = try CommandRun.assay(["experts", "list"], environment: env)
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.stderr.contains("created a new embedded PostgreSQL cluster in \(home.path)"))
+        let second = try CommandRun.assay(["experts", "list"], environment: env)
+        #expect(second.status == 0 && second.stderr.isEmpty, "\(second.stderr)")
+        _ = try CommandRun.assay(["db", "stop"], environment: env)
+        chmod(home.path, 0o777)
+        let refused = try CommandRun.assay(["experts", "list"], environment: env)
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("writable by every user"))
+        chmod(home.path, 0o755)
+    }
+
     @Test("two assay processes started at the same moment create and start one cluster")
     func concurrentProcesses() throws {
         let home = try TemporaryFolder.make(prefix: "assay-cli-race-")

@@ -67,4 +67,36 @@ struct EmbeddedClusterTests {
         #expect(error.message.contains("ASSAY_HOME"))
         try? FileManager.default.removeItem(atPath: "/tmp/assay \"quoted\"")
     }
+
+    @Test("a cluster folder that others may write, or that another user owns, is refused before anything connects, with the reason")
+    func untrustedFolder() throws {
+        let folder = try TemporaryFolder.make(prefix: "assay-untrusted-")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let home = folder.appendingPathComponent("home")
+        try FileManager.default.createDirectory(at: home, withIntermediateDirectories: false)
+        let cluster = EmbeddedCluster(home: home.path, durability: .throwaway)
+
+        chmod(home.path, 0o777)
+        let writable = try #require(throws: PostgresError.self) { try cluster.start() }
+        #expect(writable.kind == .cluster)
+        #expect(writable.message.contains("writable by every user") && writable.message.contains("chmod go-w"))
+        #expect(cluster.status() == .notInitialized, "nothing was created in it")
+
+        // A planted socket folder inside a safe home is refused as well.
+        chmod(home.path, 0o755)
+        try FileManager.default.createDirectory(at: cluster.socketDirectory, withIntermediateDirectories: false)
+        chmod(cluster.socketDirectory.path, 0o777)
+        let planted = try #require(throws: PostgresError.self) { try cluster.start() }
+        #expect(planted.message.contains(cluster.socketDirectory.path))
+
+        // Another user's folder (as root, hand it to nobody).
+        try FileManager.default.removeItem(at: cluster.socketDirectory)
+        if geteuid() == 0, let nobody = getpwnam("nobody") {
+            #expect(chown(home.path, nobody.pointee.pw_uid, nobody.pointee.pw_gid) == 0)
+            let foreign = try #require(throws: PostgresError.self) { try cluster.start() }
+            #expect(foreign.message.contains("belongs to nobody"))
+            #expect(chown(home.path, 0, 0) == 0)
+        }
+        #expect(throws: Never.self) { try cluster.checkTrusted() }
+    }
 }

@@ -42,13 +42,29 @@ public enum DatabaseConfiguration: Sendable {
 
     /// The conninfo to hand to libpq; for the embedded cluster, starting it first.
     ///
-    /// - Throws: ``PostgresError`` when the embedded cluster cannot start.
-    public func connectionString() throws -> String {
+    /// - Parameter notice: told when this call created a new embedded cluster (a command that
+    ///   was not `assay db start` did it implicitly, which the user should know); by default a
+    ///   line on stderr.
+    /// - Throws: ``PostgresError`` when the embedded cluster cannot start or its folder is not
+    ///   safe to use.
+    public func connectionString(notice: (String) -> Void = Self.printNotice) throws -> String {
         switch self {
-        case .url(let url, _): url
-        case .environment: ""
-        case .embedded(let cluster): try cluster.start()
+        case .url(let url, _): return url
+        case .environment: return ""
+        case .embedded(let cluster):
+            let report = try cluster.startReporting()
+            if report.initialized {
+                notice("assay: created a new embedded PostgreSQL cluster in \(cluster.home.path) (set DATABASE_URL or ASSAY_HOME to use another)")
+            }
+            return report.uri
         }
+    }
+
+    /// Writes a notice line on stderr.
+    ///
+    /// - Parameter line: the line, without its newline.
+    public static func printNotice(_ line: String) {
+        FileHandle.standardError.write(Data((line + "\n").utf8))
     }
 
     /// Opens a connection (starting the embedded cluster when needed).
