@@ -50,14 +50,18 @@ public struct CandidateQuestion: Sendable, Codable, Equatable {
     /// The kinds of answer a question takes.
     public enum Kind: String, Sendable, Codable {
         case singleChoice = "single_choice", multipleResponse = "multiple_response", trueFalse = "true_false"
-        case numeric, shortText = "short_text", ordering, essay
+        case numeric, shortText = "short_text", ordering, essay, matching
     }
     public var position: Int
     public var total: Int
     public var kind: Kind
     public var prompt: String
-    /// Options (choice items) or steps (ordering items), in the order shown to this candidate.
+    /// Options (choice items), steps (ordering items) or answers (matching items), in the order
+    /// shown to this candidate.
     public var choices: [String]
+    /// Matching items: the prompts to match, in the item's order, each answered with one of
+    /// ``choices``; nil for other items.
+    public var matchPrompts: [String]?
     public var unit: String?
     public var maxWords: Int?
     public var secondsLeft: Int
@@ -72,6 +76,8 @@ public enum CandidateAnswer: Sendable, Codable, Equatable {
     case number(Double)
     case text(String)
     case order([Int])
+    /// Matching: for each prompt, in order, the shown position of the answer chosen.
+    case matches([Int])
 }
 
 /// The result of saving an answer.

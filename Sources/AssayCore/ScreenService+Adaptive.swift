@@ -78,10 +78,10 @@ extension ScreenService {
         let (itemID, item, parameters) = items[index]
         let count = Self.choiceCount(item)
         var order: [Int]?
-        if count > 0, row.settings.shuffleOptions || item.type == .ordering {
+        if count > 0, row.settings.shuffleOptions || Self.alwaysShuffled(item) {
             var shuffled = Array(0..<count)
             ScreenDraw.shuffle(&shuffled, &rng)
-            if item.type == .ordering, shuffled == Array(0..<count), count > 1 { shuffled.swapAt(0, 1) }
+            if Self.alwaysShuffled(item), shuffled == Array(0..<count), count > 1 { shuffled.swapAt(0, 1) }
             order = shuffled
         }
         try tx.execute("""

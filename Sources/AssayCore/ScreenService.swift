@@ -76,7 +76,7 @@ public final class ScreenService: CandidateScreenService {
             let seed = (drawSeed ?? generator.next()) >> 1
             // Adaptive screens choose each item when it is asked for (see ScreenService+Adaptive).
             let draw = settings.isAdaptive ? [] : ScreenDraw.draw(
-                items: items.map { (topic: $0.item.topic, choiceCount: Self.choiceCount($0.item), isOrdering: $0.item.type == .ordering) },
+                items: items.map { (topic: $0.item.topic, choiceCount: Self.choiceCount($0.item), isOrdering: Self.alwaysShuffled($0.item)) },
                 count: settings.itemsPerScreen, shuffleOptions: settings.shuffleOptions, seed: seed)
             let code = InviteCode.generate()
             guard let normalized = InviteCode.normalize(code) else { throw AssayError(.database, "internal error: a generated invite code does not normalize") }
@@ -151,9 +151,15 @@ public final class ScreenService: CandidateScreenService {
         switch item.body {
         case .singleChoice(let options), .multipleResponse(let options, _): options.count
         case .ordering(let steps, _): steps.count
+        case .matching(let pairs, let distractors, _): MatchingLayout(pairs: pairs, distractors: distractors).choices.count
         default: 0
         }
     }
+
+    /// Items whose choices are shuffled whatever the bank says, never left in key order: the
+    /// steps of an ordering item, the answers of a matching item (listed in key order they would
+    /// give the key away).
+    static func alwaysShuffled(_ item: Item) -> Bool { item.type == .ordering || item.type == .matching }
 
     static func event(_ tx: Connection, actor: String, action: String, screen: Int, reason: String? = nil, details: [String: String] = [:]) throws {
         try tx.execute("INSERT INTO events (actor, action, subject_type, subject_id, reason, details) VALUES ($1, $2, 'screen', $3, $4, $5)",
@@ -319,6 +325,10 @@ public final class ScreenService: CandidateScreenService {
         case .essay(_, let maxWords):
             question.kind = .essay
             question.maxWords = maxWords
+        case .matching(let pairs, let distractors, _):
+            question.kind = .matching
+            question.choices = shown(MatchingLayout(pairs: pairs, distractors: distractors).choices)
+            question.matchPrompts = pairs.map(\.prompt)
         }
         return question
     }
@@ -335,7 +345,7 @@ public final class ScreenService: CandidateScreenService {
 
     /// An answer in the item's original indices, as stored.
     enum StoredAnswer: Codable, Equatable {
-        case choice(Int), choices([Int]), boolean(Bool), number(Double), text(String), order([Int])
+        case choice(Int), choices([Int]), boolean(Bool), number(Double), text(String), order([Int]), matches([Int])
     }
 
     public func answer(code: String, position: Int, answer: CandidateAnswer, typed: String) throws -> AnswerReceipt {
@@ -394,6 +404,9 @@ public final class ScreenService: CandidateScreenService {
         case (.ordering, .order(let shown)):
             guard shown.count == count, Set(shown).count == count else { throw AssayError(.badInput, "give every step exactly once") }
             return .order(try shown.map(original))
+        case (.matching(let pairs, _, _), .matches(let shown)):
+            guard shown.count == pairs.count else { throw AssayError(.badInput, "give one answer for each of the \(pairs.count) prompts") }
+            return .matches(try shown.map(original))
         default:
             throw AssayError(.badInput, "this kind of answer does not fit a \(item.type.rawValue) question")
         }
@@ -470,28 +483,44 @@ public final class ScreenService: CandidateScreenService {
 
     /// Scores one answer with the rules of docs/bank-format.md (Psychometrics' scoring).
     static func score(_ item: Item, _ answer: StoredAnswer) throws -> Double {
+        func tolerance(_ written: Banks.NumericTolerance) -> ScoringTolerance {
+            switch written {
+            case .exact: .exact
+            case .absolute(let value): .absolute(value)
+            case .percent(let value): .percent(value)
+            case .range(let low, let high): .range(min: low, max: high)
+            }
+        }
         let key: AnswerKey
         switch item.body {
+        case .singleChoice(let options) where options.contains { $0.credit != nil }:
+            key = .creditedChoice(credits: options.map { $0.credit ?? 0 })
         case .singleChoice(let options):
             key = .singleChoice(correct: options.firstIndex(where: \.correct) ?? -1, optionCount: options.count)
+        case .multipleResponse(let options, _) where options.contains { $0.credit != nil }:
+            key = .creditedSelection(credits: options.map { $0.credit ?? 0 })
         case .multipleResponse(let options, let scoring):
             key = .multipleResponse(correct: Set(options.indices.filter { options[$0].correct }), optionCount: options.count,
                                     rule: scoring == .partial ? .partial : .allOrNothing)
         case .trueFalse(let value):
             key = .trueFalse(answer: value)
         case .numeric(let numeric):
-            let tolerance: ScoringTolerance
-            switch numeric.tolerance {
-            case .exact: tolerance = .exact
-            case .absolute(let value): tolerance = .absolute(value)
-            case .percent(let value): tolerance = .percent(value)
-            case .range(let low, let high): tolerance = .range(min: low, max: high)
+            if let others = numeric.otherAnswers {
+                key = .numericAnswers([NumericAnswer(answer: numeric.answer, tolerance: tolerance(numeric.tolerance))]
+                    + others.map { NumericAnswer(answer: $0.answer, tolerance: tolerance($0.tolerance), credit: $0.credit) })
+            } else {
+                key = .numeric(answer: numeric.answer, tolerance: tolerance(numeric.tolerance))
             }
-            key = .numeric(answer: numeric.answer, tolerance: tolerance)
-        case .shortText(let accept, let regex):
+        case .shortText(let accept, let regex, let graded?):
+            key = .textAnswers(accept.map { TextAnswer($0) } + regex.map { TextAnswer($0, match: .regex) }
+                + graded.map { TextAnswer($0.text, match: TextAnswer.Match(rawValue: $0.match.rawValue) ?? .exact, credit: $0.credit) })
+        case .shortText(let accept, let regex, nil):
             key = .shortText(accept: accept, acceptRegex: regex)
         case .ordering(let steps, let scoring):
             key = .ordering(stepCount: steps.count, rule: scoring == .partial ? .partial : .allOrNothing)
+        case .matching(let pairs, let distractors, let scoring):
+            let layout = MatchingLayout(pairs: pairs, distractors: distractors)
+            key = .matching(key: layout.key, choiceCount: layout.choices.count, rule: scoring == .partial ? .partial : .allOrNothing)
         case .essay:
             throw AssayError(.database, "essays are graded by a reviewer")
         }
@@ -503,6 +532,7 @@ public final class ScreenService: CandidateScreenService {
         case .number(let value): response = .number(value)
         case .text(let value): response = .text(value)
         case .order(let indices): response = .order(indices)
+        case .matches(let indices): response = .matches(indices)
         }
         return try key.score(response, points: item.points)
     }

@@ -152,6 +152,7 @@ struct CandidatePrompt {
         case .shortText: return "Answer with a word or short phrase."
         case .ordering: return "Give all \(question.choices.count) letters in the right order (e.g. \(question.choices.indices.reversed().map(letter).joined()))."
         case .essay: return "Write your answer over several lines\(question.maxWords.map { " (at most \($0) words)" } ?? ""); end it with a line holding a single '.'."
+        case .matching: return "This prompt cannot take answers to matching questions yet; type skip."
         }
     }
 
@@ -247,6 +248,8 @@ struct CandidatePrompt {
             return .success(.order(order))
         case .essay:
             return .success(.text(line))
+        case .matching:
+            return .failure(InputProblem(message: "This prompt cannot take answers to matching questions yet."))
         }
     }
 }
