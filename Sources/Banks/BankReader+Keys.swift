@@ -128,6 +128,10 @@ extension BankReader {
             fields.context.error(node, "a single_choice item with credits needs an option with credit 100 (full credit); the highest is \(Self.percent(options.compactMap(\.credit).max() ?? 0))")
             return nil
         }
+        guard options.contains(where: { ($0.credit ?? 0) < 100 }) else {
+            fields.context.error(node, "every option of this single_choice item gives full credit, so any answer is right; give a wrong option less than 100")
+            return nil
+        }
         return .singleChoice(options: options)
     }
 

@@ -90,6 +90,7 @@ public enum GIFTExporter {
                 }
             }
             guard wroteEquals else { return leaveOut("its full-credit option starts like a GIFT weight (%50%), which Moodle would read as text after '='.") }
+            guard answers.contains(where: { $0.hasPrefix("~") }) else { return leaveOut("every option gives full credit, and GIFT reads a block of '=' answers as a short answer.") }
         case .multipleResponse(let options, let scoring):
             let credits: [Double]
             if options.contains(where: { $0.credit != nil }) {

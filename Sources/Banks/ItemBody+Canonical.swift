@@ -11,9 +11,10 @@ extension ItemBody {
     ///   the partial rule (each of the C right options 100/C, each wrong one −100/C, within 0.01)
     ///   in a multiple_response.
     /// - Numeric: further answers highest credit first (stable); none is nil.
-    /// - Short text: graded answers with full credit that are exact texts or regular expressions
-    ///   join `accept` or `acceptRegex`; the rest is ordered exact, wildcard, regex, each highest
-    ///   credit first (stable); none is nil.
+    /// - Short text: a wildcard pattern without a wildcard is the exact text it stands for (`\*`
+    ///   read as `*`); graded answers with full credit that are exact texts or regular
+    ///   expressions join `accept` or `acceptRegex`; the rest is ordered exact, wildcard, regex,
+    ///   each highest credit first (stable); none is nil.
     /// - Other types are unchanged.
     public var canonical: ItemBody {
         switch self {
@@ -40,7 +41,10 @@ extension ItemBody {
         case .shortText(var accept, var regex, let graded):
             guard let graded else { return self }
             var rest: [ShortTextAnswer] = []
-            for answer in graded {
+            for var answer in graded {
+                if answer.match == .wildcard, !ShortTextPatterns.hasWildcard(answer.text) {
+                    answer = ShortTextAnswer(ShortTextPatterns.unescaping(answer.text), match: .exact, credit: answer.credit)
+                }
                 if answer.credit >= 100, answer.match == .exact { accept.append(answer.text) }
                 else if answer.credit >= 100, answer.match == .regex { regex.append(answer.text) }
                 else { rest.append(answer) }
