@@ -398,9 +398,31 @@ enum HTMLText {
         return (decoded, semicolon + 1)
     }
 
+    /// HTML's names for the Latin-1 letters (`eacute`, `Ccedil`, `szlig` …), U+00C0 to U+00FF.
+    static let latinLetters: [String: String] = {
+        let names = [
+            "Agrave", "Aacute", "Acirc", "Atilde", "Auml", "Aring", "AElig", "Ccedil", "Egrave", "Eacute", "Ecirc", "Euml",
+            "Igrave", "Iacute", "Icirc", "Iuml", "ETH", "Ntilde", "Ograve", "Oacute", "Ocirc", "Otilde", "Ouml", "times",
+            "Oslash", "Ugrave", "Uacute", "Ucirc", "Uuml", "Yacute", "THORN", "szlig",
+        ]
+        var table: [String: String] = ["OElig": "Œ", "oelig": "œ", "Yuml": "Ÿ"]
+        for (offset, name) in names.enumerated() {
+            guard let upper = Unicode.Scalar(0xC0 + offset), let lower = Unicode.Scalar(0xE0 + offset) else { continue }
+            table[name] = String(Character(upper))
+            // The lower-case letter's name starts lower-case (`eacute`, `aelig`, `eth`, `thorn`).
+            if name != "times", name != "szlig" {
+                let lowerName = name.count > 2 && name.dropFirst().first?.isUppercase == true ? name.lowercased() : name.prefix(1).lowercased() + name.dropFirst()
+                table[lowerName] = String(Character(lower))
+            }
+        }
+        table["divide"] = "÷"
+        table["yuml"] = "ÿ"
+        return table
+    }()
+
     /// The text of a reference's name (`amp`, `#233`, `#xE9`), or nil when it is none.
     static func decodeReference(_ name: String) -> String? {
-        if let named = namedReferences[name] ?? namedReferences[name.lowercased()] { return named }
+        if let named = namedReferences[name] ?? latinLetters[name] ?? namedReferences[name.lowercased()] { return named }
         guard name.hasPrefix("#") else { return nil }
         let digits = name.dropFirst()
         let value = digits.hasPrefix("x") || digits.hasPrefix("X") ? UInt32(digits.dropFirst(), radix: 16) : UInt32(digits, radix: 10)

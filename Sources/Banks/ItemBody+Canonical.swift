@@ -1,5 +1,3 @@
-internal import Foundation
-
 /// One written form per key, so that the same meaning gives the same item (and content hash).
 extension ItemBody {
     /// The body with its key in canonical form.
@@ -55,63 +53,5 @@ extension ItemBody {
         case .trueFalse, .ordering, .essay, .matching:
             return self
         }
-    }
-}
-
-/// Helpers for per-option and per-answer credits.
-enum ChoiceCredits {
-    /// How far the positive credits of a multiple_response may add up from 100 (Moodle rounds
-    /// their sum to whole percent before it checks it).
-    static let sumTolerance = 0.5
-
-    /// How far a credit may be from 100/C and still be the equal split of the partial rule.
-    static let splitTolerance = 0.01
-
-    /// Whether credits are the partial rule's equal split: each of the C positive credits 100/C
-    /// and every other one −100/C.
-    static func isEqualSplit(_ credits: [Double]) -> Bool {
-        let right = credits.filter { $0 > 0 }.count
-        guard right > 0, right < credits.count else { return false }
-        let share = 100 / Double(right)
-        return credits.allSatisfy { abs(abs($0) - share) <= splitTolerance }
-    }
-
-    /// `values` sorted by `areInIncreasingOrder`, equal elements kept in their order.
-    static func stableSorted<T>(_ values: [T], by areInIncreasingOrder: (T, T) -> Bool) -> [T] {
-        values.enumerated().sorted { a, b in
-            if areInIncreasingOrder(a.element, b.element) { return true }
-            if areInIncreasingOrder(b.element, a.element) { return false }
-            return a.offset < b.offset
-        }.map(\.element)
-    }
-}
-
-/// Moodle-style short-answer patterns as the bank writes them: `*` any run of characters, `\*` a
-/// literal asterisk.
-enum ShortTextPatterns {
-    /// Whether `pattern` holds an unescaped `*`.
-    static func hasWildcard(_ pattern: String) -> Bool {
-        var previous: Character?
-        for character in pattern {
-            if character == "*", previous != "\\" { return true }
-            previous = character
-        }
-        return false
-    }
-
-    /// Whether `pattern` is nothing but wildcards (and whitespace), so it accepts every answer.
-    static func wildcardMatchesEverything(_ pattern: String) -> Bool {
-        let trimmed = pattern.filter { !$0.isWhitespace }
-        return !trimmed.isEmpty && trimmed.allSatisfy { $0 == "*" }
-    }
-
-    /// A literal text as a pattern: every `*` written `\*`.
-    static func escaping(_ literal: String) -> String {
-        literal.replacingOccurrences(of: "*", with: "\\*")
-    }
-
-    /// The literal text a pattern without wildcards stands for: every `\*` read as `*`.
-    static func unescaping(_ pattern: String) -> String {
-        pattern.replacingOccurrences(of: "\\*", with: "*")
     }
 }

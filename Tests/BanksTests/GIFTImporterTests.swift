@@ -583,3 +583,29 @@ struct GIFTImporterTests {
         #expect(throws: BankError.self) { try GIFTTesting.convert("// nothing").bank(slug: "cardio", domain: "medicine") }
     }
 }
+
+@Suite("GIFT importer: HTML as text")
+struct GIFTHTMLTests {
+    @Test("HTML becomes the plain text a candidate should read", arguments: [
+        ("<ol><li>one</li><li>two<ul><li>a</li><li>b</li></ul></li></ol><p>End</p>", "1. one\n2. two\n  - a\n  - b\n\nEnd"),
+        ("<table><tr><th>Drug</th><th>Dose</th></tr><tr><td>A</td><td>5 mg</td></tr></table>", "Drug | Dose\nA | 5 mg"),
+        ("See the <a href=\"https://example.org/g\">guideline</a>.", "See the guideline (https://example.org/g)."),
+        ("<p>Caf&eacute; &Agrave; la cr&egrave;me, na&iuml;ve &ccedil;a, &#233;t&#xE9;, &oelig;uvre, &szlig;</p>", "Café À la crème, naïve ça, été, œuvre, ß"),
+        ("<P>One</P><P>Two<BR>still two</P>", "One\n\nTwo\nstill two"),
+        ("<script>alert('x')</script><h3>Title</h3>text", "Title\n\ntext"),
+        ("2 < 3 and 5 > 4", "2 < 3 and 5 > 4"),
+        ("a <b unclosed", "a <b unclosed"),
+        ("CO<sub>2</sub>, x<sup>n+1</sup>, e<sup>iπ</sup>", "CO₂, xⁿ⁺¹, e^(iπ)"),
+        ("<pre>  indented\\n    more</pre>", "  indented\n    more"),
+        ("  lots   of\\n\\n   space  ", "lots of space"),
+    ])
+    func htmlBecomesText(html: String, text: String) {
+        let result = GIFTTesting.convert("[html]\(html) {T}")
+        #expect(result.items.map(\.prompt) == [text])
+    }
+
+    @Test func moodlesOwnFormatKeepsItsLineBreaksAroundMarkup() {
+        let result = GIFTTesting.convert("Line one\\nline <i>two</i>\\n\\nparagraph &amp; more {T}")
+        #expect(result.items.map(\.prompt) == ["Line one\nline two\n\nparagraph & more"])
+    }
+}
