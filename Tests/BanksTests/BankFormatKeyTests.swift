@@ -28,6 +28,12 @@ private func body(_ itemLines: String...) -> ItemBody? {
     return items?.first?.body
 }
 
+/// The errors, as `line:column message`, of one item written as `itemLines`.
+private func errors(_ itemLines: [String]) -> [String] {
+    let (_, diagnostics) = read(itemLines.joined(separator: "\n    "))
+    return diagnostics.filter { $0.severity == .error }.map { "\($0.line):\($0.column) \($0.message)" }
+}
+
 /// Writes and reads back `body` in an item, expecting the same item.
 private func roundTrip(_ body: ItemBody) throws -> ItemBody? {
     let item = Item(id: "q", topic: "t", prompt: "P", difficulty: .medium, body: body)
@@ -73,8 +79,7 @@ struct BankFormatKeyTests {
         (["type: multiple_response", "scoring: all_or_nothing", "options: [{text: a, credit: 100}, {text: b}]"], "12:14 scoring: all_or_nothing does not apply to options with credits (the credits decide the score); remove one or the other"),
     ])
     func badOptionCredits(lines: [String], expected: String) {
-        let (_, diagnostics) = read(lines.joined(separator: "\n    "))
-        #expect(diagnostics.filter { $0.severity == .error }.map { "\($0.line):\($0.column) \($0.message)" } == [expected])
+        #expect(errors(lines) == [expected])
     }
 
     // MARK: Several numeric answers
@@ -98,8 +103,7 @@ struct BankFormatKeyTests {
         (["type: numeric", "answer: 3", "other_answers: [{answer: 2, credit: 120}]"], "13:41 'credit' is 120; it must be between 0.0 and 100.0"),
     ])
     func badNumericAnswers(lines: [String], expected: String) {
-        let (_, diagnostics) = read(lines.joined(separator: "\n    "))
-        #expect(diagnostics.filter { $0.severity == .error }.map { "\($0.line):\($0.column) \($0.message)" } == [expected])
+        #expect(errors(lines) == [expected])
     }
 
     // MARK: Short answers with credits and wildcards
@@ -122,8 +126,7 @@ struct BankFormatKeyTests {
         (["type: short_text", "accept: [a]", "accept_regex: [{pattern: '(', credit: 50}]"], "13:30 the regular expression '(' does not compile"),
     ])
     func badShortAnswers(lines: [String], expected: String) {
-        let (_, diagnostics) = read(lines.joined(separator: "\n    "))
-        #expect(diagnostics.filter { $0.severity == .error }.map { "\($0.line):\($0.column) \($0.message)" } == [expected])
+        #expect(errors(lines) == [expected])
     }
 
     // MARK: Matching
@@ -153,8 +156,7 @@ struct BankFormatKeyTests {
         (["type: matching", "pairs: [{prompt: a, answer: 1}, {prompt: b}]"], "12:37 missing field 'answer'"),
     ])
     func badMatching(lines: [String], expected: String) {
-        let (_, diagnostics) = read(lines.joined(separator: "\n    "))
-        #expect(diagnostics.filter { $0.severity == .error }.map { "\($0.line):\($0.column) \($0.message)" } == [expected])
+        #expect(errors(lines) == [expected])
     }
 
     @Test func canonicalFormIsIdempotent() {
