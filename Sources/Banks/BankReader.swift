@@ -1,4 +1,4 @@
-public import Foundation
+internal import Foundation
 import Yams
 
 /// Reads `domain.yaml` and bank files into the model, reporting every problem with its
