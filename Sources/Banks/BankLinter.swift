@@ -1,4 +1,4 @@
-import Foundation
+internal import Foundation
 
 /// The banks and domains found under a path, with every problem found in them.
 public struct BankCollection: Sendable {

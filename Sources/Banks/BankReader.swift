@@ -1,4 +1,4 @@
-import Foundation
+internal import Foundation
 import Yams
 
 /// Reads `domain.yaml` and bank files into the model, reporting every problem with its
@@ -226,17 +226,27 @@ public enum BankReader {
         .singleChoice: ["options"],
         .multipleResponse: ["options", "scoring"],
         .trueFalse: ["answer"],
-        .numeric: ["answer", "tolerance", "tolerance_percent", "range", "unit"],
-        .shortText: ["accept", "accept_regex"],
+        .numeric: ["answer", "tolerance", "tolerance_percent", "range", "unit", "other_answers"],
+        .shortText: ["accept", "accept_wildcard", "accept_regex"],
         .ordering: ["steps", "scoring"],
         .essay: ["rubric", "max_words"],
+        .matching: ["pairs", "distractors", "scoring"],
     ]
+
+    /// One item read from its YAML node, with every problem found (for checking an item built in
+    /// code, e.g. by the GIFT importer, by the rules a bank file's item must meet).
+    static func item(from node: Node, file: String) -> (item: Item?, diagnostics: [BankDiagnostic]) {
+        var context = ReadContext(file: file)
+        let item = readItem(node, context: &context)
+        return (item, context.diagnostics)
+    }
 
     private static func readItem(_ node: Node, context: inout ReadContext) -> Item? {
         guard let map = context.mapping(node, what: "an item") else { return nil }
         // The type decides which fields are allowed, so read it first.
         var type: ItemType?
-        if let typeNode = map["type"] {
+        let typeNode = map.first { $0.key.scalar?.string == "type" }?.value
+        if let typeNode {
             if let text = typeNode.scalar?.string, let known = ItemType(rawValue: text) {
                 type = known
             } else {
@@ -246,7 +256,7 @@ public enum BankReader {
         let allowed = commonItemFields.union(type.flatMap { typeFields[$0] } ?? typeFields.values.reduce([], { $0.union($1) }))
         var fields = FieldReader(map: map, context: context, allowed: allowed)
         let id = fields.string("id", pattern: itemIDPattern, patternHelp: "lower-case letters, digits, '.', '_' and '-', at most 64")
-        if type == nil, map["type"] == nil { fields.context.error(node, "missing field 'type'") }
+        if type == nil, typeNode == nil { fields.context.error(node, "missing field 'type'") }
         fields.consumed.insert("type")
         let topic = fields.string("topic")
         let prompt = fields.string("prompt")
@@ -255,7 +265,7 @@ public enum BankReader {
         var difficulty: Difficulty?
         if let text = fields.string("difficulty") {
             difficulty = Difficulty(rawValue: text)
-            if difficulty == nil, let dnode = map["difficulty"] { fields.context.error(dnode, "difficulty must be easy, medium or hard, not '\(text)'") }
+            if difficulty == nil, let dnode = fields.values["difficulty"] { fields.context.error(dnode, "difficulty must be easy, medium or hard, not '\(text)'") }
         }
         var irt: IRTParameters?
         if let irtNode = fields.optionalNode("irt"), let irtMap = fields.context.mapping(irtNode, what: "irt") {
@@ -273,139 +283,6 @@ public enum BankReader {
         context = fields.context
         guard let id, let topic, let prompt, let difficulty, let body else { return nil }
         return Item(id: id, topic: topic, prompt: prompt, explanation: explanation, points: points, difficulty: difficulty, irt: irt, body: body)
-    }
-
-    private static func readBody(_ type: ItemType, itemNode: Node, fields: inout FieldReader) -> ItemBody? {
-        func scoring() -> PartialScoring? {
-            guard let text = fields.optionalString("scoring") else { return .partial }
-            guard let value = PartialScoring(rawValue: text) else {
-                if let node = fields.map["scoring"] { fields.context.error(node, "scoring must be partial or all_or_nothing, not '\(text)'") }
-                return nil
-            }
-            return value
-        }
-        func options() -> [ChoiceOption]? {
-            guard let node = fields.node("options"), let list = fields.context.sequence(node, what: "options") else { return nil }
-            var result: [ChoiceOption] = []
-            for optionNode in list {
-                guard let map = fields.context.mapping(optionNode, what: "an option") else { continue }
-                var option = FieldReader(map: map, context: fields.context, allowed: ["text", "correct"])
-                let text = option.string("text")
-                let correct = option.optionalBool("correct") ?? false
-                option.finish()
-                fields.context = option.context
-                if let text { result.append(ChoiceOption(text: text, correct: correct)) }
-            }
-            if list.count < 2 || list.count > 10 { fields.context.error(node, "options must have 2 to 10 entries, not \(list.count)") }
-            let texts = result.map { $0.text.trimmingCharacters(in: .whitespacesAndNewlines) }  // case matters (capitalisation items)
-            if Set(texts).count != texts.count { fields.context.error(node, "two options have the same text") }
-            return result.count == list.count ? result : nil
-        }
-        func strings(_ key: String, required: Bool) -> [String]? {
-            guard let node = required ? fields.node(key) : fields.optionalNode(key) else { return required ? nil : [] }
-            guard let list = fields.context.sequence(node, what: key) else { return nil }
-            var result: [String] = []
-            for entry in list {
-                if let text = fields.context.stringScalar(entry, what: "an entry of \(key)") { result.append(text) }
-            }
-            return result.count == list.count ? result : nil
-        }
-        switch type {
-        case .singleChoice:
-            guard let options = options() else { return nil }
-            let correct = options.filter(\.correct).count
-            if correct != 1 {
-                fields.context.error(fields.map["options"], "a single_choice item needs exactly one correct option; it has \(correct)")
-                return nil
-            }
-            return .singleChoice(options: options)
-        case .multipleResponse:
-            guard let options = options(), let scoring = scoring() else { return nil }
-            let correct = options.filter(\.correct).count
-            if correct == 0 || correct == options.count {
-                fields.context.error(fields.map["options"], "a multiple_response item needs at least one correct and one incorrect option; \(correct) of \(options.count) are correct")
-                return nil
-            }
-            return .multipleResponse(options: options, scoring: scoring)
-        case .trueFalse:
-            return fields.bool("answer").map { .trueFalse(answer: $0) }
-        case .numeric:
-            let answer = fields.optionalDouble("answer", range: -1e300...1e300)
-            let absolute = fields.optionalDouble("tolerance", range: 0...1e300)
-            let percent = fields.optionalDouble("tolerance_percent", range: 0...100)
-            let unit = fields.optionalString("unit")
-            var range: (Double, Double)?
-            if let rangeNode = fields.optionalNode("range"), let rangeMap = fields.context.mapping(rangeNode, what: "range") {
-                var reader = FieldReader(map: rangeMap, context: fields.context, allowed: ["min", "max"])
-                let low = reader.double("min", range: -1e300...1e300)
-                let high = reader.double("max", range: -1e300...1e300)
-                reader.finish()
-                fields.context = reader.context
-                if let low, let high { range = (low, high) }
-            }
-            let given = [absolute != nil, percent != nil, range != nil].filter { $0 }.count
-            if given > 1 {
-                fields.context.error(itemNode, "a numeric item takes one of tolerance, tolerance_percent or range, not several")
-                return nil
-            }
-            let tolerance: NumericTolerance
-            if let absolute { tolerance = .absolute(absolute) }
-            else if let percent { tolerance = .percent(percent) }
-            else if let range { tolerance = .range(min: range.0, max: range.1) }
-            else { tolerance = .exact }
-            if answer == nil {
-                if case .range = tolerance {} else {
-                    if fields.map["answer"] == nil { fields.context.error(itemNode, "missing field 'answer' (required unless a range is given)") }
-                    return nil
-                }
-            }
-            if case .range(let low, let high) = tolerance {
-                if low > high {
-                    fields.context.error(fields.map["range"], "range min \(low) is greater than max \(high)")
-                    return nil
-                }
-                if let answer, answer < low || answer > high {
-                    fields.context.error(fields.map["answer"], "the answer \(answer) lies outside its own range \(low)…\(high)")
-                    return nil
-                }
-            }
-            if case .percent = tolerance, answer == 0 {
-                fields.context.error(fields.map["tolerance_percent"], "a relative tolerance of an answer of 0 accepts only 0; use 'tolerance' instead")
-                return nil
-            }
-            return .numeric(NumericKey(answer: answer, tolerance: tolerance, unit: unit))
-        case .shortText:
-            let accept = strings("accept", required: false)
-            let regex = strings("accept_regex", required: false)
-            guard let accept, let regex else { return nil }
-            if let list = fields.map["accept_regex"]?.sequence {
-                for entry in list {
-                    guard let pattern = entry.scalar?.string else { continue }
-                    do {
-                        _ = try NSRegularExpression(pattern: pattern)
-                    } catch {
-                        fields.context.error(entry, "the regular expression '\(pattern)' does not compile")
-                        return nil
-                    }
-                }
-            }
-            if accept.isEmpty && regex.isEmpty {
-                fields.context.error(itemNode, "a short_text item needs 'accept' or 'accept_regex' with at least one entry")
-                return nil
-            }
-            return .shortText(accept: accept, acceptRegex: regex)
-        case .ordering:
-            guard let steps = strings("steps", required: true), let scoring = scoring() else { return nil }
-            if steps.count < 3 || steps.count > 10 || Set(steps).count != steps.count {
-                fields.context.error(fields.map["steps"], "an ordering item needs 3 to 10 different steps; it has \(steps.count)\(Set(steps).count != steps.count ? ", some repeated" : "")")
-                return nil
-            }
-            return .ordering(steps: steps, scoring: scoring)
-        case .essay:
-            guard let rubric = fields.string("rubric") else { return nil }
-            let maxWords = fields.optionalInt("max_words", range: 1...100_000)
-            return .essay(rubric: rubric, maxWords: maxWords)
-        }
     }
 }
 
@@ -476,19 +353,27 @@ struct ReadContext {
 /// Reads the fields of one mapping, remembering which it used so that unknown ones are reported.
 struct FieldReader {
     let map: Node.Mapping
+    /// The mapping's values by key text. (Looking a key up in `map` builds a key node, which runs
+    /// Yams's tag resolver, a handful of regular expressions, every time.)
+    let values: [String: Node]
     var context: ReadContext
     let allowed: Set<String>
     var consumed: Set<String> = []
 
     init(map: Node.Mapping, context: ReadContext, allowed: Set<String>) {
         self.map = map
+        var values: [String: Node] = [:]
+        for (key, value) in map {
+            if let text = key.scalar?.string, values[text] == nil { values[text] = value }
+        }
+        self.values = values
         self.context = context
         self.allowed = allowed
     }
 
     mutating func optionalNode(_ key: String) -> Node? {
         consumed.insert(key)
-        guard let node = map[key] else { return nil }
+        guard let node = values[key] else { return nil }
         if case .scalar(let scalar) = node, scalar.tag.description == "tag:yaml.org,2002:null" || (scalar.style == .plain && ["", "~", "null"].contains(scalar.string)) {
             return nil
         }

@@ -35,11 +35,12 @@ public enum BankWriter {
             (key("pass_rule"), .mapping(.init(rule))),
         ]
         root.append((key("settings"), .mapping(.init(settings))))
-        root.append((key("items"), .sequence(.init(bank.items.map(item)))))
+        root.append((key("items"), .sequence(.init(bank.items.map(node(for:))))))
         return try Yams.serialize(node: .mapping(.init(root)), indent: 2, width: 100, allowUnicode: true, sortKeys: false)
     }
 
-    private static func item(_ item: Item) -> Node {
+    /// The YAML node of one item, as it stands in a bank file.
+    static func node(for item: Item) -> Node {
         var pairs: [(Node, Node)] = [
             (key("id"), text(item.id)), (key("type"), key(item.type.rawValue)), (key("topic"), text(item.topic)),
             (key("difficulty"), key(item.difficulty.rawValue)),
@@ -51,28 +52,44 @@ public enum BankWriter {
             pairs.append((key("options"), optionList(options)))
         case .multipleResponse(let options, let scoring):
             pairs.append((key("options"), optionList(options)))
-            pairs.append((key("scoring"), key(scoring.rawValue)))
+            // With credits the options' credits are the scoring.
+            if !options.contains(where: { $0.credit != nil }) { pairs.append((key("scoring"), key(scoring.rawValue))) }
         case .trueFalse(let answer):
             pairs.append((key("answer"), flag(answer)))
         case .numeric(let numeric):
-            if let answer = numeric.answer { pairs.append((key("answer"), number(answer))) }
-            switch numeric.tolerance {
-            case .exact: break
-            case .absolute(let value): pairs.append((key("tolerance"), number(value)))
-            case .percent(let value): pairs.append((key("tolerance_percent"), number(value)))
-            case .range(let low, let high):
-                pairs.append((key("range"), .mapping(.init([(key("min"), number(low)), (key("max"), number(high))]))))
-            }
+            pairs += numericAnswer(numeric.answer, numeric.tolerance)
             if let unit = numeric.unit { pairs.append((key("unit"), text(unit))) }
-        case .shortText(let accept, let regex):
-            if !accept.isEmpty { pairs.append((key("accept"), .sequence(.init(accept.map(text))))) }
-            if !regex.isEmpty { pairs.append((key("accept_regex"), .sequence(.init(regex.map { Node.scalar(Node.Scalar($0, .implicit, .singleQuoted)) })))) }
+            if let others = numeric.otherAnswers {
+                pairs.append((key("other_answers"), .sequence(.init(others.map { other in
+                    .mapping(.init(numericAnswer(other.answer, other.tolerance) + [(key("credit"), number(other.credit))]))
+                }))))
+            }
+        case .shortText(let accept, let regex, let graded):
+            let graded = graded ?? []
+            func entries(_ plain: [Node], _ match: ShortTextAnswer.Match, textKey: String, style: (String) -> Node) -> [Node] {
+                plain + graded.filter { $0.match == match }.map { answer in
+                    answer.credit >= 100 ? style(answer.text)
+                        : .mapping(.init([(key(textKey), style(answer.text)), (key("credit"), number(answer.credit))]))
+                }
+            }
+            let acceptNodes = entries(accept.map(text), .exact, textKey: "text", style: text)
+            let wildcardNodes = entries([], .wildcard, textKey: "pattern", style: text)
+            let regexNodes = entries(regex.map(quoted), .regex, textKey: "pattern", style: quoted)
+            if !acceptNodes.isEmpty { pairs.append((key("accept"), .sequence(.init(acceptNodes)))) }
+            if !wildcardNodes.isEmpty { pairs.append((key("accept_wildcard"), .sequence(.init(wildcardNodes)))) }
+            if !regexNodes.isEmpty { pairs.append((key("accept_regex"), .sequence(.init(regexNodes)))) }
         case .ordering(let steps, let scoring):
             pairs.append((key("steps"), .sequence(.init(steps.map(text)))))
             pairs.append((key("scoring"), key(scoring.rawValue)))
         case .essay(let rubric, let maxWords):
             pairs.append((key("rubric"), text(rubric)))
             if let maxWords { pairs.append((key("max_words"), number(Double(maxWords)))) }
+        case .matching(let matchingPairs, let distractors, let scoring):
+            pairs.append((key("pairs"), .sequence(.init(matchingPairs.map {
+                .mapping(.init([(key("prompt"), text($0.prompt)), (key("answer"), text($0.answer))]))
+            }))))
+            if !distractors.isEmpty { pairs.append((key("distractors"), .sequence(.init(distractors.map(text))))) }
+            pairs.append((key("scoring"), key(scoring.rawValue)))
         }
         if let explanation = item.explanation { pairs.append((key("explanation"), text(explanation))) }
         if let irt = item.irt {
@@ -81,13 +98,35 @@ public enum BankWriter {
         return .mapping(.init(pairs))
     }
 
+    /// Options with `correct: true`, or, when the item gives credits, with their non-zero credit.
     private static func optionList(_ options: [ChoiceOption]) -> Node {
-        .sequence(.init(options.map { option in
+        let credited = options.contains { $0.credit != nil }
+        return .sequence(.init(options.map { option in
             var pairs: [(Node, Node)] = [(key("text"), text(option.text))]
-            if option.correct { pairs.append((key("correct"), flag(true))) }
+            if credited {
+                if let credit = option.credit, credit != 0 { pairs.append((key("credit"), number(credit))) }
+            } else if option.correct {
+                pairs.append((key("correct"), flag(true)))
+            }
             return .mapping(.init(pairs))
         }))
     }
+
+    /// `answer` and the field of its tolerance.
+    private static func numericAnswer(_ answer: Double?, _ tolerance: NumericTolerance) -> [(Node, Node)] {
+        var pairs: [(Node, Node)] = []
+        if let answer { pairs.append((key("answer"), number(answer))) }
+        switch tolerance {
+        case .exact: break
+        case .absolute(let value): pairs.append((key("tolerance"), number(value)))
+        case .percent(let value): pairs.append((key("tolerance_percent"), number(value)))
+        case .range(let low, let high):
+            pairs.append((key("range"), .mapping(.init([(key("min"), number(low)), (key("max"), number(high))]))))
+        }
+        return pairs
+    }
+
+    private static func quoted(_ value: String) -> Node { .scalar(Node.Scalar(value, .implicit, .singleQuoted)) }
 
     private static func key(_ name: String) -> Node { .scalar(.init(name, .implicit, .plain)) }
     private static func flag(_ value: Bool) -> Node { .scalar(.init(value ? "true" : "false", .implicit, .plain)) }

@@ -2,8 +2,8 @@ internal import Foundation
 
 /// Hands out item ids and topics for imported GIFT questions.
 ///
-/// Ids match `^[a-z0-9][a-z0-9._-]{0,63}$` and are unique within one import: a title is
-/// slugified, an untitled question gets `<bankSlug>-001`, `<bankSlug>-002` …, and a taken id
+/// Ids match `^[a-z0-9][a-z0-9._-]{0,63}$` and are unique within one import: a title that is
+/// already a valid id is kept, any other is slugified, an untitled question gets `<bankSlug>-001`, `<bankSlug>-002` …, and a taken id
 /// gets `-2`, `-3` … appended.
 struct GIFTIdentifiers {
     /// The longest id the bank format allows.
@@ -21,12 +21,25 @@ struct GIFTIdentifiers {
 
     /// A fresh id for a question with `title` (`nil` or unusable: a numbered id).
     mutating func allocate(title: String?) -> String {
+        let (id, numbered) = candidate(title: title)
+        if numbered { untitledCount += 1 }
+        used.insert(id)
+        return id
+    }
+
+    /// The id ``allocate(title:)`` would hand out next for `title`, without taking it.
+    func peek(title: String?) -> String { candidate(title: title).id }
+
+    private func candidate(title: String?) -> (id: String, numbered: Bool) {
         let base: String
-        if let title, case let slug = Self.slug(title), !slug.isEmpty {
+        var numbered = false
+        if let title, Self.isValidID(title) {
+            base = title
+        } else if let title, case let slug = Self.slug(title), !slug.isEmpty {
             base = slug
         } else {
-            untitledCount += 1
-            let number = String(untitledCount)
+            numbered = true
+            let number = String(untitledCount + 1)
             base = "\(bankSlug)-\(String(repeating: "0", count: max(0, 3 - number.count)))\(number)"
         }
         var candidate = String(base.prefix(Self.maximumLength))
@@ -37,8 +50,14 @@ struct GIFTIdentifiers {
             let head = Self.trimmingTrailingSeparators(String(base.prefix(Self.maximumLength - tail.count)))
             candidate = head + tail
         }
-        used.insert(candidate)
-        return candidate
+        return (candidate, numbered)
+    }
+
+    /// Whether `text` is already an item id (`^[a-z0-9][a-z0-9._-]{0,63}$`).
+    static func isValidID(_ text: String) -> Bool {
+        guard let first = text.unicodeScalars.first, text.unicodeScalars.count <= maximumLength,
+              ("a"..."z").contains(first) || ("0"..."9").contains(first) else { return false }
+        return text.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "." || $0 == "_" || $0 == "-" }
     }
 
     /// `text` as an id: accents removed, lower-cased, every run of other characters than
@@ -62,11 +81,35 @@ struct GIFTIdentifiers {
     /// A topic from a `$CATEGORY:` path: its last segment, trimmed, lower-cased, each run of
     /// whitespace turned into `-`; `general` when that leaves nothing.
     static func topic(fromCategory path: String) -> String {
-        let segments = path.split(separator: "/").map { GIFTMarkup.trimmed($0) }.filter { !$0.isEmpty }
+        let segments = categorySegments(path).map { GIFTMarkup.trimmed($0) }.filter { !$0.isEmpty }
         let last = segments.last ?? ""
         let words = last.lowercased().split(whereSeparator: \.isWhitespace)
         let topic = words.joined(separator: "-")
         return topic.isEmpty ? "general" : topic
+    }
+
+    /// A category path's segments as Moodle splits them: at every single `/`, a doubled `//`
+    /// standing for a `/` inside a name.
+    static func categorySegments(_ path: String) -> [String] {
+        var segments: [String] = []
+        var current = ""
+        var characters = Array(path)[...]
+        while let character = characters.first {
+            characters = characters.dropFirst()
+            if character == "/" {
+                if characters.first == "/" {
+                    current.append("/")
+                    characters = characters.dropFirst()
+                } else {
+                    segments.append(current)
+                    current = ""
+                }
+            } else {
+                current.append(character)
+            }
+        }
+        segments.append(current)
+        return segments
     }
 
     private static func trimmingTrailingSeparators(_ text: String) -> String {

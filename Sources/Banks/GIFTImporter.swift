@@ -1,39 +1,53 @@
-/// Converts Moodle GIFT question files into bank items.
+/// Converts Moodle GIFT question files into bank items, reading GIFT the way Moodle's own reader
+/// (`question/format/gift/format.php`) does.
 ///
 /// GIFT is Moodle's plain-text question format: questions separated by blank lines, an optional
 /// `::title::`, the question text and one answer block in braces. The importer maps it onto the
-/// item types of `docs/bank-format.md`:
+/// item types of `docs/bank-format.md`, keeping every weight as a credit:
 ///
 /// | GIFT | item |
 /// |---|---|
-/// | `{=right ~wrong ~wrong}` | `single_choice` |
-/// | `{~%50%a ~%50%b ~%-100%c}`, or several `=` beside `~` | `multiple_response` (options with a positive weight are right; weights that are not the equal split of the partial rule are replaced by it, with a warning) |
+/// | `{=right ~wrong ~%50%half}`: `~` with at least one `=` | `single_choice`, each option the credit of its weight (`=` is 100, `~` 0) |
+/// | `{~%50%a ~%50%b ~%-100%c}`: `~` and no `=` | `multiple_response` with those credits (the positive ones add up to 100) |
 /// | `{T}`, `{F}`, `{TRUE}`, `{FALSE}` | `true_false` |
-/// | `{=answer =other}` | `short_text` (answers with a weight below 100% are dropped, with a warning) |
-/// | `{#3.14:0.01}`, `{#1..5}`, `{#3.14}`, `{# =… =%50%…}` | `numeric` (absolute tolerance, range, exact; of several answers the first with full credit is kept, the others dropped with a warning) |
+/// | `{=answer =%50%partial answer* }`, `{answer}` | `short_text`; `*` is Moodle's wildcard |
+/// | `{#3.14:0.01}`, `{#1..5}`, `{#=3.14 =%50%3.1:0.1 ~#feedback}` | `numeric`, further answers with their credits |
+/// | `{=prompt -> answer =prompt -> answer = -> extra answer}` | `matching` |
 /// | `{}` | `essay` (rubric from the general feedback `####…`, else a placeholder and a warning) |
 ///
+/// Credits that say what a classic key says are written as it (one `=` among `~`: a plain
+/// `single_choice`; the equal split ±100/C: `multiple_response` with the partial rule), so
+/// ordinary questions give ordinary items.
+///
 /// A block inside the sentence (`Grant is {=entombed ~buried} in Grant's tomb.`) is a missing-word
-/// question: the prompt gets `_____` where the block was. Matching questions (`=a -> b`) and
-/// several blocks in one question (Cloze) have no counterpart and are errors; a description (text
-/// with no block) is a warning. Either way no item is made.
+/// question: the prompt gets `_____` where the block was. Several blocks in one question (Cloze)
+/// and Moodle's Cloze syntax (`{1:MULTICHOICE:…}`) have no counterpart and are errors; a
+/// description (text with no block) is a warning. Either way no item is made, and nothing else in
+/// the file is lost: every question is read on its own, and a question gets at most one error.
 ///
 /// `$CATEGORY: a/b/Cardiology` sets the topic of the questions after it to `cardiology` (last path
-/// segment, lower-cased, spaces as `-`; `general` before any category). `//` comment lines are
-/// ignored; `\~ \= \# \{ \} \: \\` are literal characters and `\n` a line break. Answer feedback
-/// (`#…`) and general feedback (`####…`) form the explanation: the general feedback first, then
-/// one `Option X: feedback` line per option. Format markers `[html]`, `[markdown]`, `[plain]` and
-/// `[moodle]` are removed; `[html]` text is also turned into plain text, with a warning.
+/// segment, lower-cased, spaces as `-`; `general` before any category); several `$CATEGORY:` lines
+/// in a row, the last wins. `//` comment lines are ignored; every line is trimmed; `\~ \= \# \{ \}
+/// \: \\` are literal characters and `\n` a line break. Questions that follow each other with no
+/// blank line are read separately (with a warning: Moodle would merge them). Answer feedback
+/// (`#…`) and general feedback (`####…`) form the explanation: the general feedback first, then one
+/// `Option X: feedback` (or `Answer X:`) line per answer. Text formats `[html]`, `[markdown]`,
+/// `[plain]` and `[moodle]` (the default) are honoured: HTML becomes plain text keeping
+/// paragraphs, lists and code, without comments, styles and scripts.
 ///
-/// Ids come from titles (slugified to `^[a-z0-9][a-z0-9._-]{0,63}$`) or are numbered
-/// `<bankSlug>-001`, `<bankSlug>-002` … for untitled questions; a taken id gets `-2`, `-3` ….
-/// Every item has difficulty `medium` and 1 point.
+/// Ids come from titles (kept when already a valid id, else slugified to
+/// `^[a-z0-9][a-z0-9._-]{0,63}$`) or are numbered `<bankSlug>-001`, `<bankSlug>-002` … for
+/// untitled questions; a taken id gets `-2`, `-3` …. Every item has difficulty `medium` and 1
+/// point. Every converted item is checked by the bank reader's own rules; one that breaks a rule
+/// is reported at its question's line with the rule and left out, so that the converted bank
+/// lints clean.
 public enum GIFTImporter {
     /// Converts GIFT source to bank items.
     ///
-    /// Never traps and always finishes: malformed input (unclosed or stray braces, empty answer
-    /// lists, a choice with no right answer, a numeric answer that is not a number …) becomes an
-    /// error diagnostic at its line and column, and that question yields no item.
+    /// Never traps and always finishes, in time and memory linear in the source: malformed input
+    /// (unclosed or stray braces, empty answer lists, a choice with no right answer, a numeric
+    /// answer that is not a number …) becomes an error diagnostic at its line and column, and that
+    /// question yields no item.
     ///
     /// - Parameters:
     ///   - text: The GIFT source.
@@ -47,24 +61,44 @@ public enum GIFTImporter {
         var items: [Item] = []
 
         for block in GIFTScanner.blocks(of: GIFTScanner.lines(of: text)) {
-            var lines = block.lines[...]
-            if let first = lines.first, first.content.text.hasPrefix("$CATEGORY:") {
-                topic = GIFTIdentifiers.topic(fromCategory: String(first.content.text.dropFirst("$CATEGORY:".count)))
-                lines = lines.dropFirst()
-                if lines.allSatisfy(\.isBlank) { continue }
+            for segment in GIFTScanner.segments(of: block) {
+                switch segment {
+                case let .category(path, _):
+                    topic = GIFTIdentifiers.topic(fromCategory: path)
+                case let .question(lines, isSeparated):
+                    guard !lines.isEmpty else { continue }
+                    let source = GIFTScanner.text(of: lines)
+                    if !isSeparated {
+                        converter.warning(source.position, "No blank line before this question: Moodle would read it as part of what comes before; it was read as a question of its own. Put a blank line before it.")
+                    }
+                    guard let question = converter.convert(source) else { continue }
+                    let item = Item(
+                        id: identifiers.peek(title: question.title),
+                        topic: topic,
+                        prompt: question.prompt,
+                        explanation: question.explanation,
+                        points: 1,
+                        difficulty: .medium,
+                        body: question.body
+                    )
+                    if let problem = ruleViolation(of: item) {
+                        converter.error(source.position, "The converted question breaks a rule of the bank format, so it was left out: \(problem)")
+                        continue
+                    }
+                    items.append(Item(id: identifiers.allocate(title: question.title), topic: item.topic, prompt: item.prompt,
+                                      explanation: item.explanation, points: 1, difficulty: .medium, body: item.body))
+                }
             }
-            guard let question = converter.convert(GIFTScanner.text(of: lines)) else { continue }
-            let item = Item(
-                id: identifiers.allocate(title: question.title),
-                topic: topic,
-                prompt: question.prompt,
-                explanation: question.explanation,
-                points: 1,
-                difficulty: .medium,
-                body: question.body
-            )
-            items.append(item)
         }
         return GIFTImportResult(items: items, diagnostics: converter.diagnostics)
+    }
+
+    /// The first rule of the bank format that `item` breaks, checked by the bank reader itself on
+    /// the item's YAML node, or nil when it has none.
+    static func ruleViolation(of item: Item) -> String? {
+        let (read, diagnostics) = BankReader.item(from: BankWriter.node(for: item), file: "converted")
+        if let problem = diagnostics.first(where: { $0.severity == .error }) { return problem.message }
+        guard read == item else { return "it does not read back the same from a bank file" }
+        return nil
     }
 }

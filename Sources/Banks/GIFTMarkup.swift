@@ -1,12 +1,14 @@
-/// GIFT's text formats, chosen by a leading marker such as `[html]`.
+/// GIFT's text formats, chosen by a leading marker such as `[html]`; Moodle's own format is the
+/// default.
 enum GIFTMarkup: String, Sendable, CaseIterable {
-    /// `[html]`: tags are stripped and basic entities decoded on import.
+    /// `[html]`: rendered as HTML; converted to plain text on import.
     case html
-    /// `[markdown]`: kept as written.
+    /// `[markdown]`: kept as written, but HTML comments, styles and scripts are removed.
     case markdown
-    /// `[plain]`: kept as written.
+    /// `[plain]`: shown exactly as written.
     case plain
-    /// `[moodle]`: Moodle's auto-format, kept as written (GIFT's default).
+    /// `[moodle]`: Moodle's auto-format, the default: HTML is allowed and a newline breaks the
+    /// line; text with markup is converted to plain text, text without is kept as written.
     case moodle
 
     /// The format marker at the start of `text` (after whitespace), with the text after it and
@@ -22,78 +24,22 @@ enum GIFTMarkup: String, Sendable, CaseIterable {
         return (nil, trimmed, trimmed.position)
     }
 
-    /// Plain text from HTML: tags removed (`<br>` and block ends become line breaks), the basic
-    /// entities and numeric character references decoded, lines trimmed.
-    static func plainText(fromHTML html: String) -> String {
-        let breakingTags: Set<String> = ["br", "br/", "/p", "/div", "/li", "/h1", "/h2", "/h3", "/h4", "/h5", "/h6", "/tr", "/pre"]
-        var text = ""
-        var characters = Array(html)[...]
-        while let character = characters.first {
-            if character == "<" {
-                guard let close = characters.firstIndex(of: ">") else {
-                    text.append(contentsOf: characters)
-                    break
-                }
-                let inside = String(characters[(characters.startIndex + 1)..<close]).lowercased()
-                let name = String(inside.prefix { !$0.isWhitespace && $0 != ">" })
-                if breakingTags.contains(name) || breakingTags.contains(name.replacingSlashSuffix()) { text.append("\n") }
-                characters = characters[(close + 1)...]
-            } else {
-                text.append(character)
-                characters = characters.dropFirst()
-            }
+    /// `text` in this format as the plain text a candidate reads, and the media it left out.
+    func plainText(_ text: String) -> HTMLText.Result {
+        let trimmed = String(GIFTMarkup.trimmed(text))
+        switch self {
+        case .plain:
+            return HTMLText.Result(text: trimmed, media: [])
+        case .markdown:
+            return HTMLText.Result(text: String(GIFTMarkup.trimmed(HTMLText.removingHiddenParts(trimmed))), media: [])
+        case .moodle:
+            guard HTMLText.looksLikeHTML(trimmed) else { return HTMLText.Result(text: trimmed, media: []) }
+            return HTMLText.plainText(trimmed, newlinesAreBreaks: true)
+        case .html:
+            return HTMLText.plainText(trimmed, newlinesAreBreaks: false)
         }
-        let decoded = decodingEntities(text)
-        let lines = decoded.split(separator: "\n", omittingEmptySubsequences: false).map { trimmed($0) }
-        var result: [Substring] = []
-        for line in lines where !(line.isEmpty && (result.last?.isEmpty ?? true)) {
-            result.append(line)
-        }
-        while result.last?.isEmpty == true { result.removeLast() }
-        return result.joined(separator: "\n")
     }
 
-    /// `text` with `&amp;`, `&lt;`, `&gt;`, `&quot;`, `&apos;`, `&#39;`, `&nbsp;` and numeric
-    /// references (`&#233;`, `&#xE9;`) decoded; anything else left as written.
-    static func decodingEntities(_ text: String) -> String {
-        let named: [String: Character] = ["amp": "&", "lt": "<", "gt": ">", "quot": "\"", "apos": "'", "nbsp": " "]
-        var result = ""
-        var characters = Array(text)[...]
-        while let character = characters.first {
-            if character == "&", let semicolon = characters.prefix(12).firstIndex(of: ";") {
-                let name = String(characters[(characters.startIndex + 1)..<semicolon])
-                if let decoded = named[name.lowercased()] ?? numericReference(name) {
-                    result.append(decoded)
-                    characters = characters[(semicolon + 1)...]
-                    continue
-                }
-            }
-            result.append(character)
-            characters = characters.dropFirst()
-        }
-        return result
-    }
-
-    private static func numericReference(_ name: String) -> Character? {
-        guard name.hasPrefix("#") else { return nil }
-        let digits = name.dropFirst()
-        let value: UInt32?
-        if digits.hasPrefix("x") || digits.hasPrefix("X") {
-            value = UInt32(digits.dropFirst(), radix: 16)
-        } else {
-            value = UInt32(digits, radix: 10)
-        }
-        guard let value, let scalar = Unicode.Scalar(value) else { return nil }
-        return Character(scalar)
-    }
-}
-
-extension String {
-    /// `br/` → `br`, for self-closing tags written without a space.
-    fileprivate func replacingSlashSuffix() -> String { hasSuffix("/") ? String(dropLast()) : self }
-}
-
-extension GIFTMarkup {
     /// `text` without leading and trailing whitespace.
     static func trimmed(_ text: some StringProtocol) -> Substring {
         let string = Substring(text)

@@ -29,29 +29,54 @@ struct GIFTSourceLine: Sendable {
     var characters: [Character]
 
     /// Whether the line holds only whitespace (a question separator).
-    var isBlank: Bool { characters.allSatisfy(\.isWhitespace) }
+    var isBlank: Bool { characters.allSatisfy(GIFTScanner.isSpace) }
 
-    /// The line without its leading whitespace, and the 1-based column where that begins.
-    var content: (text: Substring, column: Int) {
-        let start = characters.firstIndex { !$0.isWhitespace } ?? characters.count
-        return (Substring(String(characters[start...])), start + 1)
+    /// The bounds of the line without leading and trailing whitespace (Moodle trims every line).
+    var contentRange: Range<Int> {
+        let start = characters.firstIndex { !GIFTScanner.isSpace($0) } ?? characters.count
+        let end = (characters.lastIndex { !GIFTScanner.isSpace($0) } ?? (start - 1)) + 1
+        return start..<max(start, end)
     }
 
+    /// The trimmed line as text.
+    var content: Substring { Substring(String(characters[contentRange])) }
+
     /// Whether the line is a `//` comment (which may be indented).
-    var isComment: Bool { content.text.hasPrefix("//") }
+    var isComment: Bool { content.hasPrefix("//") }
+
+    /// Whether the trimmed line starts with `text`.
+    func starts(with text: String) -> Bool {
+        let range = contentRange
+        return characters[range].starts(with: text)
+    }
 }
 
-/// A run of lines between blank lines, comment lines removed: one question, a `$CATEGORY:`
-/// command, or a description.
+/// A run of lines between blank lines, comment lines removed (Moodle's unit of reading).
 struct GIFTBlock: Sendable {
     /// The block's lines, in order, without comment lines.
     var lines: [GIFTSourceLine]
 }
 
-/// Splits GIFT source into lines and blocks, and turns lines into escape-resolved units.
+/// What a block holds: `$CATEGORY:` commands and questions, in order.
+enum GIFTSegment: Sendable {
+    /// A `$CATEGORY:` line, with the path after the colon.
+    case category(path: String, line: GIFTSourceLine)
+    /// A question's lines; `isSeparated` is false when it followed another question or command
+    /// with no blank line between (Moodle would have read them as one).
+    case question(lines: [GIFTSourceLine], isSeparated: Bool)
+}
+
+/// Splits GIFT source into lines, blocks and questions, and turns lines into escape-resolved units.
 enum GIFTScanner {
     /// The characters GIFT lets a backslash escape (besides `n`, which stands for a newline).
     static let escapable: Set<Character> = ["~", "=", "#", "{", "}", ":", "\\"]
+
+    /// The byte-order mark, ignored wherever it stands (files concatenated from several exports
+    /// carry one in the middle); it keeps its column, so that later columns stay right.
+    static let byteOrderMark: Character = "\u{FEFF}"
+
+    /// Whitespace, or a byte-order mark.
+    static func isSpace(_ character: Character) -> Bool { character.isWhitespace || character == byteOrderMark }
 
     /// The source's lines; `\n`, `\r\n` and `\r` all end a line, and a leading byte-order mark is
     /// ignored.
@@ -91,22 +116,96 @@ enum GIFTScanner {
         return blocks
     }
 
-    /// The lines as one text of units: escapes resolved, lines joined by (unescaped) newlines.
+    /// The commands and questions of a block.
+    ///
+    /// Moodle reads a whole block as one question (or, from a leading `$CATEGORY:`, as one
+    /// category name). Files often put several in one block, so outside an answer block these
+    /// lines start a new segment: a `$CATEGORY:` line; a line starting with a `::title::`; and a
+    /// line holding a `{` right after a line that ended by closing the question's answer block.
+    static func segments(of block: GIFTBlock) -> [GIFTSegment] {
+        var segments: [GIFTSegment] = []
+        var current: [GIFTSourceLine] = []
+        var currentIsSeparated = true
+        var depth = 0
+        var hasAnswerBlock = false
+        var previousEndedBlock = false
+        func flush(next isSeparated: Bool) {
+            if !current.isEmpty { segments.append(.question(lines: current, isSeparated: currentIsSeparated)) }
+            current = []
+            currentIsSeparated = isSeparated
+            hasAnswerBlock = false
+            previousEndedBlock = false
+        }
+        for line in block.lines {
+            let braces = Self.braces(in: line)
+            if depth == 0 {
+                if line.starts(with: "$CATEGORY:") {
+                    flush(next: false)
+                    let content = line.content
+                    segments.append(.category(path: String(content.dropFirst("$CATEGORY:".count)), line: line))
+                    continue
+                }
+                let startsQuestion = line.starts(with: "::") && Self.hasTitle(line)
+                    || (hasAnswerBlock && previousEndedBlock && braces.opens > 0)
+                if !current.isEmpty, startsQuestion { flush(next: false) }
+            }
+            current.append(line)
+            depth = max(0, depth + braces.opens - braces.closes)
+            if braces.closes > 0 { hasAnswerBlock = true }
+            previousEndedBlock = depth == 0 && braces.endsWithClose
+        }
+        flush(next: false)
+        return segments
+    }
+
+    /// The unescaped braces of a line, and whether its last character is an unescaped `}`.
+    private static func braces(in line: GIFTSourceLine) -> (opens: Int, closes: Int, endsWithClose: Bool) {
+        var opens = 0, closes = 0, lastWasClose = false
+        let characters = line.characters
+        var index = line.contentRange.lowerBound
+        let end = line.contentRange.upperBound
+        while index < end {
+            let character = characters[index]
+            if character == "\\", index + 1 < end, escapable.contains(characters[index + 1]) || characters[index + 1] == "n" {
+                index += 2
+                lastWasClose = false
+                continue
+            }
+            if character == "{" { opens += 1 }
+            if character == "}" { closes += 1 }
+            lastWasClose = character == "}"
+            index += 1
+        }
+        return (opens, closes, lastWasClose)
+    }
+
+    /// Whether a line starting with `::` closes the title on the same line.
+    private static func hasTitle(_ line: GIFTSourceLine) -> Bool {
+        text(of: [line]).firstIndex(ofSyntax: "::", from: 2) != nil
+    }
+
+    /// The lines as one text of units: each line trimmed (as Moodle does), escapes resolved,
+    /// lines joined by (unescaped) newlines.
     static func text(of lines: some Collection<GIFTSourceLine>) -> GIFTText {
         var units: [GIFTUnit] = []
         var previous: GIFTSourceLine?
         for line in lines {
             if let previous {
-                let end = GIFTPosition(line: previous.number, column: previous.characters.count + 1)
+                let end = GIFTPosition(line: previous.number, column: previous.contentRange.upperBound + 1)
                 units.append(GIFTUnit(character: "\n", isEscaped: false, position: end))
             }
             previous = line
             let characters = line.characters
-            var index = 0
-            while index < characters.count {
+            let range = line.contentRange
+            var index = range.lowerBound
+            while index < range.upperBound {
                 let character = characters[index]
                 let position = GIFTPosition(line: line.number, column: index + 1)
-                if character == "\\", index + 1 < characters.count {
+                if character == byteOrderMark {
+                    index += 1
+                    continue
+                }
+                if character == "\\", index + 1 < range.upperBound {
                     let next = characters[index + 1]
                     if escapable.contains(next) {
                         units.append(GIFTUnit(character: next, isEscaped: true, position: position))
@@ -123,7 +222,7 @@ enum GIFTScanner {
                 index += 1
             }
         }
-        let anchor = lines.first.map { GIFTPosition(line: $0.number, column: 1) } ?? GIFTPosition(line: 1, column: 1)
+        let anchor = lines.first.map { GIFTPosition(line: $0.number, column: $0.contentRange.lowerBound + 1) } ?? GIFTPosition(line: 1, column: 1)
         return GIFTText(units: units, anchor: anchor)
     }
 }

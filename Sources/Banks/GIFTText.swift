@@ -68,6 +68,21 @@ struct GIFTText: Sendable {
         return nil
     }
 
+    /// The last index where `pattern` is written with unescaped characters.
+    func lastIndex(ofSyntax pattern: String) -> Int? {
+        let needle = Array(pattern)
+        guard !needle.isEmpty, needle.count <= units.count else { return nil }
+        var index = units.count - needle.count
+        while index >= 0 {
+            if needle.indices.allSatisfy({ units[index + $0].isSyntax(needle[$0]) }) { return index }
+            index -= 1
+        }
+        return nil
+    }
+
+    /// Whether the text holds the unescaped character `syntax`.
+    func contains(syntax: Character) -> Bool { units.contains { $0.isSyntax(syntax) } }
+
     /// Whether the text starts with the unescaped characters of `pattern`.
     func hasSyntaxPrefix(_ pattern: String) -> Bool {
         let needle = Array(pattern)

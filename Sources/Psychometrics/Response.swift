@@ -17,4 +17,7 @@ public enum Response: Sendable, Hashable {
     /// the candidate put the key's first step first, its third step second and its second step
     /// last. Must be a permutation of `0..<stepCount`.
     case order([Int])
+    /// For each prompt of a matching item, in the key's prompt order, the index of the choice
+    /// given (in the key's choice order), or nil when the prompt was left unanswered.
+    case matches([Int?])
 }

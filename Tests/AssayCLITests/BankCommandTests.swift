@@ -63,7 +63,7 @@ struct BankCommandTests {
 
             ::Q2:: Aspirin is an anticoagulant. {F}
 
-            ::Q3:: Match the drug to its class. {=Atenolol -> beta blocker =Amlodipine -> calcium channel blocker}
+            ::Q3:: Atenolol is a {=beta blocker} and amlodipine a {=calcium channel blocker}.
 
             ::Q4:: Normal adult resting heart rate upper limit (beats/min)? {#100:5}
             """
@@ -71,7 +71,7 @@ struct BankCommandTests {
         try Data(gift.utf8).write(to: giftFile)
         let out = domain.appendingPathComponent("cardio.yaml")
         let result = try CommandRun.assay(["bank", "import-gift", giftFile.path, "--domain", "demo", "--bank", "demo-cardio", "--out", out.path])
-        #expect(result.status == 2, "matching cannot be converted, so the exit code says so")
+        #expect(result.status == 2, "embedded answers (two blocks) cannot be converted, so the exit code says so")
         #expect(result.stderr.contains("cardio.gift:7:"), "\(result.stderr)")
         let lint = try CommandRun.assay(["bank", "lint", root.path])
         #expect(lint.status == 0, "\(lint.stderr)")

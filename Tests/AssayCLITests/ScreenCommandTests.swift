@@ -82,7 +82,7 @@ struct ScreenCommandTests {
             }
             switch item.body {
             case .essay(let rubric, _): #expect(!result.stdout.contains(rubric.trimmingCharacters(in: .whitespacesAndNewlines).prefix(50)), "rubric of \(item.id)")
-            case .shortText(let accept, _):
+            case .shortText(let accept, _, _):
                 for answer in accept where answer.count > 6 && !item.prompt.lowercased().contains(answer.lowercased()) {
                     #expect(!result.stdout.lowercased().contains(answer.lowercased()), "accepted answer of \(item.id)")
                 }

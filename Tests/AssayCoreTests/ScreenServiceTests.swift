@@ -100,9 +100,10 @@ struct ScreenServiceTests {
         case .numeric(let key):
             if case .range(let low, let high) = key.tolerance { return .number((low + high) / 2) }
             return .number(key.answer!)
-        case .shortText(let accept, _): return .text(accept.first ?? "x")
+        case .shortText(let accept, _, _): return .text(accept.first ?? "x")
         case .ordering(let steps, _): return .order(steps.indices.map(shown))
         case .essay: return .text("An essay.")
+        case .matching(let pairs, let distractors, _): return .matches(MatchingLayout(pairs: pairs, distractors: distractors).key.map(shown))
         }
     }
 

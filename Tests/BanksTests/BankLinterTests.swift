@@ -142,7 +142,8 @@ struct BankLinterTests {
         #expect(Set(result.domains.map(\.slug)).isSuperset(of: ["medicine", "law", "mathematics", "physics", "chemistry", "software-engineering", "finance", "french-english"]))
         for (_, bank) in result.banks { #expect(bank.items.count >= 40, "\(bank.slug)") }
         let types = Set(result.banks.flatMap { $0.bank.items.map(\.type) })
-        #expect(types == Set(ItemType.allCases))
+        // `matching` came with issue 18's format work; the shipped content does not use it yet.
+        #expect(types.isSuperset(of: Set(ItemType.allCases).subtracting([.matching])))
     }
 }
 

@@ -1,81 +1,12 @@
 import Banks
 import Testing
 
-/// Shared helpers for the GIFT importer tests.
-enum GIFTTesting {
-    /// The file name every test passes to the importer.
-    static let file = "questions.gift"
-
-    /// Converts `lines` joined by newlines, into the bank `cardio`.
-    static func convert(_ lines: String...) -> GIFTImportResult {
-        GIFTImporter.convert(lines.joined(separator: "\n"), file: file, bankSlug: "cardio")
-    }
-
-    /// An item as the importer makes it: topic `general`, 1 point, medium difficulty.
-    static func item(_ id: String, topic: String = "general", _ prompt: String, explanation: String? = nil, _ body: ItemBody) -> Item {
-        Item(id: id, topic: topic, prompt: prompt, explanation: explanation, points: 1, difficulty: .medium, body: body)
-    }
-
-    /// A diagnostic in the test file.
-    static func diagnostic(_ line: Int, _ column: Int, _ severity: BankDiagnostic.Severity, _ message: String) -> BankDiagnostic {
-        BankDiagnostic(file: file, line: line, column: column, severity: severity, message: message)
-    }
-
-    /// The diagnostics as (line, column, severity), for tests that do not pin the wording.
-    static func locations(_ result: GIFTImportResult) -> [Location] {
-        result.diagnostics.map { Location(line: $0.line, column: $0.column, severity: $0.severity) }
-    }
-
-    /// Where a diagnostic is and how serious it is.
-    struct Location: Hashable, CustomStringConvertible {
-        var line: Int
-        var column: Int
-        var severity: BankDiagnostic.Severity
-        var description: String { "\(line):\(column) \(severity.rawValue)" }
-    }
-
-    /// Options from `"=right"` / `"~wrong"` shorthands.
-    static func options(_ written: String...) -> [ChoiceOption] {
-        written.map { ChoiceOption(text: String($0.dropFirst()), correct: $0.hasPrefix("=")) }
-    }
-
-    /// The bank-format rules an imported item must meet (docs/bank-format.md); empty when valid.
-    static func violations(of item: Item) -> [String] {
-        var problems: [String] = []
-        let idPattern = item.id.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "." || $0 == "_" || $0 == "-" }
-        let idStart = item.id.unicodeScalars.first.map { ("a"..."z").contains($0) || ("0"..."9").contains($0) } ?? false
-        if !idPattern || !idStart || item.id.count > 64 { problems.append("id \(item.id)") }
-        if item.topic.isEmpty || item.topic != item.topic.lowercased() { problems.append("topic \(item.topic)") }
-        if item.prompt.allSatisfy(\.isWhitespace) { problems.append("empty prompt") }
-        if item.points != 1 || item.difficulty != .medium { problems.append("points or difficulty") }
-        switch item.body {
-        case let .singleChoice(options):
-            if !(2...10).contains(options.count) || options.filter(\.correct).count != 1 { problems.append("single_choice options") }
-            if options.contains(where: { $0.text.isEmpty }) { problems.append("empty option") }
-        case let .multipleResponse(options, _):
-            let correct = options.filter(\.correct).count
-            if !(2...10).contains(options.count) || correct < 1 || correct == options.count { problems.append("multiple_response options") }
-            if options.contains(where: { $0.text.isEmpty }) { problems.append("empty option") }
-        case let .numeric(key):
-            switch key.tolerance {
-            case let .range(low, high): if !(low <= high) { problems.append("range") }
-            case let .absolute(tolerance): if !(tolerance >= 0) || key.answer == nil { problems.append("tolerance") }
-            case let .percent(tolerance): if !(tolerance >= 0) || key.answer == nil { problems.append("tolerance") }
-            case .exact: if key.answer == nil { problems.append("exact without answer") }
-            }
-        case let .shortText(accept, regex):
-            if accept.isEmpty && regex.isEmpty { problems.append("short_text accepts nothing") }
-        case let .essay(rubric, _):
-            if rubric.isEmpty { problems.append("essay without rubric") }
-        case .trueFalse, .ordering:
-            break
-        }
-        return problems
-    }
-}
-
+/// The question types as Moodle's GIFT documentation (docs.moodle.org/en/GIFT_format) writes them
+/// and as Moodle's reader (question/format/gift/format.php) reads them.
 @Suite("GIFT importer: question types")
 struct GIFTImporterTests {
+    // MARK: Multiple choice
+
     @Test func multipleChoiceWithOneRightAnswerBecomesSingleChoice() {
         let result = GIFTTesting.convert("::Tomb:: Who's buried in Grant's tomb? {~Grant ~Jefferson =no one}")
         #expect(result.items == [
@@ -84,56 +15,173 @@ struct GIFTImporterTests {
         #expect(result.diagnostics.isEmpty)
     }
 
-    @Test func answersWrittenOnSeparateIndentedLinesAreRead() {
+    @Test func answersOnSeparateIndentedLinesWithFeedbackOnTheirOwnLinesAreRead() {
         let result = GIFTTesting.convert(
-            "Japanese characters originally came from what country? {",
-            "    ~India",
-            "    =China",
-            "    ~Korea",
+            "//Comment line",
+            "::Question title",
+            ":: Question {",
+            "     =A correct answer",
+            "     ~Wrong answer1",
+            "     #A response to wrong answer1",
+            "     ~Wrong answer2",
             "}"
         )
         #expect(result.items == [
-            GIFTTesting.item("cardio-001", "Japanese characters originally came from what country?", .singleChoice(options: GIFTTesting.options("~India", "=China", "~Korea"))),
+            GIFTTesting.item("question-title", "Question", explanation: "Option Wrong answer1: A response to wrong answer1",
+                             .singleChoice(options: GIFTTesting.options("=A correct answer", "~Wrong answer1", "~Wrong answer2"))),
         ])
         #expect(result.diagnostics.isEmpty)
     }
 
-    @Test func weightsThatSplitEquallyBecomeMultipleResponseWithoutWarning() {
-        let result = GIFTTesting.convert("Which are beta-blockers? {~%50%Bisoprolol ~%50%Metoprolol ~%-50%Amlodipine}")
-        #expect(result.items == [
-            GIFTTesting.item("cardio-001", "Which are beta-blockers?", .multipleResponse(options: GIFTTesting.options("=Bisoprolol", "=Metoprolol", "~Amlodipine"), scoring: .partial)),
+    @Test func theRightAnswerWrittenAfterATildeIsRead() {
+        // The issue's {~=right ~wrong}: Moodle splits before every = as well as every ~.
+        let result = GIFTTesting.convert("Which? {~=right ~wrong}")
+        #expect(result.items.map(\.body) == [.singleChoice(options: GIFTTesting.options("=right", "~wrong"))])
+        #expect(result.diagnostics.isEmpty)
+    }
+
+    @Test func partialCreditDistractorsKeepTheQuestionSingleChoiceWithTheirCredits() {
+        let result = GIFTTesting.convert("Difficult question. {~wrong answer ~%50%half credit answer =full credit answer}")
+        #expect(result.items.map(\.body) == [
+            .singleChoice(options: GIFTTesting.credited(single: true, ("wrong answer", 0), ("half credit answer", 50), ("full credit answer", 100))),
         ])
         #expect(result.diagnostics.isEmpty)
     }
 
-    @Test func otherWeightsBecomeMultipleResponseWithAWarningThatOurRuleReplacesThem() {
+    @Test func explicitWeightsKeepASingleAnswerQuestionSingleChoice() {
+        let result = GIFTTesting.convert("Which? {=%100%right ~%-33.33333%guess ~other}")
+        #expect(result.items.map(\.body) == [
+            .singleChoice(options: GIFTTesting.credited(single: true, ("right", 100), ("guess", -33.33333), ("other", 0))),
+        ])
+        #expect(result.items.first?.type == .singleChoice)
+        #expect(result.diagnostics.isEmpty)
+    }
+
+    @Test func severalFullCreditAnswersBesideATildeStaySingleChoiceAsInMoodle() {
+        let result = GIFTTesting.convert("Which is a statin? {=Atorvastatin =Simvastatin ~Ezetimibe}")
+        #expect(result.items.map(\.body) == [
+            .singleChoice(options: GIFTTesting.credited(single: true, ("Atorvastatin", 100), ("Simvastatin", 100), ("Ezetimibe", 0))),
+        ])
+        #expect(result.diagnostics.isEmpty)
+    }
+
+    @Test func aWeightAfterEqualsOtherThanFullIsTextInMoodleAndWarned() {
+        let result = GIFTTesting.convert("Which? {=%50%maybe ~no}")
+        #expect(result.items.map(\.body) == [.singleChoice(options: GIFTTesting.options("=%50%maybe", "~no"))])
+        #expect(GIFTTesting.locations(result) == [.init(line: 1, column: 10, severity: .warning)])
+    }
+
+    @Test func weightsWithoutEqualsBecomeMultipleResponseWithTheirCredits() {
         let result = GIFTTesting.convert(
-            "",
-            "Which are loop diuretics? {",
-            "  ~%50%Furosemide",
-            "  ~%50%Bumetanide",
-            "  ~%-100%Spironolactone",
+            "What two people are entombed in Grant's tomb? {",
+            "   ~%-100%No one",
+            "   ~%50%Grant",
+            "   ~%50%Grant's wife",
+            "   ~%-100%Grant's father",
             "}"
         )
         #expect(result.items.map(\.body) == [
-            .multipleResponse(options: GIFTTesting.options("=Furosemide", "=Bumetanide", "~Spironolactone"), scoring: .partial),
+            .multipleResponse(options: GIFTTesting.credited(single: false, ("No one", -100), ("Grant", 50), ("Grant's wife", 50), ("Grant's father", -100)), scoring: .partial),
         ])
-        #expect(result.diagnostics == [
-            GIFTTesting.diagnostic(2, 1, .warning, "The GIFT weights (50%, 50%, -100%) are replaced by the partial rule of docs/bank-format.md: with C right options, each right option chosen earns 1/C of the points and each wrong one chosen costs 1/C, never below 0."),
-        ])
+        #expect(result.diagnostics.isEmpty)
     }
 
-    @Test func severalRightAnswersBecomeMultipleResponseWithAWarning() {
-        let result = GIFTTesting.convert("Which are statins? {=Atorvastatin =Simvastatin ~Ezetimibe}")
+    @Test func weightsThatSplitEquallyBecomeThePartialRuleWithoutCredits() {
+        let result = GIFTTesting.convert("Which are beta-blockers? {~%33.33333%Bisoprolol ~%33.33333%Metoprolol ~%33.33334%Atenolol ~%-33.33333%Amlodipine}")
         #expect(result.items.map(\.body) == [
-            .multipleResponse(options: GIFTTesting.options("=Atorvastatin", "=Simvastatin", "~Ezetimibe"), scoring: .partial),
+            .multipleResponse(options: GIFTTesting.options("=Bisoprolol", "=Metoprolol", "=Atenolol", "~Amlodipine"), scoring: .partial),
         ])
-        #expect(GIFTTesting.locations(result) == [.init(line: 1, column: 1, severity: .warning)])
+        #expect(result.diagnostics.isEmpty)
     }
 
-    @Test("True/false answers T, F, TRUE and FALSE become true_false", arguments: [
-        ("T", true), ("F", false), ("TRUE", true), ("FALSE", false),
+    @Test("Weights Moodle would refuse to save are errors at the question", arguments: [
+        "Which? {~%50%a ~%30%b ~c}", "Which? {~a ~b ~c}", "Which? {~%50%a ~%50%b}", "Which? {~%150%a =b}",
     ])
+    func refusedWeights(source: String) {
+        let result = GIFTTesting.convert("Valid {T}", "", source)
+        #expect(result.items.count == 1)
+        #expect(result.diagnostics.filter { $0.severity == .error }.map(\.line) == [3])
+    }
+
+    @Test func answerTextStartingWithAPercentSignIsText() {
+        let result = GIFTTesting.convert("Which share? {=%age of the total ~50% of it ~%count}")
+        #expect(result.items.map(\.body) == [.singleChoice(options: GIFTTesting.options("=%age of the total", "~50% of it", "~%count"))])
+        #expect(result.diagnostics.isEmpty)
+    }
+
+    @Test func aBrokenWeightIsTextAsInMoodleWithAWarning() {
+        let result = GIFTTesting.convert("Which? {~%50 a =b}")
+        #expect(result.items.map(\.body) == [.singleChoice(options: GIFTTesting.options("~%50 a", "=b"))])
+        #expect(GIFTTesting.locations(result) == [.init(line: 1, column: 10, severity: .warning)])
+    }
+
+    @Test func textBeforeTheFirstMarkerIsAWrongAnswerAsInMoodle() {
+        let result = GIFTTesting.convert("Which? {maybe ~no =yes}")
+        #expect(result.items.map(\.body) == [.singleChoice(options: GIFTTesting.options("~maybe", "~no", "=yes"))])
+        #expect(GIFTTesting.locations(result) == [.init(line: 1, column: 9, severity: .warning)])
+    }
+
+    @Test func escapedSpecialCharactersFromMoodlesDocumentationAreText() {
+        let result = GIFTTesting.convert("Which answer equals 5? {", "   ~ \\= 2 + 2", "   = \\= 2 + 3", "   ~ \\= 2 + 4", "}")
+        #expect(result.items.map(\.body) == [.singleChoice(options: GIFTTesting.options("~= 2 + 2", "== 2 + 3", "~= 2 + 4"))])
+    }
+
+    @Test func duplicateOptionTextsAreAnErrorAtTheSecondOne() {
+        let result = GIFTTesting.convert("Valid {T}", "", "Which? {", "  =Adenosine", "  ~Verapamil", "  ~Adenosine", "}")
+        #expect(result.items.count == 1)
+        #expect(GIFTTesting.locations(result) == [.init(line: 6, column: 3, severity: .error)])
+    }
+
+    @Test func moreThanTenOptionsIsAnErrorAtTheEleventh() {
+        let result = GIFTTesting.convert("Which? {=a ~b ~c ~d ~e ~f ~g ~h ~i ~j ~k}")
+        #expect(GIFTTesting.locations(result) == [.init(line: 1, column: 39, severity: .error)])
+    }
+
+    @Test func missingWordQuestionsGetABlankWhereTheAnswerBlockWas() {
+        let result = GIFTTesting.convert(
+            "Moodle costs {~lots of money =nothing ~a small amount} to download from moodle.org.",
+            "",
+            "The American holiday of Thanksgiving is celebrated on the {",
+            "    ~second",
+            "    =fourth",
+            "} Thursday of November.",
+            "",
+            "Two plus two equals {=four =4}."
+        )
+        #expect(result.items.map(\.prompt) == [
+            "Moodle costs _____ to download from moodle.org.",
+            "The American holiday of Thanksgiving is celebrated on the _____ Thursday of November.",
+            "Two plus two equals _____.",
+        ])
+        #expect(result.items.map(\.body) == [
+            .singleChoice(options: GIFTTesting.options("~lots of money", "=nothing", "~a small amount")),
+            .singleChoice(options: GIFTTesting.options("~second", "=fourth")),
+            .shortText(accept: ["four", "4"], acceptRegex: []),
+        ])
+        #expect(result.diagnostics.isEmpty)
+    }
+
+    @Test func feedbackFormsTheExplanationGeneralFirstThenOneLinePerOption() {
+        let result = GIFTTesting.convert(
+            "What's between orange and green in the spectrum? {",
+            "  =yellow # right; good!",
+            "  ~red # wrong, it's yellow",
+            "  ~blue",
+            "  #### Yellow lies between them.",
+            "}"
+        )
+        #expect(result.items.map(\.explanation) == ["Yellow lies between them.\nOption yellow: right; good!\nOption red: wrong, it's yellow"])
+    }
+
+    @Test func generalFeedbackFollowsTheLastFourHashes() {
+        let result = GIFTTesting.convert("Which? {=a#fine ~b####first####second}")
+        // As in Moodle: the answer text keeps the first ####, and b's feedback starts at its first #.
+        #expect(result.items.map(\.explanation) == ["second\nOption a: fine\nOption b: ###first"])
+    }
+
+    // MARK: True/false
+
+    @Test("True/false answers T, F, TRUE and FALSE become true_false", arguments: [("T", true), ("F", false), ("TRUE", true), ("FALSE", false)])
     func trueFalseAnswersBecomeTrueFalse(written: String, answer: Bool) {
         let result = GIFTTesting.convert("Aspirin is an antiplatelet drug. {\(written)}")
         #expect(result.items == [GIFTTesting.item("cardio-001", "Aspirin is an antiplatelet drug.", .trueFalse(answer: answer))])
@@ -147,25 +195,72 @@ struct GIFTImporterTests {
         ])
     }
 
+    @Test func lowerCaseTrueIsAShortAnswerInMoodleWithAWarning() {
+        let result = GIFTTesting.convert("The sun rises in the east. {true}")
+        #expect(result.items.map(\.body) == [.shortText(accept: ["true"], acceptRegex: [])])
+        #expect(GIFTTesting.locations(result) == [.init(line: 1, column: 29, severity: .warning)])
+    }
+
+    // MARK: Short answer
+
     @Test func rightAnswersOnlyBecomeShortTextAcceptList() {
-        let result = GIFTTesting.convert("Who's buried in Grant's tomb? {=no one =nobody}")
-        #expect(result.items == [GIFTTesting.item("cardio-001", "Who's buried in Grant's tomb?", .shortText(accept: ["no one", "nobody"], acceptRegex: []))])
+        let result = GIFTTesting.convert("Who's buried in Grant's tomb? {=Grant =Ulysses S. Grant =Ulysses Grant}")
+        #expect(result.items.map(\.body) == [.shortText(accept: ["Grant", "Ulysses S. Grant", "Ulysses Grant"], acceptRegex: [])])
         #expect(result.diagnostics.isEmpty)
     }
 
-    @Test func shortTextAnswersWithPartialCreditAreDroppedWithAWarning() {
-        let result = GIFTTesting.convert(
-            "Which town was Jesus from? {",
-            "   =Nazareth",
-            "   =%100%Nasareth",
-            "   =%75%Nazereth#Misspelled.",
-            "}"
-        )
-        #expect(result.items.map(\.body) == [.shortText(accept: ["Nazareth", "Nasareth"], acceptRegex: [])])
-        #expect(result.diagnostics == [
-            GIFTTesting.diagnostic(4, 4, .warning, "The answer 'Nazereth' gives 75% in GIFT; short_text has no partial credit, so it was dropped."),
-        ])
+    @Test func shortAnswersWithoutAnEqualsSignAreAccepted() {
+        #expect(GIFTTesting.body("Two plus two? {four}") == .shortText(accept: ["four"], acceptRegex: []))
+        #expect(GIFTTesting.body("Two plus two? {four =4}") == .shortText(accept: ["four", "4"], acceptRegex: []))
     }
+
+    @Test func shortAnswersWithPartialCreditKeepTheirCredits() {
+        let result = GIFTTesting.convert(
+            "::Jesus' hometown::Jesus Christ was from {",
+            "=Nazareth#Yes! That's right!",
+            "=%75%Nazereth#Right, but misspelled.",
+            "=%25%Bethlehem#He was born here, but not raised here.",
+            "}."
+        )
+        #expect(result.items == [
+            GIFTTesting.item("jesus-hometown", "Jesus Christ was from _____.",
+                             explanation: "Answer Nazareth: Yes! That's right!\nAnswer Nazereth: Right, but misspelled.\nAnswer Bethlehem: He was born here, but not raised here.",
+                             .shortText(accept: ["Nazareth"], acceptRegex: [], graded: [ShortTextAnswer("Nazereth", match: .exact, credit: 75), ShortTextAnswer("Bethlehem", match: .exact, credit: 25)])),
+        ])
+        #expect(result.diagnostics.isEmpty)
+    }
+
+    @Test func theWildcardIsKeptAsAPatternAndAnEscapedStarIsText() {
+        #expect(GIFTTesting.body("Inflammation of the appendix? {=*itis =%50%inflam*}") == .shortText(accept: [], acceptRegex: [], graded: [
+            ShortTextAnswer("*itis", match: .wildcard), ShortTextAnswer("inflam*", match: .wildcard, credit: 50),
+        ]))
+        #expect(GIFTTesting.body("Two times three, as typed? {=2\\*3}") == .shortText(accept: ["2*3"], acceptRegex: []))
+    }
+
+    @Test func aWildcardThatAcceptsEverythingWithCreditIsAnError() {
+        let result = GIFTTesting.convert("Anything? {=right =%50%*}")
+        #expect(GIFTTesting.locations(result) == [.init(line: 1, column: 19, severity: .error)])
+    }
+
+    @Test func zeroAndNegativeShortAnswersAreLeftOutOfTheKeyButKeepTheirFeedback() {
+        let result = GIFTTesting.convert("Capital of Australia? {=Canberra =%0%Sydney#Largest city, not the capital. =%-50%Melbourne}")
+        #expect(result.items.map(\.body) == [.shortText(accept: ["Canberra"], acceptRegex: [])])
+        #expect(result.items.map(\.explanation) == ["Answer Sydney: Largest city, not the capital."])
+        #expect(GIFTTesting.locations(result) == [.init(line: 1, column: 77, severity: .warning)])
+    }
+
+    @Test func anEarlierAnswerWithLessCreditForTheSameTextIsWarned() {
+        let result = GIFTTesting.convert("Colour? {=%50%grey =Grey}")
+        #expect(result.items.count == 1)
+        #expect(GIFTTesting.locations(result) == [.init(line: 1, column: 20, severity: .warning)])
+    }
+
+    @Test func aShortAnswerBlockWithOnlyPartialCreditIsAnError() {
+        let result = GIFTTesting.convert("Which? {=%50%a}")
+        #expect(GIFTTesting.locations(result) == [.init(line: 1, column: 9, severity: .error)])
+    }
+
+    // MARK: Numeric
 
     @Test("Numeric answers become absolute tolerance, range or exact keys", arguments: [
         ("{#3.14:0.01}", NumericKey(answer: 3.14, tolerance: .absolute(0.01))),
@@ -181,62 +276,90 @@ struct GIFTImporterTests {
         #expect(result.diagnostics.isEmpty)
     }
 
-    @Test func severalNumericAnswersKeepTheFullCreditOneAndWarnForTheOthers() {
+    @Test func severalNumericAnswersKeepTheirCredits() {
+        let result = GIFTTesting.convert(
+            "When was Ulysses S. Grant born? {#",
+            "    =1822:0      # Correct! Full credit.",
+            "    =%50%1822:2  # He was born in 1822. Half credit for being close.",
+            "}"
+        )
+        #expect(result.items.map(\.body) == [
+            .numeric(NumericKey(answer: 1822, tolerance: .exact, otherAnswers: [.init(answer: 1822, tolerance: .absolute(2), credit: 50)])),
+        ])
+        #expect(result.items.map(\.explanation) == ["Answer 1822:0: Correct! Full credit.\nAnswer 1822:2: He was born in 1822. Half credit for being close."])
+        #expect(result.diagnostics.isEmpty)
+    }
+
+    @Test func numericFeedbackForAnyOtherAnswerAsMoodleExportsItIsRead() {
+        let result = GIFTTesting.convert("::Grant:: When was Grant born? {#", "\t=%100%1822:0#Correct!", "\t~#Look it up.", "}")
+        #expect(result.items.map(\.body) == [.numeric(NumericKey(answer: 1822, tolerance: .exact))])
+        #expect(result.items.map(\.explanation) == ["Answer 1822:0: Correct!\nAny other answer: Look it up."])
+        #expect(result.diagnostics.isEmpty)
+    }
+
+    @Test func aLowerCreditNumericAnswerBeforeAnOverlappingFullOneIsWarnedWhereMoodleDiffers() {
         let result = GIFTTesting.convert(
             "::Grant born:: When was Ulysses S. Grant born? {#",
             "    =%50%1822:2  # Close: half credit.",
             "    =1822:0      # Correct!",
-            "    =%100%1800..1900",
+            "    =%10%1800..1900",
             "}"
         )
-        #expect(result.items == [
-            GIFTTesting.item("grant-born", "When was Ulysses S. Grant born?", explanation: "Option 1822:0: Correct!", .numeric(NumericKey(answer: 1822, tolerance: .exact))),
-        ])
-        #expect(result.diagnostics == [
-            GIFTTesting.diagnostic(2, 5, .warning, "The numeric answer '1822:2' (50%) was dropped: a numeric item keeps one answer, the first with full credit."),
-            GIFTTesting.diagnostic(4, 5, .warning, "The numeric answer '1800..1900' (100%) was dropped: a numeric item keeps one answer, the first with full credit."),
-        ])
-    }
-
-    @Test func matchingIsReportedAsNotConvertibleAtItsLine() {
-        let result = GIFTTesting.convert(
-            "Is a {T}",
-            "",
-            "// matching",
-            "::Food:: Which animal eats which food? {",
-            "  =cat -> cat food",
-            "  =dog -> dog food",
-            "}"
-        )
-        #expect(result.items.map(\.id) == ["cardio-001"])
-        #expect(result.diagnostics == [
-            GIFTTesting.diagnostic(4, 1, .error, "A matching question (=item -> match) has no counterpart among the bank's item types: rewrite it as single_choice items. It was not imported."),
-        ])
-    }
-
-    @Test func missingWordQuestionsGetABlankWhereTheAnswerBlockWas() {
-        let result = GIFTTesting.convert(
-            "Grant is {~buried =entombed ~living} in Grant's tomb.",
-            "",
-            "The American holiday of Thanksgiving is celebrated on the {",
-            "    ~second",
-            "    =fourth",
-            "} Thursday of November.",
-            "",
-            "Two plus two equals {=four =4}."
-        )
-        #expect(result.items.map(\.prompt) == [
-            "Grant is _____ in Grant's tomb.",
-            "The American holiday of Thanksgiving is celebrated on the _____ Thursday of November.",
-            "Two plus two equals _____.",
-        ])
         #expect(result.items.map(\.body) == [
-            .singleChoice(options: GIFTTesting.options("~buried", "=entombed", "~living")),
-            .singleChoice(options: GIFTTesting.options("~second", "=fourth")),
-            .shortText(accept: ["four", "4"], acceptRegex: []),
+            .numeric(NumericKey(answer: 1822, tolerance: .exact, otherAnswers: [
+                .init(answer: 1822, tolerance: .absolute(2), credit: 50), .init(answer: nil, tolerance: .range(min: 1800, max: 1900), credit: 10),
+            ])),
         ])
+        #expect(GIFTTesting.locations(result) == [.init(line: 2, column: 5, severity: .warning)])
+    }
+
+    @Test func numericAnswerBeforeAMissingWordDotIsAMissingWordQuestion() {
+        let result = GIFTTesting.convert("What is the value of pi (to 3 decimal places)? {#3.14159:0.0005}.")
+        #expect(result.items.map(\.prompt) == ["What is the value of pi (to 3 decimal places)? _____."])
+    }
+
+    @Test func numericAnswersWithoutEqualsSignsAreEachFullCredit() {
+        #expect(GIFTTesting.body("Half? {#0.5 =0.50}") == .numeric(NumericKey(answer: 0.5, tolerance: .exact, otherAnswers: [.init(answer: 0.5, tolerance: .exact)])))
+    }
+
+    // MARK: Matching
+
+    @Test func matchingBecomesAMatchingItemWithPairsAndExtraAnswers() {
+        let result = GIFTTesting.convert(
+            "Match the following countries with their corresponding capitals. {",
+            "    =Canada -> Ottawa",
+            "    =Italy  -> Rome",
+            "    =Japan  -> Tokyo",
+            "    =India  -> New Delhi",
+            "    = -> Sydney",
+            "    ####It's good to know the capitals",
+            "}"
+        )
+        #expect(result.items.map(\.body) == [
+            .matching(pairs: [
+                MatchingPair(prompt: "Canada", answer: "Ottawa"), MatchingPair(prompt: "Italy", answer: "Rome"),
+                MatchingPair(prompt: "Japan", answer: "Tokyo"), MatchingPair(prompt: "India", answer: "New Delhi"),
+            ], distractors: ["Sydney"], scoring: .partial),
+        ])
+        #expect(result.items.map(\.explanation) == ["It's good to know the capitals"])
         #expect(result.diagnostics.isEmpty)
     }
+
+    @Test func matchingPromptsMayShareAnAnswerButNotRepeat() {
+        #expect(GIFTTesting.body("Classify. {=Bisoprolol -> beta-blocker =Atenolol -> beta-blocker =Ramipril -> ACE inhibitor}") == .matching(pairs: [
+            MatchingPair(prompt: "Bisoprolol", answer: "beta-blocker"), MatchingPair(prompt: "Atenolol", answer: "beta-blocker"),
+            MatchingPair(prompt: "Ramipril", answer: "ACE inhibitor"),
+        ], distractors: [], scoring: .partial))
+        let result = GIFTTesting.convert("Classify. {=Bisoprolol -> beta-blocker", "=Bisoprolol -> ACE inhibitor}")
+        #expect(GIFTTesting.locations(result) == [.init(line: 2, column: 1, severity: .error)])
+    }
+
+    @Test func aMatchingPairWithoutAnArrowIsAnErrorAtThatPair() {
+        let result = GIFTTesting.convert("Match. {=a -> 1", "=b 2", "=c -> 3}")
+        #expect(GIFTTesting.locations(result) == [.init(line: 2, column: 1, severity: .error)])
+    }
+
+    // MARK: Essay and description
 
     @Test func essayTakesItsRubricFromTheGeneralFeedback() {
         let result = GIFTTesting.convert("::Consent:: Explain informed consent. {####5: capacity, information, voluntariness; 0: none.}")
@@ -247,9 +370,9 @@ struct GIFTImporterTests {
     }
 
     @Test func essayWithoutGeneralFeedbackGetsThePlaceholderRubricAndAWarning() {
-        let result = GIFTTesting.convert("", "", "Describe your approach to chest pain. { }")
+        let result = GIFTTesting.convert("", "", "Write a short biography of Dag Hammarskjöld. {}")
         #expect(result.items == [
-            GIFTTesting.item("cardio-001", "Describe your approach to chest pain.", .essay(rubric: "No rubric in the GIFT source: write one before this item is used.", maxWords: nil)),
+            GIFTTesting.item("cardio-001", "Write a short biography of Dag Hammarskjöld.", .essay(rubric: "No rubric in the GIFT source: write one before this item is used.", maxWords: nil)),
         ])
         #expect(result.diagnostics == [
             GIFTTesting.diagnostic(3, 1, .warning, "The essay has no general feedback ('####…') to take its rubric from: the placeholder rubric must be replaced before the item is used."),
@@ -257,12 +380,12 @@ struct GIFTImporterTests {
     }
 
     @Test func descriptionIsReportedWithAWarningAndMakesNoItem() {
-        let result = GIFTTesting.convert("::Intro:: The next questions are about heart failure.", "", "Is a {T}")
+        let result = GIFTTesting.convert("::Intro:: You can use your pencil and paper for these next math questions.", "", "Is a {T}")
         #expect(result.items.map(\.id) == ["cardio-001"])
-        #expect(result.diagnostics == [
-            GIFTTesting.diagnostic(1, 1, .warning, "No answer block: this is a GIFT description (text shown between questions), which the bank format has no place for; it was not imported."),
-        ])
+        #expect(GIFTTesting.locations(result) == [.init(line: 1, column: 1, severity: .warning)])
     }
+
+    // MARK: Structure
 
     @Test func categoryLinesSetTheTopicOfTheQuestionsAfterThem() {
         let result = GIFTTesting.convert(
@@ -275,11 +398,40 @@ struct GIFTImporterTests {
             "Second {F}",
             "",
             "$CATEGORY: Pharmacology",
-            "Right after the category line {T}"
+            "Right after the category line {T}",
+            "",
+            "$CATEGORY: Ignored",
+            "$CATEGORY: $course$/top/Cardiology//Renal",
+            "::t1:: After two category lines {T}"
         )
-        #expect(result.items.map(\.topic) == ["general", "heart-failure", "heart-failure", "pharmacology"])
-        #expect(result.items.map(\.prompt) == ["Before any category", "First", "Second", "Right after the category line"])
-        #expect(result.diagnostics.isEmpty)
+        #expect(result.items.map(\.topic) == ["general", "heart-failure", "heart-failure", "pharmacology", "cardiology/renal"])
+        #expect(result.items.map(\.prompt) == ["Before any category", "First", "Second", "Right after the category line", "After two category lines"])
+        #expect(result.items.map(\.id) == ["cardio-001", "cardio-002", "cardio-003", "cardio-004", "t1"])
+        // Moodle would read a question right after a category line as part of the category's name.
+        #expect(GIFTTesting.locations(result) == [.init(line: 10, column: 1, severity: .warning), .init(line: 14, column: 1, severity: .warning)])
+    }
+
+    @Test func severalQuestionsInOneBlockAreReadSeparatelyWithAWarningEach() {
+        let result = GIFTTesting.convert(
+            "::Q1:: First? {=a ~b}",
+            "::Q2:: Second? {T}",
+            "Third? {",
+            "  =x",
+            "  ~y",
+            "}",
+            "Fourth? {#4}"
+        )
+        #expect(result.items.map(\.id) == ["q1", "q2", "cardio-001", "cardio-002"])
+        #expect(result.items.map(\.prompt) == ["First?", "Second?", "Third?", "Fourth?"])
+        #expect(GIFTTesting.locations(result) == [
+            .init(line: 2, column: 1, severity: .warning), .init(line: 3, column: 1, severity: .warning), .init(line: 7, column: 1, severity: .warning),
+        ])
+    }
+
+    @Test func aBrokenQuestionInABlockDoesNotTakeTheOthersWithIt() {
+        let result = GIFTTesting.convert("::Q1:: First? {~a ~b}", "::Q2:: Second? {T}")
+        #expect(result.items.map(\.id) == ["q2"])
+        #expect(result.diagnostics.filter { $0.severity == .error }.map(\.line) == [1])
     }
 
     @Test func commentLinesAreIgnoredWhereverTheyStand() {
@@ -305,7 +457,19 @@ struct GIFTImporterTests {
         #expect(result.diagnostics.isEmpty)
     }
 
-    @Test func titlesBecomeSlugifiedDeduplicatedIdsAndUntitledItemsAreNumbered() {
+    @Test func theTitleNeverLeaksIntoThePromptAndMaySpanLines() {
+        let result = GIFTTesting.convert("::Long", "title:: The question? {T}")
+        #expect(result.items.map(\.prompt) == ["The question?"])
+        #expect(result.items.map(\.id) == ["long-title"])
+    }
+
+    @Test func anUnclosedTitleIsReadAsQuestionTextAsInMoodleWithAWarning() {
+        let result = GIFTTesting.convert("::Title Which? {T}")
+        #expect(result.items.map(\.prompt) == ["Title Which?"])
+        #expect(GIFTTesting.locations(result) == [.init(line: 1, column: 1, severity: .warning)])
+    }
+
+    @Test func titlesBecomeIdsValidOnesAsWrittenOthersSlugifiedAndDeduplicated() {
         let longTitle = String(repeating: "Very long title ", count: 8)
         let result = GIFTTesting.convert(
             "::Heart Failure: NYHA Class?:: Is a {T}",
@@ -320,7 +484,9 @@ struct GIFTImporterTests {
             "",
             "::\(longTitle):: Is e {T}",
             "",
-            "::\(longTitle):: Is f {T}"
+            "::\(longTitle):: Is f {T}",
+            "",
+            "::card-7.b_2-:: Is g {T}"
         )
         let long = String("very-long-title-very-long-title-very-long-title-very-long-title-v".prefix(64))
         #expect(result.items.map(\.id) == [
@@ -331,23 +497,28 @@ struct GIFTImporterTests {
             "cardio-002",
             long.hasSuffix("-") ? String(long.dropLast()) : long,
             "very-long-title-very-long-title-very-long-title-very-long-titl-2",
+            "card-7.b_2-",
         ])
         #expect(result.items.allSatisfy { GIFTTesting.violations(of: $0).isEmpty })
     }
 
-    @Test func feedbackFormsTheExplanationGeneralFirstThenOneLinePerOption() {
-        let result = GIFTTesting.convert(
-            "What's between orange and green in the spectrum? {",
-            "  =yellow # right; good!",
-            "  ~red # wrong, it's yellow",
-            "  ~blue",
-            "  #### Yellow lies between them.",
-            "}"
-        )
-        #expect(result.items.map(\.explanation) == ["Yellow lies between them.\nOption yellow: right; good!\nOption red: wrong, it's yellow"])
+    @Test func everyItemHasMediumDifficultyOnePointAndLintsClean() {
+        let result = GIFTTesting.convert("A {T}", "", "B {=x ~y}", "", "C {}", "", "D {#1}", "", "E {=word}", "", "F {=a -> 1 =b -> 2}", "", "G {~%50%a ~%50%b ~c}")
+        #expect(result.items.count == 7)
+        #expect(result.items.allSatisfy { $0.difficulty == .medium && $0.points == 1 })
+        for item in result.items { #expect(GIFTTesting.violations(of: item).isEmpty, "\(item.id)") }
     }
 
-    @Test("Format markers markdown, plain and moodle are stripped silently", arguments: ["markdown", "plain", "moodle"])
+    @Test func windowsLineEndingsKeepLineNumbers() {
+        let text = "Is a {T}\r\n\r\n// comment\r\n::Food:: Which? {=cat -> food =cat -> bone}\r\n"
+        let result = GIFTImporter.convert(text, file: GIFTTesting.file, bankSlug: "cardio")
+        #expect(result.items.count == 1)
+        #expect(GIFTTesting.locations(result) == [.init(line: 4, column: 31, severity: .error)])
+    }
+
+    // MARK: Text formats
+
+    @Test("Format markers markdown, plain and moodle are stripped; text without markup is kept", arguments: ["markdown", "plain", "moodle"])
     func formatMarkersAreStripped(marker: String) {
         let result = GIFTTesting.convert("::Fmt::[\(marker)]Is **this** kept? {=[\(marker)]yes #[\(marker)]Good ~no}")
         #expect(result.items == [
@@ -356,31 +527,85 @@ struct GIFTImporterTests {
         #expect(result.diagnostics.isEmpty)
     }
 
-    @Test func htmlTextLosesItsTagsAndDecodesEntitiesWithAWarning() {
+    @Test func htmlTextBecomesPlainTextKeepingParagraphsListsAndCode() {
         let result = GIFTTesting.convert(
-            "::Html::[html]<p>Which is <b>smaller</b>: 2 &lt; 3 &amp;&nbsp;4?</p> {",
+            "::Html::[html]<style>p \\{color: red\\}</style><!-- internal note --><p>Which is <b>smaller</b>: 2 &lt; 3 &amp;&nbsp;4?</p>",
+            "<ul><li>first</li><li>second</li></ul><pre>let x = 1\\n  x += 1</pre><p>H<sub>2</sub>O and x<sup>2</sup></p> {",
             "  =<i>two</i> #Two &gt; one",
             "  ~three",
             "}"
         )
-        #expect(result.items == [
-            GIFTTesting.item("html", "Which is smaller: 2 < 3 & 4?", explanation: "Option two: Two > one", .singleChoice(options: GIFTTesting.options("=two", "~three"))),
-        ])
-        #expect(result.diagnostics == [
-            GIFTTesting.diagnostic(1, 9, .warning, "[html] text: tags were removed and basic entities decoded; check that the converted text still reads right."),
-        ])
+        #expect(result.items.map(\.prompt) == ["Which is smaller: 2 < 3 & 4?\n\n- first\n- second\n\nlet x = 1\n  x += 1\n\nH₂O and x²"])
+        #expect(result.items.map(\.body) == [.singleChoice(options: GIFTTesting.options("=two", "~three"))])
+        #expect(result.items.map(\.explanation) == ["Option two: Two > one"])
+        #expect(result.diagnostics.isEmpty)
     }
 
-    @Test func everyItemHasMediumDifficultyAndOnePoint() {
-        let result = GIFTTesting.convert("A {T}", "", "B {=x ~y}", "", "C {}", "", "D {#1}", "", "E {=word}")
-        #expect(result.items.count == 5)
-        #expect(result.items.allSatisfy { $0.difficulty == .medium && $0.points == 1 })
+    @Test func markupInMoodlesDefaultFormatIsConvertedToo() {
+        let result = GIFTTesting.convert("Which <b>drug</b> is first-line?<br>Pick one. {=Adenosine ~<i>Verapamil</i>}")
+        #expect(result.items.map(\.prompt) == ["Which drug is first-line?\nPick one."])
+        #expect(result.items.map(\.body) == [.singleChoice(options: GIFTTesting.options("=Adenosine", "~Verapamil"))])
     }
 
-    @Test func windowsLineEndingsKeepLineNumbers() {
-        let text = "Is a {T}\r\n\r\n// comment\r\n::Food:: Which? {=cat -> food =dog -> bone}\r\n"
-        let result = GIFTImporter.convert(text, file: GIFTTesting.file, bankSlug: "cardio")
-        #expect(result.items.count == 1)
-        #expect(GIFTTesting.locations(result) == [.init(line: 4, column: 1, severity: .error)])
+    @Test func plainTextIsKeptExactlyAndMarkdownLosesOnlyCommentsAndStyles() {
+        #expect(GIFTTesting.convert("[plain]Is <b> a tag? {T}").items.map(\.prompt) == ["Is <b> a tag?"])
+        #expect(GIFTTesting.convert("[markdown]Is **x** <!-- note -->bold? {T}").items.map(\.prompt) == ["Is **x** bold?"])
+    }
+
+    @Test func anImageIsNamedInTheTextAndWarned() {
+        let result = GIFTTesting.convert("[html]<p>What does this ECG show?</p><img src=\"ecg.png\" alt=\"12-lead ECG\"> {=AF ~flutter}")
+        #expect(result.items.map(\.prompt) == ["What does this ECG show?\n\n[image: 12-lead ECG]"])
+        #expect(GIFTTesting.locations(result) == [.init(line: 1, column: 7, severity: .warning)])
+    }
+
+    // MARK: The bank
+
+    @Test("Invalid --bank and --domain slugs are refused", arguments: [("Cardio", "medicine"), ("cardio", "Medicine!"), ("c", "medicine"), ("cardio core", "medicine")])
+    func invalidSlugsAreRefused(slug: String, domain: String) {
+        let result = GIFTTesting.convert("Is a {T}")
+        #expect(throws: BankError.self) { try result.bank(slug: slug, domain: domain) }
+        do {
+            _ = try result.bank(slug: slug, domain: domain)
+        } catch let error as BankError {
+            #expect(error.code == .invalidSlug)
+            #expect(error.message.contains(slug == "cardio" ? "--domain" : "--bank"))
+        } catch {
+            Issue.record("unexpected \(error)")
+        }
+    }
+
+    @Test func theConvertedBankReadsBackCleanly() throws {
+        let result = GIFTTesting.convert("A {T}", "", "B {~%50%a ~%50%b ~%-100%c}", "", "C {#1 =%50%2}", "", "D {=x =%50%y*}", "", "E {=a -> 1 =b -> 2 = -> 3}")
+        let bank = try result.bank(slug: "cardio", domain: "medicine")
+        let (read, diagnostics) = BankReader.bank(from: try BankWriter.yaml(bank), file: "cardio.yaml")
+        #expect(diagnostics.isEmpty)
+        #expect(read == bank)
+        #expect(throws: BankError.self) { try GIFTTesting.convert("// nothing").bank(slug: "cardio", domain: "medicine") }
+    }
+}
+
+@Suite("GIFT importer: HTML as text")
+struct GIFTHTMLTests {
+    @Test("HTML becomes the plain text a candidate should read", arguments: [
+        ("<ol><li>one</li><li>two<ul><li>a</li><li>b</li></ul></li></ol><p>End</p>", "1. one\n2. two\n  - a\n  - b\n\nEnd"),
+        ("<table><tr><th>Drug</th><th>Dose</th></tr><tr><td>A</td><td>5 mg</td></tr></table>", "Drug | Dose\nA | 5 mg"),
+        ("See the <a href=\"https://example.org/g\">guideline</a>.", "See the guideline (https://example.org/g)."),
+        ("<p>Caf&eacute; &Agrave; la cr&egrave;me, na&iuml;ve &ccedil;a, &#233;t&#xE9;, &oelig;uvre, &szlig;</p>", "Café À la crème, naïve ça, été, œuvre, ß"),
+        ("<P>One</P><P>Two<BR>still two</P>", "One\n\nTwo\nstill two"),
+        ("<script>alert('x')</script><h3>Title</h3>text", "Title\n\ntext"),
+        ("2 < 3 and 5 > 4", "2 < 3 and 5 > 4"),
+        ("a <b unclosed", "a <b unclosed"),
+        ("CO<sub>2</sub>, x<sup>n+1</sup>, e<sup>iπ</sup>", "CO₂, xⁿ⁺¹, e^(iπ)"),
+        ("<pre>  indented\\n    more</pre>", "  indented\n    more"),
+        ("  lots   of\\n\\n   space  ", "lots of space"),
+    ])
+    func htmlBecomesText(html: String, text: String) {
+        let result = GIFTTesting.convert("[html]\(html) {T}")
+        #expect(result.items.map(\.prompt) == [text])
+    }
+
+    @Test func moodlesOwnFormatKeepsItsLineBreaksAroundMarkup() {
+        let result = GIFTTesting.convert("Line one\\nline <i>two</i>\\n\\nparagraph &amp; more {T}")
+        #expect(result.items.map(\.prompt) == ["Line one\nline two\n\nparagraph & more"])
     }
 }

@@ -17,7 +17,7 @@ struct GIFTMalformedInputTests {
         Case(name: "stray closing brace", source: "Which} is it? {=a ~b}", line: 3, column: 6),
         Case(name: "brace inside an answer block", source: "Which? {=a {~b}", line: 3, column: 12),
         Case(name: "empty numeric answer list", source: "How many? {#}", line: 3, column: 12),
-        Case(name: "answer with no text", source: "Which? {=a ~ }", line: 3, column: 12),
+        Case(name: "choice left with one answer with text", source: "Which? {=a ~ }", line: 3, column: 1),
         Case(name: "multiple choice with no right answer", source: "Which? {~a ~b ~c}", line: 3, column: 1),
         Case(name: "non-numeric numeric answer", source: "How many? {#abc}", line: 3, column: 13),
         Case(name: "non-numeric tolerance", source: "How many? {#3:x}", line: 3, column: 13),
@@ -25,17 +25,19 @@ struct GIFTMalformedInputTests {
         Case(name: "range with minimum above maximum", source: "How many? {#5..1}", line: 3, column: 13),
         Case(name: "negative tolerance", source: "How many? {#5:-1}", line: 3, column: 13),
         Case(name: "numeric answers none with full credit", source: "How many? {#=%50%5 =%20%6}", line: 3, column: 1),
-        Case(name: "text before the first numeric answer", source: "How many? {#5 =%50%6}", line: 3, column: 13),
-        Case(name: "unclosed title", source: "::Title Which? {T}", line: 3, column: 1),
+        Case(name: "any numeric answer with credit", source: "How many? {#=5 =%50%*}", line: 3, column: 21),
         Case(name: "two answer blocks (Cloze)", source: "One {=1 =one} and two {=2 =two}.", line: 3, column: 23),
-        Case(name: "unclosed weight", source: "Which? {~%50 a ~b}", line: 3, column: 10),
-        Case(name: "weight that is no percentage", source: "Which? {~%abc%a =b}", line: 3, column: 10),
+        Case(name: "Cloze syntax", source: "Which? {1:SHORTANSWER:=x}", line: 3, column: 9),
+        Case(name: "weight that is no number", source: "Which? {~%--50%a =b}", line: 3, column: 10),
         Case(name: "weight above 100", source: "Which? {~%150%a =b}", line: 3, column: 10),
-        Case(name: "answer block that is not GIFT", source: "Which? {maybe}", line: 3, column: 9),
+        Case(name: "positive weights that do not add up to 100", source: "Which? {~%50%a ~%25%b ~c}", line: 3, column: 1),
         Case(name: "every option right in multiple response", source: "Which? {~%50%a ~%50%b}", line: 3, column: 1),
         Case(name: "short answer with only partial credit", source: "Which? {=%50%a}", line: 3, column: 9),
         Case(name: "question with no text", source: "{T}", line: 3, column: 1),
-        Case(name: "more than ten options", source: "Which? {=a ~b ~c ~d ~e ~f ~g ~h ~i ~j ~k}", line: 3, column: 1),
+        Case(name: "more than ten options", source: "Which? {=a ~b ~c ~d ~e ~f ~g ~h ~i ~j ~k}", line: 3, column: 39),
+        Case(name: "duplicate option", source: "Which? {=a ~b ~a}", line: 3, column: 15),
+        Case(name: "matching with one pair", source: "Match. {=a -> 1}", line: 3, column: 1),
+        Case(name: "matching pair without answer", source: "Match. {=a -> 1 =b ->}", line: 3, column: 17),
     ]
 
     @Test("Malformed input gives an error at its line and column and no item", arguments: cases)
@@ -48,14 +50,10 @@ struct GIFTMalformedInputTests {
         #expect(first.file == GIFTTesting.file)
     }
 
-    @Test func strayAndUnclosedBracesAreAllReported() {
-        let result = GIFTTesting.convert("A } b } c {=x ~y")
-        #expect(result.items.isEmpty)
-        #expect(GIFTTesting.locations(result) == [
-            .init(line: 1, column: 3, severity: .error),
-            .init(line: 1, column: 7, severity: .error),
-            .init(line: 1, column: 11, severity: .error),
-        ])
+    @Test func onlyTheFirstErrorOfAQuestionIsReported() {
+        let result = GIFTTesting.convert("A } b } c {=x ~y", "", "Fine {T}")
+        #expect(result.items.map(\.prompt) == ["Fine"])
+        #expect(GIFTTesting.locations(result) == [.init(line: 1, column: 3, severity: .error)])
     }
 
     @Test func blankLineInsideAnAnswerBlockEndsTheQuestionAndIsReported() {

@@ -42,8 +42,6 @@ struct GIFTRandomInputTests {
     @Test("Random input never traps, finishes, and locates every diagnostic inside the input", arguments: [1, 2, 3, 4] as [UInt64])
     func randomInputIsHandled(seed: UInt64) {
         var generator = SeededGenerator(seed: seed)
-        let clock = ContinuousClock()
-        let start = clock.now
         for _ in 0..<1_000 {
             let source = Self.randomSource(using: &generator)
             let result = GIFTImporter.convert(source, file: "random.gift", bankSlug: "rand")
@@ -60,12 +58,11 @@ struct GIFTRandomInputTests {
             }
             #expect(Set(result.items.map(\.id)).count == result.items.count, "duplicate ids from \(source.debugDescription)")
         }
-        #expect(clock.now - start < .seconds(5))
     }
 
-    @Test func longPathologicalInputFinishesQuickly() {
-        let clock = ContinuousClock()
-        let start = clock.now
+    /// Inputs that a quadratic reader would take minutes over (the suite has no timing
+    /// assertions; docs/bank-format.md gives the measured times).
+    @Test func longPathologicalInputFinishes() {
         let inputs = [
             String(repeating: "{", count: 20_000),
             String(repeating: "}", count: 20_000),
@@ -79,6 +76,5 @@ struct GIFTRandomInputTests {
             let result = GIFTImporter.convert(input, file: "big.gift", bankSlug: "big")
             #expect(result.diagnostics.allSatisfy { $0.line >= 1 && $0.column >= 1 })
         }
-        #expect(clock.now - start < .seconds(10))
     }
 }

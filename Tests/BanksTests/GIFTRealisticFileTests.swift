@@ -50,7 +50,7 @@ struct GIFTRealisticFileTests {
 
     ::Range:: A normal resting heart rate lies between 60 and 100/min. Give one in range. {#60..100}
 
-    // matching is not convertible
+    // matching
     ::Match:: Match the drug to its class. {
         =Bisoprolol -> beta-blocker
         =Ramipril -> ACE inhibitor
@@ -68,40 +68,40 @@ struct GIFTRealisticFileTests {
     ::Broken:: Which valve is affected in rheumatic fever most often? {~Aortic ~Tricuspid ~Pulmonary}
     """#
 
-    @Test func realisticFileConvertsWhatItCanAndLocatesTheRest() {
+    @Test func realisticFileConvertsWhatMoodleReadsAndLocatesTheRest() {
         let result = GIFTImporter.convert(Self.source, file: GIFTTesting.file, bankSlug: "cardio")
 
         #expect(result.items.map(\.id) == [
-            "svt-first-line", "af-anticoagulation", "qt-drugs", "loop-diuretics", "nyha", "lvef", "dose", "range", "essay", "essay-2",
+            "svt-first-line", "af-anticoagulation", "qt-drugs", "loop-diuretics", "nyha", "lvef", "dose", "range", "match", "essay", "essay-2",
         ])
         #expect(result.items.map(\.type) == [
-            .singleChoice, .multipleResponse, .multipleResponse, .trueFalse, .shortText, .numeric, .numeric, .numeric, .essay, .essay,
+            .singleChoice, .multipleResponse, .singleChoice, .trueFalse, .shortText, .numeric, .numeric, .numeric, .matching, .essay, .essay,
         ])
-        #expect(result.items.map(\.topic) == [
-            "arrhythmia", "arrhythmia", "arrhythmia", "heart-failure", "heart-failure", "heart-failure", "heart-failure", "heart-failure", "heart-failure", "heart-failure",
-        ])
-        #expect(result.items.allSatisfy { GIFTTesting.violations(of: $0).isEmpty })
+        #expect(result.items.map(\.topic) == ["arrhythmia", "arrhythmia", "arrhythmia"] + Array(repeating: "heart-failure", count: 8))
+        for item in result.items { #expect(GIFTTesting.violations(of: item).isEmpty, "\(item.id)") }
 
         let svt = result.items[0]
-        #expect(svt.prompt == "A 34-year-old woman has a regular narrow-complex tachycardia at 190/min;\nvagal manoeuvres fail. Which drug is first-line?")
+        #expect(svt.prompt == "A 34-year-old woman has a regular narrow-complex tachycardia at 190/min; vagal manoeuvres fail. Which drug is first-line?")
         #expect(svt.explanation == """
             Adenosine terminates most AV-nodal re-entry tachycardias.
             Option Amiodarone: Not first-line for SVT.
             Option Adenosine: Yes: it blocks the AV node transiently.
             Option Verapamil: An alternative when adenosine is contraindicated.
             """)
+        #expect(result.items[1].body == .multipleResponse(options: GIFTTesting.options("=CHA₂DS₂-VASc", "=HAS-BLED", "~GRACE", "~Wells"), scoring: .partial))
+        #expect(result.items[2].body == .singleChoice(options: GIFTTesting.credited(single: true, ("Sotalol", 100), ("Haloperidol", 100), ("Amlodipine", 0))))
         #expect(result.items[4].prompt == "A patient with heart failure is comfortable at rest but ordinary activity causes dyspnoea.\nThis is NYHA class _____.")
-        #expect(result.items[4].body == .shortText(accept: ["II", "2"], acceptRegex: []))
-        #expect(result.items[5].body == .numeric(NumericKey(answer: 40, tolerance: .exact)))
+        #expect(result.items[4].body == .shortText(accept: ["II", "2"], acceptRegex: [], graded: [ShortTextAnswer("III", match: .exact, credit: 50)]))
+        #expect(result.items[4].explanation == "Answer III: Class III is less than ordinary activity.")
+        #expect(result.items[5].body == .numeric(NumericKey(answer: 40, tolerance: .exact, otherAnswers: [.init(answer: nil, tolerance: .range(min: 35, max: 45), credit: 50)])))
         #expect(result.items[7].body == .numeric(NumericKey(answer: nil, tolerance: .range(min: 60, max: 100))))
-        #expect(result.items[8].body == .essay(rubric: "5: sits up, oxygen to target, IV loop diuretic, nitrates if BP allows, senior help; 0: none.", maxWords: nil))
+        #expect(result.items[8].body == .matching(pairs: [
+            MatchingPair(prompt: "Bisoprolol", answer: "beta-blocker"), MatchingPair(prompt: "Ramipril", answer: "ACE inhibitor"),
+            MatchingPair(prompt: "Spironolactone", answer: "MRA"),
+        ], distractors: [], scoring: .partial))
+        #expect(result.items[9].body == .essay(rubric: "5: sits up, oxygen to target, IV loop diuretic, nitrates if BP allows, senior help; 0: none.", maxWords: nil))
 
         #expect(GIFTTesting.locations(result) == [
-            .init(line: 7, column: 19, severity: .warning), // [html]
-            .init(line: 23, column: 1, severity: .warning), // two '=' beside '~'
-            .init(line: 34, column: 28, severity: .warning), // short answer at 50%
-            .init(line: 38, column: 5, severity: .warning), // numeric at 50%
-            .init(line: 46, column: 1, severity: .error), // matching
             .init(line: 56, column: 1, severity: .warning), // description
             .init(line: 58, column: 1, severity: .warning), // essay without rubric
             .init(line: 60, column: 1, severity: .error), // no right answer

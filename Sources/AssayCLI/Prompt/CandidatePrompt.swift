@@ -136,6 +136,9 @@ struct CandidatePrompt {
         say()
         say(style.bold(adaptive ? "Question \(question.position) (at most \(question.total))" : "Question \(question.position) of \(question.total)") + style.dim("  ·  \(Self.clock(question.secondsLeft)) left") + (question.answered ? style.dim("  ·  answered (a new answer replaces it)") : ""))
         say(question.prompt.trimmingCharacters(in: .whitespacesAndNewlines))
+        for (index, prompt) in (question.matchPrompts ?? []).enumerated() {
+            say("  \(index + 1). \(prompt)")
+        }
         for (index, choice) in question.choices.enumerated() {
             say("  \(letter(index))) \(choice)")
         }
@@ -152,6 +155,9 @@ struct CandidatePrompt {
         case .shortText: return "Answer with a word or short phrase."
         case .ordering: return "Give all \(question.choices.count) letters in the right order (e.g. \(question.choices.indices.reversed().map(letter).joined()))."
         case .essay: return "Write your answer over several lines\(question.maxWords.map { " (at most \($0) words)" } ?? ""); end it with a line holding a single '.'."
+        case .matching:
+            let count = question.matchPrompts?.count ?? 0
+            return "Give one letter, A to \(last), for each of the \(count) numbered items, in order (e.g. \(String(repeating: "A", count: count))); a letter may be used more than once."
         }
     }
 
@@ -247,6 +253,12 @@ struct CandidatePrompt {
             return .success(.order(order))
         case .essay:
             return .success(.text(line))
+        case .matching:
+            let count = question.matchPrompts?.count ?? 0
+            guard let chosen = letters(line), chosen.count == count else {
+                return .failure(InputProblem(message: "'\(line)' is not \(count) of the letters shown, one for each numbered item."))
+            }
+            return .success(.matches(chosen))
         }
     }
 }

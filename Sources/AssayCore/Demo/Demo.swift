@@ -165,7 +165,7 @@ public struct Demo {
             var value = key.answer ?? 0
             if case .range(let low, let high) = key.tolerance { value = (low + high) / 2 }
             return .number(knows ? value : value * 1.7 + 1)
-        case .shortText(let accept, _):
+        case .shortText(let accept, _, _):
             return .text(knows ? (accept.first ?? "(not sure)") : "(not sure)")
         case .ordering(let steps, _):
             let right = steps.compactMap { question.choices.firstIndex(of: $0) }
@@ -173,6 +173,10 @@ public struct Demo {
             return .order(Array(question.choices.indices.reversed()))
         case .essay:
             return .text("A structured answer written by a simulated candidate.")
+        case .matching(let pairs, _, _):
+            let right = pairs.compactMap { question.choices.firstIndex(of: $0.answer) }
+            if knows, right.count == pairs.count { return .matches(right) }
+            return .matches(pairs.map { _ in pick(question.choices.count) })
         }
     }
 }

@@ -9,9 +9,15 @@ enum AnswerMapping {
         switch item.body {
         case .singleChoice(let options), .multipleResponse(let options, _): options.count
         case .ordering(let steps, _): steps.count
+        case .matching(let pairs, let distractors, _): MatchingLayout(pairs: pairs, distractors: distractors).choices.count
         default: 0
         }
     }
+
+    /// Items whose choices are shuffled whatever the bank says, never left in key order: the
+    /// steps of an ordering item, the answers of a matching item (listed in key order they would
+    /// give the key away).
+    static func alwaysShuffled(_ item: Item) -> Bool { item.type == .ordering || item.type == .matching }
 
     /// Maps shown positions back to the item's original indices and checks the answer fits.
     ///
@@ -43,6 +49,9 @@ enum AnswerMapping {
         case (.ordering, .order(let shown)):
             guard shown.count == count, Set(shown).count == count else { throw AssayError(.badInput, "give every step exactly once") }
             return .order(try shown.map(original))
+        case (.matching(let pairs, _, _), .matches(let shown)):
+            guard shown.count == pairs.count else { throw AssayError(.badInput, "give one answer for each of the \(pairs.count) prompts") }
+            return .matches(try shown.map(original))
         default:
             throw AssayError(.badInput, "this kind of answer does not fit a \(item.type.rawValue) question")
         }

@@ -9,28 +9,44 @@ enum ItemScoring {
     /// - Throws: ``AssayError`` for essays (a reviewer grades them); `PsychometricsError` when
     ///   the key or the answer cannot be scored.
     static func points(_ item: Item, _ answer: StoredAnswer) throws -> Double {
+        func tolerance(_ written: Banks.NumericTolerance) -> ScoringTolerance {
+            switch written {
+            case .exact: .exact
+            case .absolute(let value): .absolute(value)
+            case .percent(let value): .percent(value)
+            case .range(let low, let high): .range(min: low, max: high)
+            }
+        }
         let key: AnswerKey
         switch item.body {
+        case .singleChoice(let options) where options.contains { $0.credit != nil }:
+            key = .creditedChoice(credits: options.map { $0.credit ?? 0 })
         case .singleChoice(let options):
             key = .singleChoice(correct: options.firstIndex(where: \.correct) ?? -1, optionCount: options.count)
+        case .multipleResponse(let options, _) where options.contains { $0.credit != nil }:
+            key = .creditedSelection(credits: options.map { $0.credit ?? 0 })
         case .multipleResponse(let options, let scoring):
             key = .multipleResponse(correct: Set(options.indices.filter { options[$0].correct }), optionCount: options.count,
                                     rule: scoring == .partial ? .partial : .allOrNothing)
         case .trueFalse(let value):
             key = .trueFalse(answer: value)
         case .numeric(let numeric):
-            let tolerance: ScoringTolerance
-            switch numeric.tolerance {
-            case .exact: tolerance = .exact
-            case .absolute(let value): tolerance = .absolute(value)
-            case .percent(let value): tolerance = .percent(value)
-            case .range(let low, let high): tolerance = .range(min: low, max: high)
+            if let others = numeric.otherAnswers {
+                key = .numericAnswers([NumericAnswer(answer: numeric.answer, tolerance: tolerance(numeric.tolerance))]
+                    + others.map { NumericAnswer(answer: $0.answer, tolerance: tolerance($0.tolerance), credit: $0.credit) })
+            } else {
+                key = .numeric(answer: numeric.answer, tolerance: tolerance(numeric.tolerance))
             }
-            key = .numeric(answer: numeric.answer, tolerance: tolerance)
-        case .shortText(let accept, let regex):
+        case .shortText(let accept, let regex, let graded?):
+            key = .textAnswers(accept.map { TextAnswer($0) } + regex.map { TextAnswer($0, match: .regex) }
+                + graded.map { TextAnswer($0.text, match: TextAnswer.Match(rawValue: $0.match.rawValue) ?? .exact, credit: $0.credit) })
+        case .shortText(let accept, let regex, nil):
             key = .shortText(accept: accept, acceptRegex: regex)
         case .ordering(let steps, let scoring):
             key = .ordering(stepCount: steps.count, rule: scoring == .partial ? .partial : .allOrNothing)
+        case .matching(let pairs, let distractors, let scoring):
+            let layout = MatchingLayout(pairs: pairs, distractors: distractors)
+            key = .matching(key: layout.key, choiceCount: layout.choices.count, rule: scoring == .partial ? .partial : .allOrNothing)
         case .essay:
             throw AssayError(.database, "essays are graded by a reviewer")
         }
@@ -42,6 +58,7 @@ enum ItemScoring {
         case .number(let value): response = .number(value)
         case .text(let value): response = .text(value)
         case .order(let indices): response = .order(indices)
+        case .matches(let indices): response = .matches(indices)
         }
         return try key.score(response, points: item.points)
     }

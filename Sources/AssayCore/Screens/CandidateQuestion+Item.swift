@@ -35,6 +35,10 @@ extension CandidateQuestion {
         case .essay(_, let maxWords):
             kind = .essay
             self.maxWords = maxWords
+        case .matching(let pairs, let distractors, _):
+            kind = .matching
+            choices = shown(MatchingLayout(pairs: pairs, distractors: distractors).choices)
+            matchPrompts = pairs.map(\.prompt)
         }
     }
 }

@@ -75,6 +75,8 @@ public struct CandidateQuestion: Sendable, Codable, Equatable {
         case ordering
         /// A free text a reviewer grades.
         case essay
+        /// Each prompt matched with one of the answers.
+        case matching
     }
     /// The 1-based position.
     public var position: Int
@@ -84,8 +86,12 @@ public struct CandidateQuestion: Sendable, Codable, Equatable {
     public var kind: Kind
     /// The question.
     public var prompt: String
-    /// Options (choice items) or steps (ordering items), in the order shown to this candidate.
+    /// Options (choice items), steps (ordering items) or answers (matching items), in the order
+    /// shown to this candidate.
     public var choices: [String]
+    /// Matching items: the prompts to match, in the item's order, each answered with one of
+    /// ``choices``; nil for other items.
+    public var matchPrompts: [String]?
     /// Numeric items: the unit of the answer.
     public var unit: String?
     /// Essays: the word limit.
@@ -110,6 +116,8 @@ public enum CandidateAnswer: Sendable, Codable, Equatable {
     case text(String)
     /// The shown positions of the steps, in the order the candidate puts them.
     case order([Int])
+    /// Matching: for each prompt, in order, the shown position of the answer chosen.
+    case matches([Int])
 }
 
 /// The result of saving an answer.

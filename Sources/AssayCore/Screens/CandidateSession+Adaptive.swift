@@ -50,10 +50,10 @@ extension CandidateSession {
         let (itemID, item, parameters) = items[index]
         let count = AnswerMapping.choiceCount(item)
         var order: [Int]?
-        if count > 0, row.settings.shuffleOptions || item.type == .ordering {
+        if count > 0, row.settings.shuffleOptions || AnswerMapping.alwaysShuffled(item) {
             var shuffled = Array(0..<count)
             ScreenDraw.shuffle(&shuffled, &rng)
-            if item.type == .ordering, shuffled == Array(0..<count), count > 1 { shuffled.swapAt(0, 1) }
+            if AnswerMapping.alwaysShuffled(item), shuffled == Array(0..<count), count > 1 { shuffled.swapAt(0, 1) }
             order = shuffled
         }
         try tx.execute("""

@@ -91,7 +91,7 @@ public struct Invitations {
             let seed = (drawSeed ?? generator.next()) >> 1
             // Adaptive screens choose each item when it is asked for (see CandidateSession+Adaptive).
             let draw = settings.isAdaptive ? [] : ScreenDraw.draw(
-                items: items.map { (topic: $0.item.topic, choiceCount: AnswerMapping.choiceCount($0.item), isOrdering: $0.item.type == .ordering) },
+                items: items.map { (topic: $0.item.topic, choiceCount: AnswerMapping.choiceCount($0.item), isOrdering: AnswerMapping.alwaysShuffled($0.item)) },
                 count: settings.itemsPerScreen, shuffleOptions: settings.shuffleOptions, seed: seed)
             let code = InviteCode.generate()
             guard let normalized = InviteCode.normalize(code) else { throw AssayError(.database, "internal error: a generated invite code does not normalize") }

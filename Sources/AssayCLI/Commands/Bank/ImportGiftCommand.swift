@@ -23,14 +23,13 @@ struct ImportGiftCommand: ParsableCommand {
         }
         let result = GIFTImporter.convert(text, file: file, bankSlug: bank.name)
         for diagnostic in result.diagnostics { Assay.printError(diagnostic.description) }
-        guard !result.items.isEmpty else {
-            throw AssayError(.badInput, "no question in \(file) could be converted")
-        }
         let count = result.items.count
-        let converted = Bank(
-            slug: bank.name, title: bank.name, domain: domain.name, language: "en",
-            settings: BankSettings(itemsPerScreen: min(20, count), timeLimitMinutes: 40, shuffleOptions: true, retakeCooldownDays: 90, showScore: false, passRule: PassRule(minPercent: 70)),
-            items: result.items)
+        let converted: Bank
+        do {
+            converted = try result.bank(slug: bank.name, domain: domain.name)
+        } catch let error as BankError {
+            throw AssayError(.badInput, "\(file): \(error.description)")
+        }
         let yaml = try BankWriter.yaml(converted)
         if let out {
             try Data(yaml.utf8).write(to: URL(fileURLWithPath: out))
