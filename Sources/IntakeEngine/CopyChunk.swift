@@ -31,6 +31,9 @@ struct CopyChunk {
     /// The rows written so far.
     var rows: Int { list.count }
 
+    /// The bytes written so far.
+    var byteCount: Int { encoder.output.count }
+
     /// Starts a row of `fields` fields.
     mutating func startRow(fields: Int16) {
         let at = encoder.output.count

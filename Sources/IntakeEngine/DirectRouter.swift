@@ -9,8 +9,8 @@ public import Postgres
 /// later ones join it and add their languages. Nothing is looked up in the database: its unique
 /// indexes refuse rows it already has, and the COPY then fails.
 ///
-/// Rows go out in chunks (2k rows at first, doubling up to 32k); applications sorted by
-/// external id (see ``CopyChunk``).
+/// Rows go out in chunks (2k rows at first, doubling up to 32k, experts at most 2 MB);
+/// applications sorted by external id (see ``CopyChunk``).
 public final class DirectRouter: StagedApplicantSink {
     /// The columns of the experts' COPY, in the order the router writes them.
     public static let expertColumns = ["id", "email", "full_name", "country", "languages", "highest_degree", "years_experience"]
@@ -95,7 +95,7 @@ public final class DirectRouter: StagedApplicantSink {
         swap(&hashes, &local.hashes)
         local.touched = touched
         var sent = false
-        if local.experts.rows >= local.chunkLimit {
+        if local.experts.rows >= local.chunkLimit || local.experts.byteCount >= RouterState.expertChunkBytes {
             try experts.send(local.experts.take())
             sent = true
         }
@@ -113,13 +113,12 @@ public final class DirectRouter: StagedApplicantSink {
     ///
     /// - Throws: a feeder's failure.
     public func finish() throws {
-        for (chunk, feeder) in [(state.experts.take(), experts), (state.applications.take(), applications)] {
-            var data = chunk
-            var trailer = BinaryCopyEncoder(output: [UInt8]())
-            trailer.appendTrailer()
-            data += trailer.output
-            try feeder.send(data)
-        }
+        var trailer = BinaryCopyEncoder(output: [UInt8]())
+        trailer.appendTrailer()
+        if state.experts.rows > 0 { try experts.send(state.experts.take()) }
+        try experts.send(trailer.output)
+        if state.applications.rows > 0 { try applications.send(state.applications.take()) }
+        try applications.send(trailer.output)
     }
 
     /// Experts whose later rows in the file brought languages their first row lacked.

@@ -11,18 +11,6 @@ public struct IntakeFileError: Error, Sendable, CustomStringConvertible {
     /// error about opening names the file in its message.
     public var namesFileSeparately: Bool
 
-    /// Creates an error.
-    ///
-    /// - Parameters:
-    ///   - path: the file.
-    ///   - message: what went wrong and what to do.
-    ///   - namesFileSeparately: whether `message` leaves the file's name out.
-    public init(path: String, message: String, namesFileSeparately: Bool) {
-        self.path = path
-        self.message = message
-        self.namesFileSeparately = namesFileSeparately
-    }
-
     /// The message, after the file's name when the message leaves it out.
     public var description: String { namesFileSeparately ? "\(path): \(message)" : message }
 }

@@ -3,6 +3,10 @@ import Postgres
 /// The routing state of a ``DirectRouter``.
 struct RouterState {
     static let chunkRows = 1 << 15
+    /// The largest experts chunk, in bytes. Their binary rows (about 130 bytes) are twice the
+    /// size of the text rows they replaced, and up to five chunks are in memory at once (built,
+    /// queued, being sent): 32k rows made the import's peak memory 20 MB larger.
+    static let expertChunkBytes = 2 << 20
     /// Rows that make a chunk now: the first chunks are small, so that both servers start
     /// working early (until the first chunk, only this process runs), then they double up to
     /// ``chunkRows``.
