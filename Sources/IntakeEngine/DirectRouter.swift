@@ -13,9 +13,9 @@ public import Postgres
 /// applications sorted by external id (see ``CopyChunk``).
 public final class DirectRouter: StagedApplicantSink {
     /// The columns of the experts' COPY, in the order the router writes them.
-    public static let expertColumns = ["id", "email", "full_name", "country", "languages", "highest_degree", "years_experience"]
+    public static var expertColumns: [String] { RouterState.expertColumns }
     /// The columns of the applications' COPY, in the order the router writes them.
-    public static let applicationColumns = ["expert_id", "domains", "source", "external_id", "applied_at", "resume_text", "event_id"]
+    public static var applicationColumns: [String] { RouterState.applicationColumns }
 
     private let experts: CopyFeeder
     private let applications: CopyFeeder

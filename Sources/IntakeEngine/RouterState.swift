@@ -14,8 +14,8 @@ struct RouterState {
     static var empty: RouterState { RouterState(eventID: 0, now: 0, expectedRows: 0) }
 
     let eventID: Int64
-    private let expertFields = Int16(DirectRouter.expertColumns.count)
-    private let applicationFields = Int16(DirectRouter.applicationColumns.count)
+    private let expertFields = Int16(RouterState.expertColumns.count)
+    private let applicationFields = Int16(RouterState.applicationColumns.count)
     /// When the import's transaction started, in microseconds since 2000 (binary timestamptz).
     let now: Int64
     /// Sorting the experts by email measured *worse* inside the import (0.3 s more backend CPU
@@ -82,17 +82,31 @@ struct RouterState {
             idNext += 1
             expertIDs.append(expertID)
             languages.append(codes)
-            // Fields as in DirectRouter.expertColumns.
-            experts.startRow(fields: expertFields)
-            experts.encoder.appendInt8(expertID)
-            experts.encoder.appendText(batch[row.email])
-            experts.encoder.appendText(batch[row.fullName])
-            experts.encoder.appendText(batch[row.country])
-            experts.encoder.appendTextArray(batch.elements(of: row.languages))
-            experts.encoder.appendText(batch[row.highestDegree])
-            experts.encoder.appendInt4(row.yearsExperience)
+            writeExpert(row, of: batch, id: expertID)
         }
-        // Fields as in DirectRouter.applicationColumns.
+        writeApplication(row, of: batch, expertID: expertID)
+    }
+
+    /// The experts' COPY columns, in the order ``writeExpert(_:of:id:)`` writes them.
+    static let expertColumns = ["id", "email", "full_name", "country", "languages", "highest_degree", "years_experience"]
+
+    private mutating func writeExpert(_ row: StagedApplicant, of batch: StagedBatch, id: Int64) {
+        experts.startRow(fields: expertFields)
+        experts.encoder.appendInt8(id)
+        experts.encoder.appendText(batch[row.email])
+        experts.encoder.appendText(batch[row.fullName])
+        experts.encoder.appendText(batch[row.country])
+        experts.encoder.appendTextArray(batch.elements(of: row.languages))
+        experts.encoder.appendText(batch[row.highestDegree])
+        experts.encoder.appendInt4(row.yearsExperience)
+    }
+
+    /// The applications' COPY columns, in the order ``writeApplication(_:of:expertID:)`` writes them.
+    static let applicationColumns = ["expert_id", "domains", "source", "external_id", "applied_at", "resume_text", "event_id"]
+
+    /// Binary COPY (measured: 0.35–0.45 s less backend CPU per million applications than the
+    /// text form, which parses a timestamp and an array literal per row).
+    private mutating func writeApplication(_ row: StagedApplicant, of batch: StagedBatch, expertID: Int64) {
         applications.startRow(fields: applicationFields)
         applications.encoder.appendInt8(expertID)
         applications.encoder.appendTextArray(batch.elements(of: row.domains))

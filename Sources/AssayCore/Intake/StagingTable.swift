@@ -4,35 +4,42 @@ internal import IntakeEngine
 /// The merge's staging table, `intake_staging`: a temporary table of the staged rows, filled by
 /// binary COPY, from which set-based SQL writes experts and applications.
 ///
-/// Its columns are listed once, in ``columns``, each with its type and how a staged row fills
-/// it; the table and its COPY statement are made from that list, so a column is added in one
-/// place (and then used by name in the merge's SQL).
+/// Its columns are listed once, in ``columns``, right above ``write(_:)``, which writes a
+/// staged row's fields in that order; the table and its COPY statement are made from that
+/// list (and the merge's SQL uses the columns by name).
 final class StagingTable: StagedApplicantSink {
-    /// A column: its name, its SQL type and how a row's field is written into it.
-    struct Column: Sendable {
-        let name: String
-        let type: String
-        let encode: @Sendable (StagedApplicant, StagedBatch, inout BinaryCopyEncoder<ByteBuffer>) -> Void
-    }
-
-    static let columns: [Column] = [
-        Column(name: "line", type: "bigint") { row, _, out in out.appendInt8(Int64(row.line)) },
-        Column(name: "email", type: "text") { row, batch, out in out.appendText(batch[row.email]) },
-        Column(name: "full_name", type: "text") { row, batch, out in out.appendText(batch[row.fullName]) },
-        Column(name: "country", type: "text") { row, batch, out in out.appendText(batch[row.country]) },
-        Column(name: "languages", type: "text[]") { row, batch, out in out.appendTextArray(batch.elements(of: row.languages)) },
-        Column(name: "domains", type: "text[]") { row, batch, out in out.appendTextArray(batch.elements(of: row.domains)) },
-        Column(name: "degree", type: "text") { row, batch, out in out.appendText(batch[row.highestDegree]) },
-        Column(name: "years", type: "integer") { row, _, out in out.appendInt4(row.yearsExperience) },
-        Column(name: "source", type: "text") { row, batch, out in out.appendText(batch[row.source]) },
-        Column(name: "external_id", type: "text") { row, batch, out in out.appendText(batch[row.externalID]) },
-        Column(name: "applied_at", type: "timestamptz") { row, _, out in
-            if let micros = row.appliedAt { out.appendTimestamp(microsecondsSince2000: micros) } else { out.appendNull() }
-        },
-        Column(name: "resume_text", type: "text") { row, batch, out in
-            if let resume = row.resumeText { out.appendText(batch[resume]) } else { out.appendNull() }
-        },
+    /// The columns and their types, in the order ``write(_:)`` writes them.
+    static let columns: [(name: String, type: String)] = [
+        ("line", "bigint"), ("email", "text"), ("full_name", "text"), ("country", "text"), ("languages", "text[]"), ("domains", "text[]"),
+        ("degree", "text"), ("years", "integer"), ("source", "text"), ("external_id", "text"), ("applied_at", "timestamptz"),
+        ("resume_text", "text"),
     ]
+
+    /// Sends a batch of rows.
+    func write(_ batch: StagedBatch) throws {
+        // The encoder is moved into a local for the loop: no exclusivity check on a class
+        // property for every field.
+        var encoder = BinaryCopyEncoder(output: placeholder)
+        swap(&encoder, &self.encoder)
+        defer { swap(&encoder, &self.encoder) }
+        for row in batch.rows {
+            encoder.startRow(fields: fields)
+            encoder.appendInt8(Int64(row.line))
+            encoder.appendText(batch[row.email])
+            encoder.appendText(batch[row.fullName])
+            encoder.appendText(batch[row.country])
+            encoder.appendTextArray(batch.elements(of: row.languages))
+            encoder.appendTextArray(batch.elements(of: row.domains))
+            encoder.appendText(batch[row.highestDegree])
+            encoder.appendInt4(row.yearsExperience)
+            encoder.appendText(batch[row.source])
+            encoder.appendText(batch[row.externalID])
+            if let micros = row.appliedAt { encoder.appendTimestamp(microsecondsSince2000: micros) } else { encoder.appendNull() }
+            if let resume = row.resumeText { encoder.appendText(batch[resume]) } else { encoder.appendNull() }
+        }
+        try writer.write(UnsafeRawBufferPointer(encoder.output.bytes))
+        encoder.output.removeAll()
+    }
 
     /// Creates the table (dropped when the transaction ends).
     static var createStatement: String {
@@ -46,31 +53,19 @@ final class StagingTable: StagedApplicantSink {
 
     private let writer: CopyInWriter
     private var encoder = BinaryCopyEncoder(output: ByteBuffer(capacity: 1 << 20))
+    private let fields = Int16(StagingTable.columns.count)
+    /// What stands in ``encoder`` while ``write(_:)`` works on it (never changed).
+    private let placeholder = ByteBuffer(capacity: 16)
 
-    /// Starts the COPY's data with its header.
+    /// Starts the COPY's data with its header (sent with the first batch, or by ``finish()``).
     init(writer: CopyInWriter) {
         self.writer = writer
         encoder.appendHeader()
     }
 
-    /// Sends a batch of rows.
-    func write(_ batch: StagedBatch) throws {
-        let columns = Self.columns
-        let fields = Int16(columns.count)
-        for row in batch.rows {
-            encoder.startRow(fields: fields)
-            for column in columns { column.encode(row, batch, &encoder) }
-        }
-        try send()
-    }
-
-    /// Sends the trailer and what is left.
+    /// Sends what is left (the header, if no batch came) and the trailer.
     func finish() throws {
         encoder.appendTrailer()
-        try send()
-    }
-
-    private func send() throws {
         try writer.write(UnsafeRawBufferPointer(encoder.output.bytes))
         encoder.output.removeAll()
     }
