@@ -45,9 +45,14 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .target(
+            name: "IntakeEngine",
+            dependencies: ["Postgres"],
+            swiftSettings: strictSettings
+        ),
+        .target(
             name: "AssayCore",
             dependencies: [
-                "Postgres", "Banks", "Psychometrics",
+                "Postgres", "Banks", "Psychometrics", "IntakeEngine",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings
@@ -72,9 +77,10 @@ let package = Package(
         ),
         .testTarget(name: "PsychometricsTests", dependencies: ["Psychometrics"], swiftSettings: strictSettings),
         .testTarget(name: "BanksTests", dependencies: ["Banks"], swiftSettings: strictSettings),
+        .testTarget(name: "IntakeEngineTests", dependencies: ["IntakeEngine", "Postgres", "AssayTesting", "Psychometrics"], swiftSettings: strictSettings),
         .testTarget(
             name: "AssayCoreTests",
-            dependencies: ["AssayCore", "Postgres", "AssayTesting", "Banks", "Psychometrics"],
+            dependencies: ["AssayCore", "IntakeEngine", "Postgres", "AssayTesting", "Banks", "Psychometrics"],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -93,8 +93,7 @@ public enum CommandRun {
 }
 
 /// A process started by ``CommandRun/start(_:_:environment:stdin:stdinPath:directory:)``.
-public final class RunningCommand: @unchecked Sendable {
-    // Invariant making @unchecked Sendable sound: every stored property is immutable after init.
+public final class RunningCommand: Sendable {
     /// The process id.
     public let pid: pid_t
     fileprivate let files: [TemporaryFile]
@@ -119,7 +118,8 @@ public final class RunningCommand: @unchecked Sendable {
     }
 }
 
-fileprivate final class TemporaryFile {
+/// A file removed when the last reference goes; immutable, hence `Sendable` as checked.
+fileprivate final class TemporaryFile: Sendable {
     let path: String
     init(contents: String) throws {
         path = "\(TemporaryFolder.root)/assay-io-\(UUID().uuidString)"

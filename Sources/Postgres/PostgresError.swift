@@ -91,6 +91,9 @@ public struct PostgresError: Error, Sendable, Equatable, CustomStringConvertible
         public static let duplicateDatabase: Code = "42P04"
         /// 55P03: a lock could not be obtained.
         public static let lockNotAvailable: Code = "55P03"
+        /// 42704: an object named in the statement does not exist (for example a prepared
+        /// transaction that another session has already committed or rolled back).
+        public static let undefinedObject: Code = "42704"
 
         /// Whether retrying the whole transaction may succeed (serialization failure, deadlock).
         public var isTransient: Bool { self == .serializationFailure || self == .deadlockDetected }

@@ -53,6 +53,22 @@ struct IntakeCommandTests {
         #expect(missing.status == 2)
     }
 
+    @Test("an import that merges through staging instead of writing directly prints why; a direct one prints no such line",
+          .enabled(if: TestDatabase.allowsPreparedTransactions, "the test server has max_prepared_transactions < 2"))
+    func mergeReason() throws {
+        let tag = "mr\(UInt32.random(in: 0...UInt32.max))"
+        let first = try CommandRun.assay(["intake", "import", try file(rows: 0..<2, tag: tag)], environment: env)
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(!first.stdout.contains("merged through staging"), "\(first.stdout)")
+        let overlap = try CommandRun.assay(["intake", "import", try file(rows: 1..<4, tag: tag)], environment: env)
+        #expect(overlap.status == 0, "\(overlap.stderr)")
+        #expect(overlap.stdout.contains("3 rows read, 2 new experts"), "\(overlap.stdout)")
+        #expect(overlap.stdout.contains("merged through staging, not written directly: the database already has some of the file's people or applications"),
+                "\(overlap.stdout)")
+        let json = try CommandRun.assay(["intake", "import", try file(rows: 3..<5, tag: tag), "--output", "json"], environment: env)
+        #expect(json.stdout.contains("\"mergeReason\""), "\(json.stdout)")
+    }
+
     @Test("a bad header exits 2 with file:line and writes nothing")
     func badHeader() throws {
         let path = "\(TemporaryFolder.root)/assay-cli-\(UUID().uuidString).csv"

@@ -192,6 +192,26 @@ struct IntakeDirectTests {
         #expect(languages == ["en", "es"])
     }
 
+    @Test("the summary says why an automatic import merged, and says nothing when it went directly, was asked to merge or was a dry run")
+    func mergeReason() throws {
+        let tag = "w\(UUID().uuidString.prefix(8).lowercased())"
+        let first = try temporaryFile(intakeHeader + "\(tag)-1,Ana,ana-\(tag)@example.org,ES,es,medicine,md,8,s,,\n")
+        let direct = try run(self.direct, first, method: .automatic)
+        #expect(direct.method == .direct && direct.mergeReason == nil)
+        let second = try temporaryFile(intakeHeader + "\(tag)-2,Ana,ana-\(tag)@example.org,ES,en,law,md,8,s,,\n")
+        let overlap = try run(self.direct, second, method: .automatic)
+        #expect(overlap.method == .merge)
+        let reason = try #require(overlap.mergeReason)
+        #expect(reason.contains("already has some of the file's people or applications") && reason.contains("experts_email_key"), "\(reason)")
+        let asked = try run(self.direct, second, method: .merge)
+        #expect(asked.method == .merge && asked.mergeReason == nil)
+        let dry = try Intake(connection: Connection(self.direct)).importFile(.init(path: second, format: .csv, source: "file", dryRun: true, actor: "tester"))
+        #expect(dry.dryRun && dry.mergeReason == nil)
+        // The reason travels with the summary (the CLI's JSON output).
+        let json = String(decoding: try JSONEncoder().encode(overlap), as: UTF8.self)
+        #expect(json.contains("\"mergeReason\""))
+    }
+
     @Test("a refused COPY stops the reading early: a big file whose first row is known is merged without being routed to the end")
     func earlyStop() throws {
         let tag = "e\(UUID().uuidString.prefix(8).lowercased())"

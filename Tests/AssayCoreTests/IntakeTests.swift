@@ -1,4 +1,5 @@
 @testable import AssayCore
+import IntakeEngine
 import AssayTesting
 import Banks
 import Foundation
@@ -14,89 +15,6 @@ func temporaryFile(_ text: String, extension ext: String = "csv") throws -> Stri
 }
 
 let intakeHeader = "external_id,full_name,email,country,languages,domains,highest_degree,years_experience,source,applied_at,resume_text\n"
-
-@Suite("The CSV reader")
-struct CSVReaderTests {
-    struct Record { var fields: [String]; var line: Int; var problem: String?; var raw: String }
-
-    func records(_ text: String, chunk: Int = 1 << 22) throws -> [Record] {
-        let path = try temporaryFile(text)
-        defer { try? FileManager.default.removeItem(atPath: path) }
-        let reader = try CSVReader(path: path, chunk: chunk)
-        var all: [Record] = []
-        while try reader.advance() {
-            all.append(Record(fields: reader.fields, line: reader.recordLine, problem: reader.problem, raw: String(decoding: reader.raw, as: UTF8.self)))
-        }
-        return all
-    }
-
-    func strings(_ record: Record) -> [String] { record.fields }
-
-    @Test("quoted fields keep commas, doubled quotes and line breaks, and lines are counted across them")
-    func quoted() throws {
-        let all = try records("a,b,c\n\"x, y\",\"say \"\"hi\"\"\",\"two\nlines\"\nlast,row,here\n")
-        #expect(all.count == 3)
-        #expect(strings(all[1]) == ["x, y", "say \"hi\"", "two\nlines"])
-        #expect(all[1].line == 2)
-        #expect(all[2].line == 4)
-        #expect(all.allSatisfy { $0.problem == nil })
-        #expect(all[1].raw == "\"x, y\",\"say \"\"hi\"\"\",\"two\nlines\"")
-    }
-
-    @Test("records longer than the read buffer and many records across buffer boundaries")
-    func largeRecords() throws {
-        let long = String(repeating: "é,\"\"", count: 1_500_000)
-        var text = "a,b\n\"\(long)\",x\n"
-        for i in 0..<200_000 { text += "\(i),\"q\"\"\(i)\"\n" }
-        let all = try records(text)
-        #expect(all.count == 200_002)
-        #expect(all[1].fields.count == 2)
-        #expect(all[1].fields.first == String(repeating: "é,\"", count: 1_500_000), "the long field differs")
-        #expect(all[1].fields.last == "x")
-        #expect(all[200_001].fields == ["199999", "q\"199999"])
-        #expect(all[200_001].line == 200_002)
-    }
-
-    @Test("tiny reads, which put every byte at the end of a buffer, give the same records as one read", arguments: [1, 2, 3, 5, 8, 13, 64])
-    func bufferEnds(chunk: Int) throws {
-        var rng = SplitMix64(seed: UInt64(chunk))
-        let pieces = ["a", "b", ",", "\"", "\"\"", "\n", "\r", "\r\n", "é", "x y"]
-        for trial in 0 ..< 400 {
-            var text = trial % 5 == 0 ? "\u{FEFF}" : ""
-            for _ in 0 ..< Int(rng.next() % 40) { text += pieces[Int(rng.next() % UInt64(pieces.count))] }
-            let whole = try records(text)
-            let tiny = try records(text, chunk: chunk)
-            #expect(tiny.map(\.fields) == whole.map(\.fields) && tiny.map(\.line) == whole.map(\.line)
-                    && tiny.map(\.problem) == whole.map(\.problem) && tiny.map(\.raw) == whole.map(\.raw), "\(Array(text.utf8))")
-        }
-    }
-
-    @Test("CRLF and LF line ends, a byte-order mark, and a missing final newline")
-    func lineEnds() throws {
-        let all = try records("\u{FEFF}a,b\r\n1,\"2\"\r\n3,4")
-        #expect(all.map(strings) == [["a", "b"], ["1", "2"], ["3", "4"]])
-    }
-
-    @Test("empty fields and a quoted empty field")
-    func empties() throws {
-        #expect(try records(",,\"\"\n").map(strings) == [["", "", ""]])
-    }
-
-    @Test("malformed quoting is reported on its record, not guessed", arguments: [
-        ("a,b\"c\n", "a quote inside an unquoted field"),
-        ("\"ab\"c,d\n", "text after the closing quote"),
-        ("\"never closed,x\n", "not closed"),
-    ])
-    func malformed(text: String, problem: String) throws {
-        let all = try records(text)
-        #expect(all.first?.problem?.contains(problem) == true, "\(String(describing: all.first?.problem))")
-    }
-
-    @Test("UTF-8 text of every script survives")
-    func unicode() throws {
-        #expect(try records("Zoë,日本,عربي,🧪\n").map(strings) == [["Zoë", "日本", "عربي", "🧪"]])
-    }
-}
 
 @Suite("Validating applicants")
 struct ApplicantValidatorTests {
@@ -412,14 +330,14 @@ struct CSVStagerAgreementTests {
         var stager = CSVApplicantStager(header: reader.fields, validator: validator)
         var index = 0
         while try reader.advance() {
-            var fast = ByteBuffer()
+            var fast = StagedBatch()
             let outcome = stager.stage(reader, into: &fast)
-            var reference = StagingBuffer()
+            var reference = StagedBatch()
             switch validator.validate(ApplicantInput(fields: inputs[index])) {
             case .success(let record):
-                reference.append(record, line: reader.recordLine)
+                #expect(reference.append(record, line: reader.recordLine) == nil)
                 guard case .staged = outcome else { Issue.record("row \(index) \(inputs[index]): fast path rejected a valid row"); break }
-                #expect(fast.array == reference.take(), "row \(index): \(inputs[index])")
+                #expect(fields(fast) == fields(reference), "row \(index): \(inputs[index])")
             case .failure(let problem):
                 guard case .rejected(let fastProblem) = outcome else { Issue.record("row \(index) \(inputs[index]): fast path accepted an invalid row (\(problem))"); break }
                 #expect(fastProblem == problem)
@@ -430,50 +348,15 @@ struct CSVStagerAgreementTests {
     }
 }
 
+/// Every field of a batch's one row, as text.
+func fields(_ batch: StagedBatch) -> [String] {
+    guard batch.rows.count == 1, let row = batch.rows.first else { return ["\(batch.rows.count) rows"] }
+    return [String(row.line), batch.string(row.email), batch.string(row.fullName), batch.string(row.country), "\(batch.strings(row.languages))",
+            "\(batch.strings(row.domains))", batch.string(row.highestDegree), String(row.yearsExperience), batch.string(row.source),
+            batch.string(row.externalID), row.appliedAt.map { String($0) } ?? "now", row.resumeText.map { batch.string($0) } ?? "<null>"]
+}
+
 func csvQuoted(_ text: String) -> String {
     text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) || text.hasPrefix(" ") || text.hasSuffix(" ")
         ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
-}
-
-@Suite("ByteBuffer")
-struct ByteBufferTests {
-    @Test("grows from a small capacity, truncates, stores big-endian numbers in place, writes decimals (negative ones too); always equal to an array doing the same")
-    func againstArray() {
-        var rng = SplitMix64(seed: 11)
-        var buffer = ByteBuffer(capacity: 1)
-        var reference: [UInt8] = []
-        for _ in 0 ..< 20_000 {
-            switch rng.next() % 6 {
-            case 0:
-                let byte = UInt8(truncatingIfNeeded: rng.next())
-                buffer.append(byte); reference.append(byte)
-            case 1:
-                let part = (0 ..< Int(rng.next() % 300)).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
-                buffer.append(contentsOf: part); reference += part
-            case 2:
-                let value = Int32(truncatingIfNeeded: rng.next())
-                buffer.append(bigEndian: value); withUnsafeBytes(of: value.bigEndian) { reference += $0 }
-            case 3:
-                let value = Int64(bitPattern: rng.next()) >> Int64(rng.next() % 64)
-                buffer.append(decimal: value); reference += Array(String(value).utf8)
-            case 4 where reference.count >= 4:
-                let position = Int(rng.next() % UInt64(reference.count - 3))
-                let value = Int32(truncatingIfNeeded: rng.next())
-                buffer.store(bigEndian: value, at: position)
-                withUnsafeBytes(of: value.bigEndian) { for k in 0 ..< 4 { reference[position + k] = $0[k] } }
-            default:
-                let mark = reference.isEmpty ? 0 : Int(rng.next() % UInt64(reference.count + 1))
-                if rng.next() % 8 == 0 { buffer.truncate(to: mark); reference.removeSubrange(mark...) }
-            }
-        }
-        #expect(buffer.array == reference)
-        #expect(buffer.count == reference.count)
-        for extreme in [Int64.min, Int64.max, 0, -1] {
-            var one = ByteBuffer(capacity: 1)
-            one.append(decimal: extreme)
-            #expect(one.array == Array(String(extreme).utf8))
-        }
-        buffer.removeAll()
-        #expect(buffer.array.isEmpty)
-    }
 }

@@ -2,6 +2,7 @@
 import AssayTesting
 import Banks
 import Foundation
+import IntakeEngine
 import Postgres
 import Testing
 

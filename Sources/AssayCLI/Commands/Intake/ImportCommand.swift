@@ -65,6 +65,7 @@ struct ImportCommand: ParsableCommand {
         default:
             let prefix = summary.dryRun ? "dry run, nothing written: " : ""
             print("\(prefix)\(summary.rowsRead) rows read, \(summary.newExperts) new experts, \(summary.applicationsMerged) applications merged into known experts, \(summary.duplicatesSkipped) duplicates skipped, \(summary.rowsRejected) rows rejected")
+            if let reason = summary.mergeReason { print("merged through staging, not written directly: \(reason)") }
             if summary.newApplications == 0 && summary.rowsRead > summary.rowsRejected && !summary.dryRun {
                 print("nothing changed: every valid row was already imported")
             }

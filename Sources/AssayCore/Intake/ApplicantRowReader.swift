@@ -1,4 +1,5 @@
 import Foundation
+internal import IntakeEngine
 
 /// Reads applicant rows from a CSV or JSON Lines file, one at a time, checking the header (CSV)
 /// before the first row is returned.
@@ -93,48 +94,5 @@ final class ApplicantRowReader {
             }
         }
         return .success(ApplicantInput(fields: fields, lists: lists))
-    }
-}
-
-/// Lines of a file, read in chunks; LF or CRLF; a UTF-8 byte-order mark is skipped.
-final class LineReader {
-    private let file: ChunkedFile
-    private var buffer: [UInt8] = []
-    private var position = 0
-    private var atEnd = false
-    private var line = 0
-    private(set) var bytesRead = 0
-
-    init(path: String) throws {
-        file = try ChunkedFile(path: path, chunk: 1 << 20)
-        try refill()
-        if buffer.starts(with: [0xEF, 0xBB, 0xBF]) { position = 3 }
-    }
-
-    private func refill() throws {
-        if position > 0 { buffer.removeFirst(position); position = 0 }
-        if try file.read(appendingTo: &buffer) == 0 { atEnd = true }
-    }
-
-    func next() throws -> (Int, [UInt8])? {
-        while true {
-            if let newline = buffer[position...].firstIndex(of: UInt8(ascii: "\n")) {
-                var bytes = Array(buffer[position..<newline])
-                bytesRead += newline + 1 - position
-                position = newline + 1
-                if bytes.last == UInt8(ascii: "\r") { bytes.removeLast() }
-                line += 1
-                return (line, bytes)
-            }
-            if atEnd {
-                guard position < buffer.count else { return nil }
-                let bytes = Array(buffer[position...])
-                bytesRead += bytes.count
-                position = buffer.count
-                line += 1
-                return (line, bytes)
-            }
-            try refill()
-        }
     }
 }

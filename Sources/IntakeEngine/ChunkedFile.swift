@@ -11,14 +11,14 @@ final class ChunkedFile {
     private let handle: FileHandle
     private let scratch: UnsafeMutableRawBufferPointer
 
-    /// - Throws: ``AssayError`` naming the file when it cannot be opened.
+    /// - Throws: ``IntakeFileError`` naming the file when it cannot be opened.
     init(path: String, chunk: Int) throws {
         guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw AssayError(.badInput, "cannot open \(path): no such file, or not readable")
+            throw IntakeFileError(path: path, message: "cannot open \(path): no such file, or not readable", namesFileSeparately: false)
         }
         self.path = path
         self.handle = handle
-        scratch = .allocate(byteCount: chunk, alignment: 16)
+        scratch = .allocate(byteCount: max(chunk, 1), alignment: 16)
     }
 
     deinit {
@@ -29,15 +29,17 @@ final class ChunkedFile {
     /// Appends the file's next chunk to `buffer`.
     ///
     /// - Returns: how many bytes were appended; 0 at the end of the file.
-    /// - Throws: ``AssayError`` naming the file when the read fails.
+    /// - Throws: ``IntakeFileError`` when the read fails.
     func read(appendingTo buffer: inout [UInt8]) throws -> Int {
+        guard let start = scratch.baseAddress else { return 0 }
         var got = 0
         while got < scratch.count {
-            let result = Glibc.read(handle.fileDescriptor, scratch.baseAddress! + got, scratch.count - got)
+            let result = Glibc.read(handle.fileDescriptor, start + got, scratch.count - got)
             if result > 0 { got += result; continue }
             if result == 0 { break }
             if errno == EINTR { continue }
-            throw AssayError(.badInput, "cannot read the file: \(String(cString: strerror(errno))); check it is a readable regular file", file: path)
+            throw IntakeFileError(path: path, message: "cannot read the file: \(String(cString: strerror(errno))); check it is a readable regular file",
+                                  namesFileSeparately: true)
         }
         buffer.append(contentsOf: UnsafeRawBufferPointer(rebasing: scratch[0 ..< got]).bindMemory(to: UInt8.self))
         return got

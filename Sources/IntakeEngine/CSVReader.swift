@@ -7,7 +7,7 @@ import Foundation
 /// record into one reused buffer (``fieldBytes``, sliced by ``fieldRanges``) so that the
 /// hot path allocates nothing per row. The current record is valid until the next call to
 /// ``advance()``. Not `Sendable`.
-final class CSVReader {
+public final class CSVReader {
     private let file: ChunkedFile
     private var buffer: [UInt8] = []
     private var position = 0
@@ -17,23 +17,28 @@ final class CSVReader {
 
     /// The current record's decoded field bytes, one after the other (valid until the next
     /// ``advance()``).
-    var fieldBytes: UnsafeBufferPointer<UInt8> { decoded.bytes }
+    public var fieldBytes: UnsafeBufferPointer<UInt8> { decoded.bytes }
     private var decoded = ByteBuffer(capacity: 4096)
     /// What stands in ``decoded`` while ``scan(toEnd:)`` works on it (never changed).
     private let placeholder = ByteBuffer(capacity: 16)
     /// The range of each field of the current record in ``fieldBytes``.
-    private(set) var fieldRanges: [Range<Int>] = []
+    public private(set) var fieldRanges: [Range<Int>] = []
     /// The line the current record starts on.
-    private(set) var recordLine = 0
+    public private(set) var recordLine = 0
     /// Why the current record is malformed (an unterminated quote, a stray quote), if it is.
-    private(set) var problem: String?
+    public private(set) var problem: String?
     private var rawRange: Range<Int> = 0..<0
 
     /// Bytes of the file consumed so far (for progress).
-    var bytesRead: Int { consumed }
+    public var bytesRead: Int { consumed }
 
-    /// - Parameter chunk: bytes per read (tests use tiny reads to put every byte at a buffer's end).
-    init(path: String, chunk: Int = 1 << 22) throws {
+    /// Opens a file and reads its first chunk (skipping a byte-order mark).
+    ///
+    /// - Parameters:
+    ///   - path: the file.
+    ///   - chunk: bytes per read (tests use tiny reads to put every byte at a buffer's end).
+    /// - Throws: ``IntakeFileError`` when the file cannot be opened or read.
+    public init(path: String, chunk: Int = 1 << 22) throws {
         file = try ChunkedFile(path: path, chunk: chunk)
         buffer.reserveCapacity(min(chunk, 1 << 22))
         while buffer.count < 3, !atEnd { try load() }  // enough to see a byte-order mark
@@ -50,18 +55,18 @@ final class CSVReader {
     }
 
     /// The current record's original bytes (line break excluded), for the rejects file.
-    var raw: ArraySlice<UInt8> { buffer[rawRange] }
+    public var raw: ArraySlice<UInt8> { buffer[rawRange] }
 
     /// The current record's fields as strings (for the slow, exact path).
-    var fields: [String] { fieldRanges.map { String(decoding: fieldBytes[$0], as: UTF8.self) } }
+    public var fields: [String] { fieldRanges.map { String(decoding: fieldBytes[$0], as: UTF8.self) } }
 
     private enum State { case fieldStart, unquoted, quoted, afterQuote }
 
     /// Moves to the next record.
     ///
     /// - Returns: false at the end of the file.
-    /// - Throws: ``AssayError`` when the file cannot be read.
-    func advance() throws -> Bool {
+    /// - Throws: ``IntakeFileError`` when the file cannot be read.
+    public func advance() throws -> Bool {
         while true {
             if position >= buffer.count {
                 if atEnd { return false }

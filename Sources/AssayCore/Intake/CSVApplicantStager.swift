@@ -1,5 +1,7 @@
+internal import IntakeEngine
+
 /// The hot path of a CSV import: validates the current record of a ``CSVReader`` on its bytes
-/// and appends it to a COPY buffer in PostgreSQL's text format, allocating nothing per row.
+/// and appends it to a ``StagedBatch``, allocating nothing per row.
 ///
 /// It accepts exactly what ``ApplicantValidator`` accepts, with the same normalization; any
 /// row it is unsure of (a failure, or non-ASCII text at the edge of a field where Unicode
@@ -18,6 +20,8 @@ struct CSVApplicantStager {
     /// where each ends), so that no array is allocated per code.
     private var seenCodes: [UInt8] = []
     private var seenEnds: [Int] = []
+    /// The normalized text of the row's date, before it is read as an instant.
+    private var dateScratch = ByteBuffer(capacity: 64)
     /// The column index of each field the fast path reads (nil: not in the header), looked up
     /// once rather than by name on every row.
     private let externalIDColumn, fullNameColumn, emailColumn, countryColumn, languagesColumn, domainsColumn,
@@ -52,7 +56,7 @@ struct CSVApplicantStager {
 
     /// What happened to one record.
     enum Outcome {
-        /// Appended to the COPY buffer.
+        /// Appended to the batch.
         case staged
         /// Refused, with the field and reason.
         case rejected(FieldProblem)
@@ -60,18 +64,18 @@ struct CSVApplicantStager {
         case blank
     }
 
-    /// Validates the reader's current record and, when valid, appends it to `out`.
-    mutating func stage(_ reader: CSVReader, into out: inout ByteBuffer) -> Outcome {
+    /// Validates the reader's current record and, when valid, appends it to `batch`.
+    mutating func stage(_ reader: CSVReader, into batch: inout StagedBatch) -> Outcome {
         let ranges = reader.fieldRanges
         if ranges.count == 1, reader.fieldBytes[ranges[0]].allSatisfy({ $0 == 32 || $0 == 9 || $0 == 13 }) { return .blank }
         if let problem = reader.problem { return .rejected(FieldProblem(field: "(row)", reason: problem)) }
         guard ranges.count == header.count else {
             return .rejected(FieldProblem(field: "(row)", reason: "has \(ranges.count) fields but the header has \(header.count)"))
         }
-        let mark = out.count
-        let fast = fastStage(reader.fieldBytes, ranges: ranges, line: reader.recordLine, into: &out)
+        let mark = batch.bytes.count
+        let fast = fastStage(reader.fieldBytes, ranges: ranges, line: reader.recordLine, into: &batch)
         if fast { return .staged }
-        out.truncate(to: mark)
+        batch.bytes.truncate(to: mark)
         // The exact path: the validator decides, and explains.
         var fields: [String: String] = [:]
         for (name, range) in zip(header, ranges) {
@@ -82,9 +86,7 @@ struct CSVApplicantStager {
         }
         switch validator.validate(ApplicantInput(fields: fields)) {
         case .success(let record):
-            var staging = StagingBuffer()
-            staging.append(record, line: reader.recordLine)
-            out.append(contentsOf: staging.take())
+            if let problem = batch.append(record, line: reader.recordLine) { return .rejected(problem) }
             return .staged
         case .failure(let problem):
             return .rejected(problem)
@@ -220,9 +222,10 @@ struct CSVApplicantStager {
         return true
     }
 
-    /// Appends a text[] literal of the ';'-separated codes, lower-cased and de-duplicated, if
-    /// every code passes `isKnown`; false when one does not or there is none.
-    private mutating func codes(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, into out: inout ByteBuffer, isKnown: (UnsafeBufferPointer<UInt8>) -> Bool) -> Bool {
+    /// Appends the list of the ';'-separated codes, lower-cased and de-duplicated, if every code
+    /// passes `isKnown`; nil when one does not or there is none.
+    private mutating func codes(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, into batch: inout StagedBatch,
+                                isKnown: (UnsafeBufferPointer<UInt8>) -> Bool) -> StagedList? {
         seenCodes.removeAll(keepingCapacity: true)
         seenEnds.removeAll(keepingCapacity: true)
         var code: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)  // a code of at most 32 bytes, lower-cased
@@ -235,7 +238,7 @@ struct CSVApplicantStager {
                 while high > low, Self.isSpace(bytes[high - 1]) { high -= 1 }
                 if low < high {
                     let length = high - low
-                    guard length <= 32 else { return false }
+                    guard length <= 32 else { return nil }
                     let known = withUnsafeMutableBytes(of: &code) { raw -> Bool in
                         let scratch = raw.bindMemory(to: UInt8.self)
                         for k in 0..<length {
@@ -254,45 +257,26 @@ struct CSVApplicantStager {
                         seenEnds.append(seenCodes.count)
                         return true
                     }
-                    guard known else { return false }
+                    guard known else { return nil }
                 }
                 start = index + 1
             }
             index += 1
         }
-        guard !seenEnds.isEmpty else { return false }
-        out.append(123)
-        var seenStart = 0
-        for (position, end) in seenEnds.enumerated() {
-            if position > 0 { out.append(44) }
-            out.append(34)
-            out.append(contentsOf: seenCodes[seenStart..<end])
-            out.append(34)
-            seenStart = end
-        }
-        out.append(125)
-        return true
-    }
-
-    /// Appends `bytes[range]` escaped for COPY's text format.
-    private static func escaped(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, into out: inout ByteBuffer) {
-        var plain = true
-        for index in range where bytes[index] == 92 || bytes[index] == 9 || bytes[index] == 10 || bytes[index] == 13 { plain = false; break }
-        if plain { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[range])); return }
-        for index in range {
-            let byte = bytes[index]
-            switch byte {
-            case 92: out.append(92, 92)
-            case 9: out.append(92, 116)
-            case 10: out.append(92, 110)
-            case 13: out.append(92, 114)
-            default: out.append(byte)
+        guard !seenEnds.isEmpty else { return nil }
+        let mark = batch.bytes.count
+        seenCodes.withUnsafeBufferPointer { seen in
+            var seenStart = 0
+            for end in seenEnds {
+                batch.appendElement(UnsafeBufferPointer(rebasing: seen[seenStart..<end]))
+                seenStart = end
             }
         }
+        return batch.list(since: mark, count: seenEnds.count)
     }
 
     /// Validates and appends one row; false sends the row to the exact path.
-    private mutating func fastStage(_ bytes: UnsafeBufferPointer<UInt8>, ranges: [Range<Int>], line: Int, into out: inout ByteBuffer) -> Bool {
+    private mutating func fastStage(_ bytes: UnsafeBufferPointer<UInt8>, ranges: [Range<Int>], line: Int, into batch: inout StagedBatch) -> Bool {
         func field(_ column: Int?) -> Range<Int>? { column.map { ranges[$0] } }
         guard let externalID = field(externalIDColumn).flatMap({ trimmed(bytes, $0) }), !externalID.isEmpty, externalID.count <= 200,
               isCleanUTF8(bytes, externalID, allowControls: false) else { return false }
@@ -317,66 +301,61 @@ struct CSVApplicantStager {
         if negative { years = -years }
         guard (0...70).contains(years) else { return false }
 
-        // Write the row: line, email, full_name, country, languages, domains, degree, years,
-        // source, external_id, applied_at, resume_text.
-        out.append(decimal: Int64(line)); out.append(9)
-        guard email(bytes, emailRange, into: &out) else { return false }
-        out.append(9)
-        Self.escaped(bytes, name, into: &out); out.append(9)
-        out.append(c0); out.append(c1); out.append(9)
-        guard let languagesRange = field(languagesColumn) else { return false }
+        // Write the row's texts (in any order: each is found by its span).
+        var mark = batch.bytes.count
+        guard email(bytes, emailRange, into: &batch.bytes) else { return false }
+        let emailText = batch.text(since: mark)
+        let fullName = batch.appendText(UnsafeBufferPointer(rebasing: bytes[name]))
+        mark = batch.bytes.count
+        batch.bytes.append(c0, c1)
+        let countryText = batch.text(since: mark)
         let languageTable = languages
-        guard codes(bytes, languagesRange, into: &out, isKnown: { code in
+        guard let languagesRange = field(languagesColumn), let languageList = codes(bytes, languagesRange, into: &batch, isKnown: { code in
             code.count == 2 && code.allSatisfy({ $0 >= 97 && $0 <= 122 })
                 && languageTable[Int(code[code.startIndex] - 97) * 26 + Int(code[code.startIndex + 1] - 97)]
         }) else { return false }
-        out.append(9)
-        guard let domainsRange = field(domainsColumn) else { return false }
         let known = domains
-        guard codes(bytes, domainsRange, into: &out, isKnown: { code in known.contains { $0.elementsEqual(code) } }) else { return false }
-        out.append(9)
-        let degreeMark = out.count
-        for index in degree { out.append(Self.lower(bytes[index])) }
-        let degreeText = UnsafeBufferPointer(rebasing: out.bytes[degreeMark...])
-        guard degrees.contains(where: { $0.elementsEqual(degreeText) }) else { return false }
-        out.append(9)
-        out.append(decimal: Int64(years)); out.append(9)
-        if let source = field(sourceColumn), let sourceRange = trimmed(bytes, source), !sourceRange.isEmpty {
+        guard let domainsRange = field(domainsColumn),
+              let domainList = codes(bytes, domainsRange, into: &batch, isKnown: { code in known.contains { $0.elementsEqual(code) } }) else { return false }
+        mark = batch.bytes.count
+        for index in degree { batch.bytes.append(Self.lower(bytes[index])) }
+        let degreeText = batch.text(since: mark)
+        guard degrees.contains(where: { $0.elementsEqual(batch[degreeText]) }) else { return false }
+        let source: StagedText
+        if let sourceField = field(sourceColumn), let sourceRange = trimmed(bytes, sourceField), !sourceRange.isEmpty {
             guard isCleanUTF8(bytes, sourceRange, allowControls: false) else { return false }
-            Self.escaped(bytes, sourceRange, into: &out)
+            source = batch.appendText(UnsafeBufferPointer(rebasing: bytes[sourceRange]))
         } else if field(sourceColumn).map({ trimmed(bytes, $0) == nil }) == true {
             return false
         } else {
-            defaultSource.withUnsafeBufferPointer { Self.escaped($0, 0..<$0.count, into: &out) }
+            source = defaultSource.withUnsafeBufferPointer { batch.appendText($0) }
         }
-        out.append(9)
-        Self.escaped(bytes, externalID, into: &out); out.append(9)
+        let externalIDText = batch.appendText(UnsafeBufferPointer(rebasing: bytes[externalID]))
+        var appliedAt: Int64?
         if let applied = field(appliedAtColumn) {
             guard let appliedRange = trimmed(bytes, applied) else { return false }
-            if appliedRange.isEmpty {
-                out.append(92); out.append(78)
-            } else {
-                guard ISO8601Text.normalize(UnsafeBufferPointer(rebasing: bytes[appliedRange]), into: &out) else { return false }
+            if !appliedRange.isEmpty {
+                dateScratch.removeAll()
+                guard ISO8601Text.normalize(UnsafeBufferPointer(rebasing: bytes[appliedRange]), into: &dateScratch),
+                      let micros = ISO8601Text.postgresMicroseconds(ofNormalized: dateScratch.bytes) else { return false }
+                appliedAt = micros
             }
-        } else {
-            out.append(92); out.append(78)
         }
-        out.append(9)
+        var resumeText: StagedText?
         if let resume = field(resumeColumn) {
             var low = resume.lowerBound, high = resume.upperBound
             while low < high, Self.isSpace(bytes[low]) { low += 1 }
             while high > low, Self.isSpace(bytes[high - 1]) { high -= 1 }
-            if low == high {
-                out.append(92); out.append(78)
-            } else {
+            if low < high {
                 if Self.mayBeUnicodeSpace(bytes, at: low) || Self.mayBeUnicodeSpace(bytes, at: Self.characterStart(bytes, before: high, from: low)) { return false }
                 guard isCleanUTF8(bytes, resume, allowControls: true) else { return false }
-                Self.escaped(bytes, resume, into: &out)
+                resumeText = batch.appendText(UnsafeBufferPointer(rebasing: bytes[resume]))
             }
-        } else {
-            out.append(92); out.append(78)
         }
-        out.append(10)
+        batch.append(StagedApplicant(
+            line: line, email: emailText, fullName: fullName, country: countryText, languages: languageList, domains: domainList,
+            highestDegree: degreeText, yearsExperience: Int32(years), source: source, externalID: externalIDText, appliedAt: appliedAt,
+            resumeText: resumeText))
         return true
     }
 }

@@ -1,0 +1,72 @@
+import Postgres
+internal import IntakeEngine
+
+/// The merge's staging table, `intake_staging`: a temporary table of the staged rows, filled by
+/// binary COPY, from which set-based SQL writes experts and applications.
+///
+/// Its columns are listed once, in ``columns``, right above ``write(_:)``, which writes a
+/// staged row's fields in that order; the table and its COPY statement are made from that
+/// list (and the merge's SQL uses the columns by name).
+final class StagingTable: StagedApplicantSink {
+    /// The columns and their types, in the order ``write(_:)`` writes them.
+    static let columns: [(name: String, type: String)] = [
+        ("line", "bigint"), ("email", "text"), ("full_name", "text"), ("country", "text"), ("languages", "text[]"), ("domains", "text[]"),
+        ("degree", "text"), ("years", "integer"), ("source", "text"), ("external_id", "text"), ("applied_at", "timestamptz"),
+        ("resume_text", "text"),
+    ]
+
+    /// Sends a batch of rows.
+    func write(_ batch: StagedBatch) throws {
+        // The encoder is moved into a local for the loop: no exclusivity check on a class
+        // property for every field.
+        var encoder = BinaryCopyEncoder(output: placeholder)
+        swap(&encoder, &self.encoder)
+        defer { swap(&encoder, &self.encoder) }
+        for row in batch.rows {
+            encoder.startRow(fields: fields)
+            encoder.appendInt8(Int64(row.line))
+            encoder.appendText(batch[row.email])
+            encoder.appendText(batch[row.fullName])
+            encoder.appendText(batch[row.country])
+            encoder.appendTextArray(batch.elements(of: row.languages))
+            encoder.appendTextArray(batch.elements(of: row.domains))
+            encoder.appendText(batch[row.highestDegree])
+            encoder.appendInt4(row.yearsExperience)
+            encoder.appendText(batch[row.source])
+            encoder.appendText(batch[row.externalID])
+            if let micros = row.appliedAt { encoder.appendTimestamp(microsecondsSince2000: micros) } else { encoder.appendNull() }
+            if let resume = row.resumeText { encoder.appendText(batch[resume]) } else { encoder.appendNull() }
+        }
+        try writer.write(UnsafeRawBufferPointer(encoder.output.bytes))
+        encoder.output.removeAll()
+    }
+
+    /// Creates the table (dropped when the transaction ends).
+    static var createStatement: String {
+        "CREATE TEMP TABLE intake_staging (\(columns.map { "\($0.name) \($0.type)" }.joined(separator: ", "))) ON COMMIT DROP"
+    }
+
+    /// Fills it.
+    static var copyStatement: String {
+        "COPY intake_staging (\(columns.map(\.name).joined(separator: ", "))) FROM STDIN (FORMAT binary)"
+    }
+
+    private let writer: CopyInWriter
+    private var encoder = BinaryCopyEncoder(output: ByteBuffer(capacity: 1 << 20))
+    private let fields = Int16(StagingTable.columns.count)
+    /// What stands in ``encoder`` while ``write(_:)`` works on it (never changed).
+    private let placeholder = ByteBuffer(capacity: 16)
+
+    /// Starts the COPY's data with its header (sent with the first batch, or by ``finish()``).
+    init(writer: CopyInWriter) {
+        self.writer = writer
+        encoder.appendHeader()
+    }
+
+    /// Sends what is left (the header, if no batch came) and the trailer.
+    func finish() throws {
+        encoder.appendTrailer()
+        try writer.write(UnsafeRawBufferPointer(encoder.output.bytes))
+        encoder.output.removeAll()
+    }
+}
