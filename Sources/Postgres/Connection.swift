@@ -188,6 +188,17 @@ public final class Connection {
         return String(cString: escaped)
     }
 
+    /// `COPY table (columns…) FROM STDIN (FORMAT binary)`, the table and every column escaped
+    /// through libpq, for ``copyIn(_:_:)`` with rows from ``BinaryCopyEncoder``.
+    ///
+    /// - Parameters:
+    ///   - table: the table's name.
+    ///   - columns: the columns, in the order each row writes its fields.
+    /// - Throws: ``PostgresError`` when libpq refuses a name.
+    public func binaryCopyStatement(table: String, columns: [String]) throws -> String {
+        "COPY \(try escapeIdentifier(table)) (\(try columns.map(escapeIdentifier).joined(separator: ", "))) FROM STDIN (FORMAT binary)"
+    }
+
     // MARK: Results and errors
 
     /// Turns a libpq result into a ``QueryResult`` or a thrown ``PostgresError``, freeing it on error.

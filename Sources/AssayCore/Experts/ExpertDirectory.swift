@@ -188,7 +188,7 @@ public struct ExpertDirectory {
     /// - Throws: ``AssayError`` with code ``AssayError/Code/notFound``; ``PostgresError``.
     public func profile(_ emailOrID: String) throws -> Profile {
         let reference = ExpertReference(emailOrID)
-        let rows = try connection.query("SELECT \(Self.expertColumns) FROM experts e WHERE \(reference.condition(alias: "e"))", [reference.value])
+        let rows = try connection.query("SELECT \(Self.expertColumns) FROM experts e WHERE \(ExpertReference.condition)", reference.parameters)
         guard let row = rows.first else { throw reference.notFound }
         let expert = try expert(row)
         let applications = try connection.query("""

@@ -19,19 +19,15 @@ public enum ExpertReference: Sendable, Equatable {
         if let id = Int(key) { self = .id(id) } else { self = .email(key) }
     }
 
-    /// The `WHERE` condition on the `experts` table aliased `alias`, with its one parameter `$n`.
-    func condition(alias: String = "experts", parameter: Int = 1) -> String {
-        switch self {
-        case .id: "\(alias).id = $\(parameter)"
-        case .email: "\(alias).email = lower($\(parameter))"
-        }
-    }
+    /// The condition on `experts` aliased `e` that selects the expert named: one fixed text,
+    /// with the id as `$1` and the email as `$2` (the unused one NULL); see ``parameters``.
+    static let condition = "(e.id = $1::bigint OR e.email = lower($2::text))"
 
-    /// The value bound to the condition's parameter.
-    var value: any PostgresEncodable {
+    /// The values bound to ``condition``'s `$1` (the id) and `$2` (the email).
+    var parameters: [any PostgresEncodable] {
         switch self {
-        case .id(let id): id
-        case .email(let email): email
+        case .id(let id): [id, String?.none]
+        case .email(let email): [Int?.none, email]
         }
     }
 
@@ -49,7 +45,7 @@ public enum ExpertReference: Sendable, Equatable {
     /// - Returns: the id of the expert named.
     /// - Throws: ``AssayError`` (not found) when nobody matches; ``PostgresError``.
     public func resolve(on connection: Connection) throws -> Int {
-        guard let row = try connection.query("SELECT id FROM experts WHERE \(condition())", [value]).first else { throw notFound }
+        guard let row = try connection.query("SELECT e.id FROM experts e WHERE \(Self.condition)", parameters).first else { throw notFound }
         return try row.decode("id")
     }
 }

@@ -9,10 +9,10 @@ extension Intake {
                feed: (any StagedApplicantSink) throws -> Summary) throws -> Summary {
         // A dry run does everything in a transaction that is always rolled back.
         var summary = try connection.withTransaction(rollingBack: dryRun) { tx in
-            try tx.executeScript("SET LOCAL work_mem = '256MB'; " + StagingTable.createStatement)
+            try tx.executeScript("SET LOCAL work_mem = '256MB'; " + (try StagingTable.createStatement(on: tx)))
             var summary = Summary()
             phaseStart = Date()
-            let validRows = try tx.copyIn(StagingTable.copyStatement) { writer in
+            let validRows = try tx.copyIn(try StagingTable.copyStatement(on: tx)) { writer in
                 let staging = StagingTable(writer: writer)
                 summary = try feed(staging)
                 try staging.finish()

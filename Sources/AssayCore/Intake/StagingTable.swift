@@ -41,14 +41,19 @@ final class StagingTable: StagedApplicantSink {
         encoder.output.removeAll()
     }
 
-    /// Creates the table (dropped when the transaction ends).
-    static var createStatement: String {
-        "CREATE TEMP TABLE intake_staging (\(columns.map { "\($0.name) \($0.type)" }.joined(separator: ", "))) ON COMMIT DROP"
+    /// The table's name.
+    static let name = "intake_staging"
+
+    /// Creates the table (dropped when the transaction ends); names escaped through libpq, types
+    /// from ``columns``.
+    static func createStatement(on connection: Connection) throws -> String {
+        let definitions = try columns.map { "\(try connection.escapeIdentifier($0.name)) \($0.type)" }
+        return "CREATE TEMP TABLE \(try connection.escapeIdentifier(name)) (\(definitions.joined(separator: ", "))) ON COMMIT DROP"
     }
 
     /// Fills it.
-    static var copyStatement: String {
-        "COPY intake_staging (\(columns.map(\.name).joined(separator: ", "))) FROM STDIN (FORMAT binary)"
+    static func copyStatement(on connection: Connection) throws -> String {
+        try connection.binaryCopyStatement(table: name, columns: columns.map(\.name))
     }
 
     private let writer: CopyInWriter
