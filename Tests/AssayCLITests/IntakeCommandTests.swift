@@ -108,7 +108,7 @@ struct IntakeCommandTests {
             let known = try file(rows: 0..<1, tag: tag)
             #expect(try CommandRun.assay(["intake", "import", known, "--source", "cli-merge"], environment: env).status == 0)
         }
-        let copy = method == "merge" ? "COPY intake_staging%" : "COPY experts%"
+        let copy = method == "merge" ? #"COPY "intake_staging"%"# : #"COPY "experts"%"#  // names are escaped (quoted) by libpq
         let environment = CommandRun.cleanEnvironment.merging(env) { $1 }
         let process = try CommandRun.start(CommandRun.assayPath, ["intake", "import", path, "--quiet", "--source", "cli-\(method)"], environment: environment)
         // Wait until the server is receiving the COPY, then kill the process outright.
