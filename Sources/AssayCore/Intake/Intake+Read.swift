@@ -8,7 +8,7 @@ extension Intake {
               write: ((any StagedApplicantSink) throws -> Summary) throws -> Summary) throws -> Summary {
         let validator = ApplicantValidator(knownDomains: domains, defaultSource: source)
         let rows = try ApplicantRowReader(path: request.path, format: request.format)
-        let rejects = try request.rejectsPath.map { try RejectsWriter(path: $0) }
+        let rejects = try request.rejectsPath.map { try RejectsWriter(path: $0, input: request.path) }
         var summary = Summary()
         summary.dryRun = request.dryRun
         let started = Date()

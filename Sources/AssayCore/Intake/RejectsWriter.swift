@@ -1,49 +1,31 @@
 import Foundation
 
-/// The rejects file: written to a temporary name and renamed when the import completes, so an
-/// interrupted import leaves no half-written file.
+/// The rejects file, written through ``OutputFile``: checked before the import starts (never a
+/// folder, a link or the input), created 0600 (it holds applicants' personal data), and named
+/// only when the import completes, so an interrupted import leaves nothing behind.
 final class RejectsWriter {
     let path: String
-    private let temporary: String
-    private let handle: FileHandle
+    private let file: OutputFile
 
-    init(path: String) throws {
+    init(path: String, input: String) throws {
         self.path = path
-        temporary = path + ".partial"
-        guard FileManager.default.createFile(atPath: temporary, contents: Data("line,field,reason,row\n".utf8)),
-              let handle = FileHandle(forWritingAtPath: temporary) else {
-            throw AssayError(.badInput, "cannot write the rejects file \(path); check the folder exists and is writable")
-        }
-        self.handle = handle
-        try handle.seekToEnd()
+        file = try OutputFile(path: path, inputs: [input], personalData: true, field: "rejects")
+        try file.write("line,field,reason,row\n")
     }
-
-    /// Lines not yet written: one write per 64 KB, not per rejected row (a write per row cost
-    /// a million-row import with 1% rejects half a second).
-    private var pending: [UInt8] = []
 
     func write(_ rejection: Intake.Rejection, raw: [UInt8]) throws {
         let row = String(decoding: raw, as: UTF8.self)
         let line = [String(rejection.line), rejection.field, rejection.reason, row].map(CSVText.field).joined(separator: ",") + "\n"
-        pending.append(contentsOf: line.utf8)
-        if pending.count >= 1 << 16 { try flush() }
+        try file.write(line)
     }
 
-    func flush() throws {
-        guard !pending.isEmpty else { return }
-        try handle.write(contentsOf: Data(pending))
-        pending.removeAll(keepingCapacity: true)
-    }
+    func flush() throws {}
 
     func commit() throws {
-        try flush()
-        try handle.close()
-        _ = try? FileManager.default.removeItem(atPath: path)
-        try FileManager.default.moveItem(atPath: temporary, toPath: path)
+        try file.commit()
     }
 
     func discard() {
-        try? handle.close()
-        try? FileManager.default.removeItem(atPath: temporary)
+        file.discard()
     }
 }

@@ -109,36 +109,23 @@ public struct Roster {
         }
     }
 
-    /// Streams the roster into a file, written whole or not at all: under a temporary name
-    /// beside it, renamed over it at the end, removed on failure.
+    /// Streams the roster into a file through ``OutputFile``: written whole or not at all,
+    /// created 0600 (it holds personal data), never replacing a folder or following a link, and
+    /// leaving nothing behind when the export fails or is killed.
     ///
     /// - Returns: the number of members exported.
     /// - Throws: ``AssayError`` when the file cannot be written; as ``export(format:filter:pseudonymKey:to:)``.
     @discardableResult
     public func export(format: Format, filter: Filter, pseudonymKey: String?, toFile path: String) throws -> Int {
-        let partial = path + ".partial"
-        guard FileManager.default.createFile(atPath: partial, contents: nil), let handle = FileHandle(forWritingAtPath: partial) else {
-            throw AssayError(.badInput, "cannot write \(path); check the folder exists and is writable")
-        }
-        var buffer: [UInt8] = []
-        buffer.reserveCapacity(1 << 20)
+        let file = try OutputFile(path: path, personalData: true, field: "out")
         do {
             let count = try export(format: format, filter: filter, pseudonymKey: pseudonymKey) { chunk in
-                buffer.append(contentsOf: chunk)
-                if buffer.count >= 1 << 20 {
-                    try handle.write(contentsOf: buffer)
-                    buffer.removeAll(keepingCapacity: true)
-                }
+                try file.write(chunk)
             }
-            try handle.write(contentsOf: buffer)
-            try handle.close()
-            guard rename(partial, path) == 0 else {
-                throw AssayError(.badInput, "cannot replace \(path): \(String(cString: strerror(errno)))")
-            }
+            try file.commit()
             return count
         } catch {
-            try? handle.close()
-            try? FileManager.default.removeItem(atPath: partial)
+            file.discard()
             throw error
         }
     }
