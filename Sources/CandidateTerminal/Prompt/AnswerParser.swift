@@ -5,7 +5,8 @@ import Foundation
 /// wrong with it (naming a letter that is not an option, a repeated or missing step).
 ///
 /// Letters may be typed in either case, with or without commas, semicolons or spaces between
-/// them. Essays are not parsed here: the prompt collects their lines.
+/// them. Essays are not parsed here: the prompt collects their lines. What the candidate typed is
+/// quoted in a problem only through `VisibleText`, so it cannot act on the terminal.
 public struct AnswerParser: Sendable {
     /// A parser.
     public init() {}
@@ -29,31 +30,31 @@ public struct AnswerParser: Sendable {
         case .singleChoice:
             let (chosen, invalid) = Self.letters(line, count: count)
             if !invalid.isEmpty {
-                return .failure(Problem(message: "'\(line)' is not one of the letters shown: \(Self.naming(invalid)) not an option here (\(range))."))
+                return .failure(Problem(message: "'\(line.visibleSafe)' is not one of the letters shown: \(Self.naming(invalid)) not an option here (\(range))."))
             }
             guard chosen.count == 1 else {
-                return .failure(Problem(message: "'\(line)' is not one of the letters shown: give exactly one letter (\(range))."))
+                return .failure(Problem(message: "'\(line.visibleSafe)' is not one of the letters shown: give exactly one letter (\(range))."))
             }
             return .success(.choice(chosen[0]))
         case .multipleResponse:
             let (chosen, invalid) = Self.letters(line, count: count)
             if !invalid.isEmpty {
-                return .failure(Problem(message: "'\(line)' is not a list of the letters shown: \(Self.naming(invalid)) not an option here (\(range))."))
+                return .failure(Problem(message: "'\(line.visibleSafe)' is not a list of the letters shown: \(Self.naming(invalid)) not an option here (\(range))."))
             }
-            guard !chosen.isEmpty else { return .failure(Problem(message: "'\(line)' is not a list of the letters shown (\(range)).")) }
+            guard !chosen.isEmpty else { return .failure(Problem(message: "'\(line.visibleSafe)' is not a list of the letters shown (\(range)).")) }
             return .success(.choices(Set(chosen)))
         case .trueFalse:
             switch line.lowercased() {
             case "t", "true", "v", "vrai": return .success(.boolean(true))
             case "f", "false", "faux": return .success(.boolean(false))
-            default: return .failure(Problem(message: "'\(line)' is neither true nor false."))
+            default: return .failure(Problem(message: "'\(line.visibleSafe)' is neither true nor false."))
             }
         case .numeric:
             var text = line
             if let unit = question.unit, !unit.isEmpty, text.hasSuffix(unit) { text = String(text.dropLast(unit.count)) }
             text = text.trimmingCharacters(in: .whitespaces)
             if text.contains(",") { return .failure(Problem(message: "Use a point for decimals (3.5) and no thousands separators.")) }
-            guard let value = Double(text), value.isFinite else { return .failure(Problem(message: "'\(line)' is not a number.")) }
+            guard let value = Double(text), value.isFinite else { return .failure(Problem(message: "'\(line.visibleSafe)' is not a number.")) }
             return .success(.number(value))
         case .shortText, .essay:
             guard !line.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
@@ -62,7 +63,7 @@ public struct AnswerParser: Sendable {
             return .success(.text(line))
         case .ordering:
             let (order, invalid) = Self.letters(line, count: count)
-            let lead = "'\(line)' does not list each of the \(count) letters exactly once"
+            let lead = "'\(line.visibleSafe)' does not list each of the \(count) letters exactly once"
             if !invalid.isEmpty { return .failure(Problem(message: "\(lead): \(Self.naming(invalid)) not one of them (\(range)).")) }
             var seen: [Int: Int] = [:]
             for index in order { seen[index, default: 0] += 1 }
@@ -78,7 +79,7 @@ public struct AnswerParser: Sendable {
         case .matching:
             let items = question.matchPrompts?.count ?? 0
             let (chosen, invalid) = Self.letters(line, count: count)
-            let lead = "'\(line)' is not \(items) of the letters shown, one for each numbered item"
+            let lead = "'\(line.visibleSafe)' is not \(items) of the letters shown, one for each numbered item"
             if !invalid.isEmpty { return .failure(Problem(message: "\(lead): \(Self.naming(invalid)) not an answer here (\(range)).")) }
             guard chosen.count == items else {
                 return .failure(Problem(message: "\(lead): it gives \(chosen.count) letter\(chosen.count == 1 ? "" : "s")."))
@@ -102,8 +103,8 @@ public struct AnswerParser: Sendable {
         for character in text.uppercased() where !(character.isWhitespace || character == "," || character == ";") {
             if let ascii = character.asciiValue, ascii >= 65, Int(ascii) - 65 < count {
                 valid.append(Int(ascii) - 65)
-            } else if !invalid.contains(String(character)) {
-                invalid.append(String(character))
+            } else if !invalid.contains(String(character).visibleSafe) {
+                invalid.append(String(character).visibleSafe)
             }
         }
         return (valid, invalid)

@@ -144,11 +144,15 @@ extension CandidatePrompt {
         draftKept = true
     }
 
-    /// Asks a yes-or-no question until the answer is y, yes, n or no.
+    /// Asks a yes-or-no question until the answer is y, yes, n or no. The question is wrapped to
+    /// the window: its last line is the input prompt.
     func ask(_ question: String, redraw: @escaping () -> Void) -> Reply {
         terminal.pastedNewlinesEndLines = false
+        let lines = { self.wrapper.lines(question) }
+        let head = { for line in lines().dropLast() { self.terminal.write(line + "\n") } }
+        head()
         while true {
-            switch read(prompt: { question }, essay: false, redraw: redraw, typing: { false }) {
+            switch read(prompt: { (lines().last ?? "") + " " }, essay: false, redraw: { redraw(); head() }, typing: { false }) {
             case .pause(let reason, _):
                 return .pause(reason)
             case .timeUp:
@@ -157,7 +161,9 @@ extension CandidatePrompt {
                 switch line.trimmingCharacters(in: .whitespaces).lowercased() {
                 case "y", "yes": return .yes
                 case "n", "no": return .no
-                default: say("Please answer y (yes) or n (no).")
+                default:
+                    say("Please answer y (yes) or n (no).")
+                    head()
                 }
             }
         }

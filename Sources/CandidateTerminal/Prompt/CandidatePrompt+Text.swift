@@ -23,7 +23,8 @@ extension CandidatePrompt {
 
     /// Writes a shell command to copy: on one line when it fits, else broken between words with
     /// a trailing `\` (which a shell reads as one line).
-    func sayCommand(_ command: String) {
+    func sayCommand(_ raw: String) {
+        let command = raw.visibleSafe
         guard let width = wrapper.width else {
             terminal.write("  \(command)\n")
             return
@@ -40,11 +41,12 @@ extension CandidatePrompt {
         }
     }
 
-    /// The title, description, size and rules of the screen.
+    /// The title, description, size and rules of the screen. Text from the bank and from the
+    /// candidate goes through `VisibleText` everywhere: it cannot act on the terminal.
     func showIntroduction(_ overview: ScreenOverview) {
-        say(overview.title, .bold)
+        say(overview.title.visibleSafe, .bold)
         if let description = overview.description?.trimmingCharacters(in: .whitespacesAndNewlines), !description.isEmpty {
-            say(description)
+            say(description.visibleSafeLines)
         }
         if overview.adaptive {
             say("At most \(overview.questionCount) questions, \(overview.timeLimitMinutes) minutes in all; the screen ends as soon as your answers measure your level precisely enough.")
@@ -79,17 +81,17 @@ extension CandidatePrompt {
         say("")
         let header = adaptive ? "Question \(question.position) (at most \(question.total))" : "Question \(question.position) of \(question.total)"
         say(header + "  ·  \(Self.clock(remaining)) left", .bold)
-        say(question.prompt.trimmingCharacters(in: .whitespacesAndNewlines))
+        say(question.prompt.trimmingCharacters(in: .whitespacesAndNewlines).visibleSafeLines)
         for (index, prompt) in (question.matchPrompts ?? []).enumerated() {
-            say(prompt, indent: "  \(index + 1). ")
+            say(prompt.visibleSafeLines, indent: "  \(index + 1). ")
         }
         for (index, choice) in question.choices.enumerated() {
-            say(choice, indent: "  \(AnswerParser.letter(index))) ")
+            say(choice.visibleSafeLines, indent: "  \(AnswerParser.letter(index))) ")
         }
         say(instructions(question), .dim)
         if !lines.isEmpty {
             say("Your answer so far (saved as a draft):", .dim)
-            for line in lines { say(line.isEmpty ? "" : line, indent: "  ") }
+            for line in lines { say(line.visibleSafeLines, indent: "  ") }
         }
     }
 

@@ -108,7 +108,7 @@ public final class CandidatePrompt {
             say("The screen service cannot be reached just now.", .bold)
             if let unsaved = lost.unsaved, !unsaved.isEmpty {
                 say("This answer was not saved; here it is, to enter again when you resume:")
-                say(unsaved, indent: "  ")
+                say(unsaved.visibleSafeLines, indent: "  ")
             }
             if deadline == nil {
                 say("Your screen has not started. Try again in a few minutes with:")

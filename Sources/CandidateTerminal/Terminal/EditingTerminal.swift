@@ -37,8 +37,13 @@ public final class EditingTerminal: Terminal {
     private var prompt = ""
     private var open = false
     private var shown = false
-    /// The cursor's row below the first row of the line being edited, as drawn.
+    /// Where the cursor is, as drawn: its row below the first row of the line being edited, and
+    /// its column (equal to the width when a character filled the row and the window waits to
+    /// wrap).
     private var cursorRow = 0
+    private var cursorColumn = 0
+    /// Echo not yet written: a paste is echoed in one write.
+    private var echo = ""
 
     /// A terminal over `input` and `output`.
     ///
@@ -64,20 +69,26 @@ public final class EditingTerminal: Terminal {
         output(Self.crlf(text))
     }
 
-    /// Reads a line, echoing and editing what is typed; see ``Terminal``.
+    /// Reads a line, echoing and editing what is typed; see ``Terminal``. When a line is open
+    /// and `prompt` differs from the one shown, the line is drawn again with the new prompt.
     ///
     /// - Parameters:
     ///   - prompt: the prompt (it may hold SGR styles).
     ///   - timeout: seconds to wait at most; nil for ever.
     /// - Returns: what happened.
     public func readLine(prompt: String, timeout: Double?) -> TerminalEvent {
+        let changed = prompt != self.prompt
         self.prompt = prompt
         if !open {
             open = true
             shown = false
             editor.clear()
         }
-        if !shown { draw() }
+        if !shown {
+            draw()
+        } else if changed {
+            redraw()  // the open line's prompt changed (the time left in it, after a notice)
+        }
         let deadline = timeout.map { clock.now() + $0 }
         while true {
             while let byte = unread.popFirst() {
@@ -85,26 +96,33 @@ public final class EditingTerminal: Terminal {
                 case .none:
                     break
                 case .insert(let text):
-                    output(text == "\t" ? " " : text)
-                    cursorRow = row(of: self.prompt + Self.shown(editor.text))
+                    let shown = text == "\t" ? " " : text
+                    echo += shown
+                    advance(over: shown)
                 case .redraw:
+                    flushEcho()
                     redraw()
                 case .submit(let line):
+                    flushEcho()
                     output("\r\n")
                     open = false
                     shown = false
                     return .line(line)
                 case .interrupt:
+                    flushEcho()
                     return .interrupt
                 case .endOfInput:
+                    flushEcho()
                     return .endOfInput
                 case .refresh:
+                    flushEcho()
                     shown = false
                     return .redraw
                 case .bell:
-                    output("\u{07}")
+                    echo += "\u{07}"
                 }
             }
+            flushEcho()
             let remaining = deadline.map { $0 - clock.now() }
             if let remaining, remaining <= 0 { return .timeout }
             guard let next = held.isEmpty ? input.next(timeout: remaining) : held.removeFirst() else { return .timeout }
@@ -137,7 +155,7 @@ public final class EditingTerminal: Terminal {
             return
         }
         output(moveToLineStart() + Self.crlf(text) + "\r\n" + prompt + Self.shown(editor.text))
-        cursorRow = row(of: prompt + Self.shown(editor.text))
+        placeCursor()
     }
 
     /// Ends the line being edited (moving to a new line) and returns its text.
@@ -163,34 +181,46 @@ public final class EditingTerminal: Terminal {
     private func draw() {
         output(prompt + Self.shown(editor.text))
         shown = true
-        cursorRow = row(of: prompt + Self.shown(editor.text))
+        placeCursor()
     }
 
     private func redraw() {
         output(moveToLineStart() + prompt + Self.shown(editor.text))
         shown = true
-        cursorRow = row(of: prompt + Self.shown(editor.text))
+        placeCursor()
+    }
+
+    private func flushEcho() {
+        guard !echo.isEmpty else { return }
+        output(echo)
+        echo = ""
+    }
+
+    /// Where the cursor is after writing the prompt and the text from the start of a row.
+    private func placeCursor() {
+        cursorRow = 0
+        cursorColumn = 0
+        advance(over: TextStyle.visible(prompt) + Self.shown(editor.text))
+    }
+
+    /// Moves the cursor over `text` as the window does: a character that does not fit on the
+    /// row goes to the next one.
+    private func advance(over text: String) {
+        guard let columns = size?.columns else { return }
+        for character in text {
+            let width = DisplayWidth.of(character)
+            guard width > 0 else { continue }
+            if cursorColumn + width > columns {
+                cursorRow += 1
+                cursorColumn = 0
+            }
+            cursorColumn += width
+        }
     }
 
     /// Back to the first row of the line being edited, erasing it and what is below.
     private func moveToLineStart() -> String {
         "\r" + (cursorRow > 0 ? "\u{1B}[\(cursorRow)A" : "") + "\u{1B}[J"
-    }
-
-    /// The row (from 0) the cursor is on after writing `text` from the start of a row.
-    private func row(of text: String) -> Int {
-        guard let columns = size?.columns else { return 0 }
-        var row = 0, column = 0
-        for character in TextStyle.visible(text) {
-            let width = DisplayWidth.of(character)
-            guard width > 0 else { continue }
-            if column + width > columns {
-                row += 1
-                column = 0
-            }
-            column += width
-        }
-        return row
     }
 
     private static func shown(_ text: String) -> String {

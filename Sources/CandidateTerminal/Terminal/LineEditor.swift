@@ -35,8 +35,12 @@ struct LineEditor {
 
     /// The line so far.
     private(set) var text = ""
-    /// The most characters a line may hold; more are refused with a bell.
-    var maxCharacters = 20_001
+    /// The most Unicode scalars a line may hold (a little more than any answer may be); more
+    /// are refused with a bell.
+    var maxScalars = 20_001
+    /// Scalars in ``text``, counted as they come (counting the string each time would make a
+    /// long paste quadratic).
+    private var scalars = 0
     /// Whether a line end inside a bracketed paste ends the line.
     var pastedNewlinesEndLines = true
     /// Whether a bracketed paste is in progress.
@@ -50,7 +54,10 @@ struct LineEditor {
     private var afterCarriageReturn = false
 
     /// Empties the line (the escape and UTF-8 state is kept: a sequence may still be arriving).
-    mutating func clear() { text = "" }
+    mutating func clear() {
+        text = ""
+        scalars = 0
+    }
 
     /// What `byte` does.
     mutating func take(_ byte: UInt8) -> Effect {
@@ -107,17 +114,18 @@ struct LineEditor {
         case 0x04:
             return text.isEmpty ? .endOfInput : .bell
         case 0x08, 0x7F:
-            guard !text.isEmpty else { return .bell }
-            text.removeLast()
+            guard let last = text.popLast() else { return .bell }
+            scalars -= last.unicodeScalars.count
             return .redraw
         case 0x15:
             guard !text.isEmpty else { return .none }
-            text = ""
+            clear()
             return .redraw
         case 0x17:
             guard !text.isEmpty else { return .none }
             while let last = text.last, last == " " || last == "\t" { text.removeLast() }
             while let last = text.last, last != " ", last != "\t" { text.removeLast() }
+            scalars = text.unicodeScalars.count
             return .redraw
         case 0x0C:
             return .refresh
@@ -131,7 +139,7 @@ struct LineEditor {
                 return text.isEmpty || text.last == " " ? .none : insert(" ")
             }
             let line = text
-            text = ""
+            clear()
             return .submit(line)
         case 0x00...0x1F:
             return .none
@@ -151,8 +159,9 @@ struct LineEditor {
     private mutating func insert(_ scalar: Unicode.Scalar) -> Effect {
         if scalar.properties.generalCategory == .control, scalar != "\t" { return .none }
         if (0x202A...0x202E).contains(scalar.value) || (0x2066...0x2069).contains(scalar.value) { return .none }
-        guard text.count < maxCharacters else { return .bell }
+        guard scalars < maxScalars else { return .bell }
         text.unicodeScalars.append(scalar)
+        scalars += 1
         return .insert(String(scalar))
     }
 }
