@@ -11,6 +11,11 @@ import Foundation
 /// ``DisplayWidth`` as the window does (a wide character that does not fit at the end of a row
 /// goes to the next). Tabs in the text are shown as one space.
 ///
+/// A remote door that wants pastes marked as such (so that a pasted block does not answer several
+/// questions) turns bracketed paste on with `ESC [ ? 2004 h` at the start and off with
+/// `ESC [ ? 2004 l` at the end, as ``LocalTerminal`` does; it delivers window changes as
+/// ``TerminalInput/resize(_:)`` and the end of the channel as ``TerminalInput/end``.
+///
 /// Not `Sendable`: one thread runs the prompt over it; the input source may be fed from others.
 public final class EditingTerminal: Terminal {
     /// The window's size; changed by ``TerminalInput/resize(_:)``.
