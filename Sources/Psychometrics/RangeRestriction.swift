@@ -2,7 +2,7 @@
 ///
 /// Only candidates who passed the screen ever do paid work, so the correlation between screen and
 /// work is computed in a group whose screen scores have a narrower spread than the applicants'.
-/// Thorndike's case II (Thorndike 1949, *Personnel Selection*, p. 173; Sackett & Yang 2000)
+/// Thorndike's case II (Thorndike 1949, *Personnel Selection*; Sackett & Yang 2000)
 /// estimates the correlation in the whole applicant group:
 ///
 /// R = r·u / √(1 − r² + r²·u²),  u = S / s,

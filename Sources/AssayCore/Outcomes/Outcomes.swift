@@ -285,7 +285,7 @@ public final class Outcomes {
             WHERE expert_id IS NULL
             """)
         try tx.execute("""
-            UPDATE outcome_staging s SET reject_field = 'domain',
+            UPDATE outcome_staging s SET reject_field = 'expert',
                 reject_reason = 'expert ' || s.ref || ' is not a member of the ' || s.domain || ' pool; outcomes are recorded for pool members only'
             WHERE s.reject_reason IS NULL
               AND NOT EXISTS (SELECT 1 FROM pool_members m WHERE m.expert_id = s.expert_id AND m.domain = s.domain)
