@@ -6,13 +6,19 @@
 #     each (target < 5 s), with the default 1000 bootstrap replicates.
 #
 # usage: scripts/bench-outcomes.sh [ROWS] [MEMBERS]   (defaults 1,000,000 and 100,000)
+# ASSAY_BIN=path uses that binary instead of building a release one (to check the script only:
+# a debug binary's times are not the benchmark's).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rows=${1:-1000000}
 members=${2:-100000}
-scripts/install-deps.sh
-swift build -c release --product assay >/dev/null
-assay=$PWD/.build/release/assay
+if [ -n "${ASSAY_BIN:-}" ]; then
+    assay=$ASSAY_BIN
+else
+    scripts/install-deps.sh
+    swift build -c release --product assay >/dev/null
+    assay=$PWD/.build/release/assay
+fi
 work=$PWD/.build-bench
 mkdir -p "$work"; chmod 755 "$work"
 export ASSAY_HOME="$work/outcomes-home"

@@ -13,7 +13,7 @@ CREATE TABLE work_outcomes (
     metric       text   NOT NULL CHECK (metric ~ '^[a-z][a-z0-9_]{0,62}$'),
     value        double precision NOT NULL CHECK (value = value AND abs(value) < 'Infinity'::double precision),
     tasks        integer NOT NULL CHECK (tasks >= 1),
-    import_event bigint NOT NULL REFERENCES events (id) DEFERRABLE INITIALLY DEFERRED,  -- the import that last set the row
+    import_event bigint NOT NULL,  -- the import that last set the row (events.id; no foreign key, as applications.event_id: a key on the append-only log would make TRUNCATE of it fail before its trigger explains why, and costs a check per row)
     updated_at   timestamptz NOT NULL DEFAULT now(),
     UNIQUE (expert_id, project, metric, period_end)
 );

@@ -31,7 +31,7 @@ extension Demo {
             guard let clientRow = try JSONSerialization.jsonObject(with: Data(client.utf8)) as? [String: Any],
                   let trueRow = try JSONSerialization.jsonObject(with: Data(truth.utf8)) as? [String: Any],
                   let pseudonym = clientRow["expert_id"] as? String, let domain = trueRow["domain"] as? String,
-                  let idText = trueRow["expert_id"] as? String, let id = Int(idText),
+                  let id = (trueRow["expert_id"] as? Int) ?? (trueRow["expert_id"] as? String).flatMap({ Int($0) }),
                   let skill = skills[MemberKey(expertID: id, domain: domain)] else { continue }
             for period in ["2026-03-31", "2026-06-30"] {
                 let tasks = 10 + Int(rng.next() % 90)
@@ -39,7 +39,7 @@ extension Demo {
                 // the project) and sampling noise that shrinks with more tasks.
                 let noise = rng.nextStandardNormal() * 0.04 + rng.nextStandardNormal() * 0.15 / Double(tasks).squareRoot()
                 let value = min(1, max(0, 0.45 + 0.5 * skill + noise))
-                file += "\(pseudonym),\(domain),demo-client,\(period),gold_accuracy,\(String(format: "%.3f", value)),\(tasks)\n"
+                file += "\(pseudonym),\(domain),demo-client-\(domain),\(period),gold_accuracy,\(String(format: "%.3f", value)),\(tasks)\n"
                 rows += 1
             }
         }

@@ -92,16 +92,21 @@ struct ValidityReportCommand: ParsableCommand {
                                  bands.map { ["\(Int($0.lower))–\(Int($0.upper))", String($0.members), String(Int($0.tasks)), number($0.meanOutcome)] },
                                  right: [1, 2, 3]).map { "    " + $0 }
             }
-            if !entry.items.isEmpty {
+            let measured = entry.items.filter { $0.correlation != nil }
+            let unmeasured = entry.items.count - measured.count
+            if !measured.isEmpty {
                 lines.append("  items:")
                 lines += aligned(["ITEM", "N", "FACILITY", "R(PB) [95% CI]", "FLAG"],
-                                 entry.items.map { item in
+                                 measured.map { item in
                                      [item.itemKey.visibleSafe, String(item.responses), number(item.facility, 2),
                                       item.correlation.map { number($0, 2) + (item.interval.map { " [\(number($0.lower, 2)), \(number($0.upper, 2))]" } ?? "") } ?? "-",
                                       item.flag.map { $0.replacingOccurrences(of: "_", with: " ") } ?? ""]
                                  }, right: [1, 2]).map { "    " + $0 }
                 let flagged = entry.items.filter { $0.flag == "wrong_way" || $0.flag == "no_signal" }.count
                 lines.append("  \(flagged) item(s) predict nothing or the wrong way")
+            }
+            if unmeasured > 0 {
+                lines.append("  \(unmeasured) item(s) without a coefficient (seen by fewer than \(report.minimumMembers) members with outcomes, or no spread); --format json lists them")
             }
             for note in entry.notes { lines.append("  note: \(note.visibleSafe)") }
             lines.append("")
