@@ -32,7 +32,9 @@ pool=$(( rows / 4 > members ? rows / 4 : members ))
 # Experts, one scored screen each on medicine-core with its first 50 items (credit driven by a
 # latent ability), and pool membership for all of them; made set-based in SQL.
 psql "$url" -q -v ON_ERROR_STOP=1 <<SQL
+\o /dev/null
 SELECT setseed(0.19);
+\o
 CREATE TEMP TABLE ability AS SELECT g, (random() + random() + random() - 1.5) * 2 AS a FROM generate_series(1, $pool) g;
 INSERT INTO experts (email, full_name, country, languages, highest_degree, years_experience)
 SELECT 'member' || g || '@example.org', 'Member ' || g, 'FR', '{fr,en}', 'md', g % 40 FROM generate_series(1, $pool) g;
@@ -55,9 +57,9 @@ CREATE TABLE plain_outcomes (expert text, domain text, project text, period_end 
 SQL
 # The outcomes file: ROWS expert-periods, quality rising with ability.
 psql "$url" -q -v ON_ERROR_STOP=1 -c "\\copy (SELECT e.email AS expert, 'medicine' AS domain, 'bench' AS project, q.period_end, 'gold_accuracy' AS metric, round(least(1, greatest(0, 0.8 + 0.05 * s.theta + (random() - 0.5) * 0.1))::numeric, 3) AS value, 10 + (e.id % 90) AS tasks FROM experts e JOIN screens s ON s.expert_id = e.id CROSS JOIN (VALUES (date '2026-03-31'), (date '2026-06-30'), (date '2026-09-30'), (date '2025-12-31')) q(period_end) ORDER BY e.id, q.period_end LIMIT $rows) TO '$work/outcomes.csv' WITH (FORMAT csv, HEADER true)"
-t() { local s e; s=$(date +%s.%N); "$@"; e=$(date +%s.%N); awk -v a="$s" -v b="$e" 'BEGIN { printf "%.2f", b - a }'; }
+t() { local s e; s=$(date +%s.%N); "$@" >/dev/null; e=$(date +%s.%N); awk -v a="$s" -v b="$e" 'BEGIN { printf "%.2f", b - a }'; }
 psql_s=$(t psql "$url" -q -c "\\copy plain_outcomes FROM '$work/outcomes.csv' WITH (FORMAT csv, HEADER true)")
-import_s=$(t "$assay" outcomes import "$work/outcomes.csv" >/dev/null)
+import_s=$(t "$assay" outcomes import "$work/outcomes.csv")
 ratio=$(awk -v a="$import_s" -v b="$psql_s" 'BEGIN { printf "%.2f", a / b }')
 stored=$(psql "$url" -Atc "SELECT count(*) FROM work_outcomes")
 # The report on MEMBERS members: keep outcomes of the first MEMBERS experts only.
