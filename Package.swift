@@ -81,7 +81,12 @@ let package = Package(
             dependencies: ["Postgres", "AssayTesting", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strictSettings
         ),
-        .testTarget(name: "PsychometricsTests", dependencies: ["Psychometrics"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "PsychometricsTests",
+            dependencies: ["Psychometrics"],
+            exclude: ["Fixtures"],
+            swiftSettings: strictSettings
+        ),
         .testTarget(name: "BanksTests", dependencies: ["Banks"], swiftSettings: strictSettings),
         .testTarget(name: "IntakeEngineTests", dependencies: ["IntakeEngine", "Postgres", "AssayTesting", "Psychometrics"], swiftSettings: strictSettings),
         .testTarget(

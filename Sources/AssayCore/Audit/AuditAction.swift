@@ -61,4 +61,6 @@ public struct AuditAction: Hashable, Sendable, CustomStringConvertible {
     public static let intakeAdd = AuditAction("intake.add")
     /// A file of applicants was imported.
     public static let intakeImport = AuditAction("intake.import")
+    /// A file of work outcomes was imported.
+    public static let outcomesImport = AuditAction("outcomes.import")
 }

@@ -73,6 +73,10 @@ public struct Demo {
         public var funnel: [FunnelRow]
         /// Rows of the exported roster.
         public var rosterRows: Int
+        /// The simulated client's work outcomes, imported by pseudonym (nil when the pool is empty).
+        public var outcomes: Outcomes.ImportSummary?
+        /// The validity report on them (nil when the pool is empty).
+        public var validity: ValidityReport?
     }
 
     /// Runs the pipeline.
@@ -93,13 +97,14 @@ public struct Demo {
         let session = CandidateSession(connection: connection)
         let reviews = Reviews(connection: connection)
         let invitations = try connection.query("""
-            SELECT DISTINCT e.id, e.email, e.years_experience, b.slug
+            SELECT DISTINCT e.id, e.email, e.years_experience, b.slug, b.domain
             FROM experts e JOIN applications a ON a.expert_id = e.id
             CROSS JOIN LATERAL unnest(a.domains) AS d JOIN banks b ON b.domain = d AND b.is_current
             ORDER BY e.id, b.slug
             """)
         var rng = SplitMix64(seed: seed)
         var taken = 0
+        var skills: [MemberKey: Double] = [:]
         for row in invitations {
             let email: String = try row.decode("email")
             let years: Int = try row.decode("years_experience")
@@ -108,6 +113,7 @@ public struct Demo {
             // Skill grows with experience, with individual spread.
             let skill = min(0.98, max(0.3, 0.55 + Double(years) * 0.012 + (rng.nextUnit() - 0.5) * 0.5))
             try simulateCandidate(code: invitation.code, skill: skill, knowledge: knowledge, service: session, rng: &rng)
+            skills[MemberKey(expertID: try row.decode("id"), domain: try row.decode("domain"))] = skill
             taken += 1
         }
         log("screens: \(taken) taken by simulated candidates")
@@ -130,7 +136,8 @@ public struct Demo {
                       screened: try $0.decode("screened"), passed: try $0.decode("passed"), pooled: try $0.decode("pooled"))
         }
         let rows = try Roster(connection: connection).export(format: .csv, filter: .init(), pseudonymKey: nil, toFile: rosterPath)
-        return Report(intake: intake, funnel: funnel, rosterRows: rows)
+        let client = try simulateClient(skills: skills, rng: &rng)
+        return Report(intake: intake, funnel: funnel, rosterRows: rows, outcomes: client?.outcomes, validity: client?.validity)
     }
 
     /// One candidate takes a screen through the candidate interface.
