@@ -61,4 +61,6 @@ public struct AuditAction: Hashable, Sendable, CustomStringConvertible {
     public static let intakeAdd = AuditAction("intake.add")
     /// A file of applicants was imported.
     public static let intakeImport = AuditAction("intake.import")
+    /// Two records of one person were merged into one (`assay experts merge`).
+    public static let expertsMerge = AuditAction("experts.merge")
 }

@@ -4,7 +4,7 @@ import Foundation
 /// and `intake import`.
 ///
 /// Only email, full name, country and domains are required. An empty external id becomes the
-/// email (as `intake add` does); empty languages, degree, years or phone mean "not said" and are
+/// email and the domains (``defaultExternalID(email:domains:)``); empty languages, degree, years or phone mean "not said" and are
 /// stored as unknown. Every problem of a row is reported, each with its field, and the common
 /// mistakes come with a suggestion (France → FR, English → en, MSc → master).
 public struct ApplicantValidator: Sendable {
@@ -52,7 +52,7 @@ public struct ApplicantValidator: Sendable {
         var externalID = text("external_id")
         if externalID.count > 200 { fail("external_id", "is longer than 200 characters") }
         if hasControl(externalID) { fail("external_id", "contains a control character") }
-        if externalID.isEmpty { externalID = email }  // as `intake add` does
+        let givenExternalID = !externalID.isEmpty
         let name = text("full_name")
         if name.isEmpty { fail("full_name", "is empty") }
         if name.count > 300 { fail("full_name", "is longer than 300 characters") }
@@ -133,10 +133,24 @@ public struct ApplicantValidator: Sendable {
         let resume = input.fields["resume_text"].flatMap { $0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? nil : Self.unneutralised($0) }
         if let resume, resume.utf8.contains(0) { fail("resume_text", "contains a NUL character") }
         guard problems.isEmpty else { return .failure(RowProblems(problems: problems)) }
+        if !givenExternalID { externalID = Self.defaultExternalID(email: email, domains: domains) }
         return .success(ApplicantRecord(
             email: email, fullName: name, country: country, languages: unique(languages), domains: unique(domains),
             highestDegree: degree.isEmpty ? nil : degree, yearsExperience: years, phone: phone, source: source, externalID: externalID,
             appliedAt: appliedAt, resumeText: resume))
+    }
+
+    /// The application id of a row that gives none (`intake add` and `intake import` alike):
+    /// the email and the domains claimed, sorted (`jane@example.org:law+medicine`). Importing the
+    /// same row again finds the same application; a row of the same person for another domain is
+    /// another application.
+    ///
+    /// - Parameters:
+    ///   - email: the normalized email.
+    ///   - domains: the domain slugs claimed.
+    /// - Returns: the external id.
+    public static func defaultExternalID(email: String, domains: [String]) -> String {
+        email + ":" + Set(domains).sorted().joined(separator: "+")
     }
 
     /// A list field's codes: a JSON array, or text separated by ';' or ','.

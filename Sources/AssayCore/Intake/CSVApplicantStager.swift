@@ -413,10 +413,19 @@ struct CSVApplicantStager {
         if let externalID {
             externalIDText = batch.appendText(UnsafeBufferPointer(rebasing: bytes[externalID]))
         } else {
-            // As `intake add` does: the email is the application's id.
+            // ApplicantValidator.defaultExternalID: the email, ':', the domains sorted, joined by '+'.
+            var elements = Array(batch.elements(of: domainList))
+            elements.sort { $0.lexicographicallyPrecedes($1) }
             mark = batch.bytes.count
-            batch.bytes.append(contentsOf: batch[emailText])
-            externalIDText = batch.text(since: mark)
+            let email = batch[emailText]
+            var scratch = ByteBuffer(capacity: email.count + 64)
+            scratch.append(contentsOf: email)
+            scratch.append(58)
+            for (index, element) in elements.enumerated() {
+                if index > 0 { scratch.append(43) }
+                scratch.append(contentsOf: element)
+            }
+            externalIDText = batch.appendText(scratch.bytes)
         }
         var appliedAt: Int64?
         if let applied = field(appliedAtColumn) {

@@ -186,7 +186,7 @@ extension Intake {
         case .repeatedApplication(let firstLine, let knownBefore):
             return "repeats an earlier row's application (same source and external id) for the same person; \(kept(firstLine, knownBefore))"
         case .repeatedDomains(let firstLine, let knownBefore):
-            return "the same person applies for \(domains) on line \(firstLine) of this file; no second application; \(kept(firstLine, knownBefore))"
+            return "the same person (first on line \(firstLine)) already applies for \(domains) earlier in this file; no second application; \(kept(firstLine, knownBefore))"
         case .openApplication(let expert):
             return "already has an open application for \(domains) (expert \(expert)); no second one is made"
         case .conflictInDatabase(let expert):

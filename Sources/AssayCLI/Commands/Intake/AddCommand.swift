@@ -14,7 +14,7 @@ struct AddCommand: ParsableCommand {
     @Option(help: "Years of professional experience, 0 to 70; optional.") var years: Int?
     @Option(help: "Phone number; optional.") var phone: String?
     @Option(help: "Where the application came from (default: manual).") var source: String?
-    @Option(name: .customLong("external-id"), help: "The application's id at its source (default: the email).") var externalID: String?
+    @Option(name: .customLong("external-id"), help: "The application's id at its source (default: the email and the domains, e.g. jane@example.org:law+medicine).") var externalID: String?
     @Option(name: .customLong("resume-file"), help: "A text file holding the résumé.") var resumeFile: String?
     @Option(name: .customLong("applied-at"), help: "When the person applied, ISO 8601 (default: now).") var appliedAt: String?
     @Option(help: "Who adds, for the audit trail (default: the OS user).") var actor: String?
@@ -60,7 +60,7 @@ struct AddCommand: ParsableCommand {
         let input = ApplicantInput(fields: [
             "email": email, "full_name": name, "country": country.code, "highest_degree": degree?.rawValue ?? "", "years_experience": years.map(String.init) ?? "",
             "phone": phone ?? "",
-            "source": source ?? "manual", "external_id": externalID ?? email.trimmingCharacters(in: .whitespaces).lowercased(),
+            "source": source ?? "manual", "external_id": externalID ?? "",
             "resume_text": resume ?? "", "applied_at": appliedAt ?? "",
         ], lists: [
             "languages": languages?.elements.map(\.code) ?? [],

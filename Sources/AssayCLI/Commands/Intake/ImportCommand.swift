@@ -12,7 +12,7 @@ struct ImportCommand: ParsableCommand {
         abstract: "Import applicants from a CSV or JSON Lines file (or - for standard input).",
         discussion: """
             Required columns: email, full_name, country, domains. Optional: external_id (default:
-            the email), languages, highest_degree, years_experience, phone, source (default: the
+            the email and the domains, as for intake add), languages, highest_degree, years_experience, phone, source (default: the
             file's name, or --source), applied_at, resume_text. Common header names are
             recognised by themselves, in any case and with or without accents (Name, Full Name,
             First Name + Last Name, E-mail, Country code, Degree, Years of experience, Mobile,
