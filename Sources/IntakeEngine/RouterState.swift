@@ -101,10 +101,6 @@ struct RouterState {
         domainNames.firstIndex { $0.count == element.count && $0.elementsEqual(element) }
     }
 
-    func domainList(_ mask: UInt64) -> [String] {
-        domainNames.indices.filter { mask & (1 << UInt64($0)) != 0 }.map { String(decoding: domainNames[$0], as: UTF8.self) }
-    }
-
     /// Routes one row: a row whose application exists (in the database or earlier in the
     /// file) or whose person already applies for all its domains adds nothing; a row whose
     /// application belongs to another person is a conflict; otherwise a new expert is written
@@ -149,10 +145,11 @@ struct RouterState {
                 if firstLines[ordinal] != 0 {
                     counts.repeatedInFile += 1
                     note(DirectRouter.Note(line: line, kind: .repeatedDomains(firstLine: Int(firstLines[ordinal]), knownBefore: ordinal < knownExperts),
-                                           domains: domainList(mask)))
+                                           domains: notes.count < Self.keptNotes ? batch.strings(row.domains) : []))
                 } else {
                     counts.openApplicationExists += 1
-                    note(DirectRouter.Note(line: line, kind: .openApplication(expertID: expertIDs[ordinal]), domains: domainList(mask)))
+                    note(DirectRouter.Note(line: line, kind: .openApplication(expertID: expertIDs[ordinal]),
+                                           domains: notes.count < Self.keptNotes ? batch.strings(row.domains) : []))
                 }
                 return
             }

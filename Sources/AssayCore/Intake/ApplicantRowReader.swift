@@ -7,7 +7,9 @@ final class ApplicantRowReader {
     struct JSONRow {
         var line: Int
         var raw: [UInt8]
-        var input: Result<ApplicantInput, RowProblems>
+        /// The row's fields and the problems of values that are not text where text belongs
+        /// (each field named as the validator names it), or a problem of the whole row.
+        var input: Result<(ApplicantInput, [FieldProblem]), RowProblems>
     }
 
     let source: IntakeSource
@@ -78,7 +80,7 @@ final class ApplicantRowReader {
         return field
     }
 
-    func parseJSON(_ bytes: [UInt8]) -> Result<ApplicantInput, RowProblems> {
+    func parseJSON(_ bytes: [UInt8]) -> Result<(ApplicantInput, [FieldProblem]), RowProblems> {
         guard String(validating: bytes, as: UTF8.self) != nil else {
             return .failure(RowProblems("(row)", "is not valid UTF-8 (is the file in another encoding? see --encoding)"))
         }
@@ -106,12 +108,12 @@ final class ApplicantRowReader {
             if let number = value as? NSNumber, !isList {
                 // JSONSerialization reads true and false as NSNumber too (objCType "c").
                 if String(cString: number.objCType) == "c" {
-                    problems.append(FieldProblem(field: key, reason: "is \(number.boolValue ? "true" : "false"); give a \(field == "years_experience" ? "number of years" : "text")"))
+                    problems.append(FieldProblem(field: field, reason: "is \(number.boolValue ? "true" : "false"); give a \(field == "years_experience" ? "number of years" : "text")"))
                     continue
                 }
                 let double = number.doubleValue
                 guard double == double.rounded(), abs(double) < 1e15 else {
-                    problems.append(FieldProblem(field: key, reason: field == "years_experience"
+                    problems.append(FieldProblem(field: field, reason: field == "years_experience"
                         ? "'\(number)' is not a whole number of years from 0 to 70" : "'\(number)' is not a whole number; give text"))
                     continue
                 }
@@ -124,17 +126,16 @@ final class ApplicantRowReader {
                 if let strings = array as? [String], !array.contains(where: { $0 is NSNumber }) {
                     lists[field] = strings
                 } else {
-                    problems.append(FieldProblem(field: key, reason: "must be an array of strings"))
+                    problems.append(FieldProblem(field: field, reason: "must be an array of strings"))
                 }
                 continue
             }
-            problems.append(FieldProblem(field: key, reason: isList ? "must be an array of strings or text" : "must be text"))
+            problems.append(FieldProblem(field: field, reason: isList ? "must be an array of strings or text" : "must be text"))
         }
         if fields["full_name"] == nil, let first = nameParts["(first name)"], let last = nameParts["(last name)"] {
             fields["full_name"] = Self.joinedName(first, last)
         }
-        guard problems.isEmpty else { return .failure(RowProblems(problems: problems)) }
-        return .success(ApplicantInput(fields: fields, lists: lists))
+        return .success((ApplicantInput(fields: fields, lists: lists), problems))
     }
 
     /// A full name made of its two parts (either may be empty).

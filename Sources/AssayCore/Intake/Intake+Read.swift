@@ -112,7 +112,15 @@ extension Intake {
                 pass.summary.rowsRead += 1
                 var outcome: Result<ApplicantRecord, RowProblems>
                 switch row.input {
-                case .success(let input): outcome = pass.validator.validate(input)
+                case .success(let (input, valueProblems)):
+                    outcome = pass.validator.validate(input)
+                    if !valueProblems.isEmpty {
+                        // Every problem: the values that were not text, then the validator's about the other fields.
+                        let fields = Set(valueProblems.map(\.field))
+                        var all = valueProblems
+                        if case .failure(let more) = outcome { all += more.problems.filter { !fields.contains($0.field) } }
+                        outcome = .failure(RowProblems(problems: all))
+                    }
                 case .failure(let problems): outcome = .failure(problems)
                 }
                 if case .success(let record) = outcome, let problem = batch.append(record, line: row.line) { outcome = .failure(RowProblems(problems: [problem])) }

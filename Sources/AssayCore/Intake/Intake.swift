@@ -125,9 +125,7 @@ public final class Intake {
         switch validator.validate(input) {
         case .success(let valid): record = valid
         case .failure(let problems):
-            let first = problems.problems[0]
-            throw AssayError(.badInput, problems.problems.map { "--\($0.field.replacingOccurrences(of: "_", with: "-")) \($0.reason)" }.joined(separator: "; "),
-                             field: problems.problems.count == 1 ? first.field : nil)
+            throw AssayError(.badInput, problems.problems.map { "--\($0.field.replacingOccurrences(of: "_", with: "-")) \($0.reason)" }.joined(separator: "; "))
         }
         if let problem = batch.append(record, line: 1) {
             throw AssayError(.badInput, "--\(problem.field.replacingOccurrences(of: "_", with: "-")) \(problem.reason)")

@@ -59,6 +59,8 @@ struct ImportCommand: ParsableCommand {
     @Flag(help: "No progress bar, only the summary.") var quiet = false
     @Option(help: "Who imports, for the audit trail (default: the OS user).") var actor: String?
     @Option(name: .customLong("output"), help: "Summary format: text or json.") var output: FormatOption<TextOrJSON> = .standard
+    @Option(help: ArgumentHelp("How to write the rows: automatic, direct or merge (for tests and diagnosis).", visibility: .hidden))
+    var method: MethodOption = .init(value: .automatic)
     @OptionGroup var database: DatabaseOptions
 
     /// The formats of applicant files.
@@ -86,6 +88,18 @@ struct ImportCommand: ParsableCommand {
         }
 
         static var allValueStrings: [String] { ["comma", "semicolon", "tab"] }
+    }
+
+    /// `--method` (hidden): how the rows are written.
+    struct MethodOption: ExpressibleByArgument {
+        let value: Intake.Method
+
+        init(value: Intake.Method) { self.value = value }
+
+        init?(argument: String) {
+            guard let value = Intake.Method(rawValue: argument.lowercased()) else { return nil }
+            self.value = value
+        }
     }
 
     /// `--encoding`: a name of one of ``Intake/Encoding``, in common spellings.
@@ -127,7 +141,7 @@ struct ImportCommand: ParsableCommand {
         let bar = !quiet && isatty(2) == 1 ? ProgressBar() : nil
         let summary = try intake.importFile(
             Intake.ImportRequest(path: file, format: chosen, encoding: encoding?.value, delimiter: delimiter?.value, columnMap: map, source: source,
-                                 rejectsPath: rejects, dryRun: dryRun, strict: strict, actor: actor ?? ActorName.current),
+                                 rejectsPath: rejects, dryRun: dryRun, strict: strict, actor: actor ?? ActorName.current, method: method.value),
             progress: bar.map { bar in { bar.show($0) } })
         bar?.finish()
         let name = file == "-" ? "stdin" : file
