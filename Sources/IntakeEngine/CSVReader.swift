@@ -1,7 +1,10 @@
 import Foundation
 
-/// A streaming RFC 4180 CSV reader over a file: quoted fields may hold commas, quotes (doubled)
-/// and line breaks; records end with LF or CRLF; a UTF-8 byte-order mark is skipped.
+/// A streaming RFC 4180 CSV reader over a file: quoted fields may hold delimiters, quotes
+/// (doubled) and line breaks; records end with LF or CRLF; a UTF-8 byte-order mark is skipped.
+/// The delimiter is a comma unless told otherwise (Excel writes ';' in locales whose decimal
+/// separator is a comma, and tabs for "Unicode Text"); a file in another ``TextEncoding`` is
+/// read as UTF-8.
 ///
 /// Reads the file in 4 MB chunks, so memory stays flat whatever its size, and decodes each
 /// record into one reused buffer (``fieldBytes``, sliced by ``fieldRanges``) so that the
@@ -14,6 +17,8 @@ public final class CSVReader {
     private var atEnd = false
     private var line = 1
     private var consumed = 0
+    /// The byte between fields.
+    public let delimiter: UInt8
 
     /// The current record's decoded field bytes, one after the other (valid until the next
     /// ``advance()``).
@@ -29,17 +34,24 @@ public final class CSVReader {
     public private(set) var problem: String?
     private var rawRange: Range<Int> = 0..<0
 
-    /// Bytes of the file consumed so far (for progress).
-    public var bytesRead: Int { consumed }
+    /// Bytes of the file consumed so far (for progress), in the file's own encoding (an
+    /// estimate for a transcoded file).
+    public var bytesRead: Int {
+        file.decodedBytesRead == file.rawBytesRead || file.decodedBytesRead == 0
+            ? consumed : Int(Double(consumed) * Double(file.rawBytesRead) / Double(file.decodedBytesRead))
+    }
 
     /// Opens a file and reads its first chunk (skipping a byte-order mark).
     ///
     /// - Parameters:
     ///   - path: the file.
+    ///   - delimiter: the byte between fields (a comma, a semicolon or a tab).
+    ///   - encoding: the file's encoding.
     ///   - chunk: bytes per read (tests use tiny reads to put every byte at a buffer's end).
     /// - Throws: ``IntakeFileError`` when the file cannot be opened or read.
-    public init(path: String, chunk: Int = 1 << 22) throws {
-        file = try ChunkedFile(path: path, chunk: chunk)
+    public init(path: String, delimiter: UInt8 = UInt8(ascii: ","), encoding: TextEncoding = .utf8, chunk: Int = 1 << 22) throws {
+        self.delimiter = delimiter
+        file = try ChunkedFile(path: path, chunk: chunk, encoding: encoding)
         buffer.reserveCapacity(min(chunk, 1 << 22))
         while buffer.count < 3, !atEnd { try load() }  // enough to see a byte-order mark
         if buffer.starts(with: [0xEF, 0xBB, 0xBF]) { position = 3; consumed = 3 }
@@ -106,6 +118,7 @@ public final class CSVReader {
         var fieldStart = 0
         let start = position
         var finished: (rawEnd: Int, lines: Int, end: Int)?
+        let delimiter = self.delimiter
         let result = buffer.withUnsafeBufferPointer { bytes -> Int? in
             var index = start
             let count = bytes.count
@@ -115,7 +128,7 @@ public final class CSVReader {
                 if rawEnd > start, bytes[rawEnd - 1] == 13 { rawEnd -= 1 }
                 fieldBytes.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<rawEnd]))
                 var low = start
-                while let comma = bytes.firstIndex(of: 44, in: low..<rawEnd) {
+                while let comma = bytes.firstIndex(of: delimiter, in: low..<rawEnd) {
                     fieldRanges.append((low - start)..<(comma - start))
                     low = comma + 1
                 }
@@ -151,7 +164,7 @@ public final class CSVReader {
                     continue
                 }
                 switch byte {
-                case 44:  // ,
+                case delimiter:
                     fieldRanges.append(fieldStart..<fieldBytes.count)
                     fieldStart = fieldBytes.count
                     state = .fieldStart

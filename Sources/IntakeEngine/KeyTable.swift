@@ -75,12 +75,20 @@ struct KeyTable {
     private let withValues: Bool
     private(set) var count = 0
 
-    /// A table sized for `expected` keys (it grows past them).
+    /// A table sized for `expected` keys (it grows past them). The size is not rounded to a
+    /// power of two: a slot is found by multiplying (see ``slot(of:)``), so a table of 1.5
+    /// million keys takes 34 MB rather than 64.
     init(withValues: Bool, expected: Int) {
-        var capacity = 1 << 10
-        while capacity * 7 < expected * 10 { capacity <<= 1 }
+        let capacity = max(1 << 10, (expected * 10 + 6) / 7 + 1)
         self.withValues = withValues
         storage = Storage(capacity: capacity)
+    }
+
+    /// The slot where a key's probe starts: the high half of the hash times the capacity
+    /// (uniform over the slots, whatever the capacity).
+    @inline(__always)
+    private func slot(of a: UInt64) -> Int {
+        Int(truncatingIfNeeded: a.multipliedFullWidth(by: UInt64(storage.capacity)).high)
     }
 
     /// The two 64-bit halves of a key's hash (the first never 0, which marks an empty slot).
@@ -117,22 +125,40 @@ struct KeyTable {
 
     /// Reads the slot where a key's probe starts (to bring it into cache ahead of the insert).
     func peek(_ a: UInt64) -> UInt64 {
-        storage.slots[(Int(truncatingIfNeeded: a) & (storage.capacity - 1)) * 2]
+        storage.slots[slot(of: a) * 2]
     }
 
-    /// The value stored for the key, or nil after storing `value` for it.
-    mutating func insertIfAbsent(_ a: UInt64, _ b: UInt64, value: UInt32) -> UInt32? {
-        if (count + 1) * 10 > storage.capacity * 7 { grow() }
+    /// The value stored for the key (0 in a table without values), or nil when it is absent.
+    func find(_ a: UInt64, _ b: UInt64) -> UInt32? {
         let slots = storage.slots
-        let mask = storage.capacity - 1
+        let capacity = storage.capacity
         let valueMask: UInt64 = withValues ? 0xFFFF_FFFF : 0
         let key = b & ~valueMask
-        var slot = Int(truncatingIfNeeded: a) & mask
+        var slot = slot(of: a)
         while slots[slot * 2] != 0 {
             if slots[slot * 2] == a, slots[slot * 2 + 1] & ~valueMask == key {
                 return UInt32(truncatingIfNeeded: slots[slot * 2 + 1] & valueMask)
             }
-            slot = (slot + 1) & mask
+            slot += 1
+            if slot == capacity { slot = 0 }
+        }
+        return nil
+    }
+
+    /// Stores `value` for the key and returns nil, or returns the value already stored for it.
+    mutating func insertIfAbsent(_ a: UInt64, _ b: UInt64, value: UInt32) -> UInt32? {
+        if (count + 1) * 10 > storage.capacity * 7 { grow() }
+        let slots = storage.slots
+        let capacity = storage.capacity
+        let valueMask: UInt64 = withValues ? 0xFFFF_FFFF : 0
+        let key = b & ~valueMask
+        var slot = slot(of: a)
+        while slots[slot * 2] != 0 {
+            if slots[slot * 2] == a, slots[slot * 2 + 1] & ~valueMask == key {
+                return UInt32(truncatingIfNeeded: slots[slot * 2 + 1] & valueMask)
+            }
+            slot += 1
+            if slot == capacity { slot = 0 }
         }
         slots[slot * 2] = a
         slots[slot * 2 + 1] = key | (UInt64(value) & valueMask)
@@ -144,10 +170,13 @@ struct KeyTable {
         let old = storage
         storage = Storage(capacity: old.capacity * 2)
         let slots = storage.slots
-        let mask = storage.capacity - 1
+        let capacity = storage.capacity
         for index in 0 ..< old.capacity where old.slots[index * 2] != 0 {
-            var slot = Int(truncatingIfNeeded: old.slots[index * 2]) & mask
-            while slots[slot * 2] != 0 { slot = (slot + 1) & mask }
+            var slot = slot(of: old.slots[index * 2])
+            while slots[slot * 2] != 0 {
+                slot += 1
+                if slot == capacity { slot = 0 }
+            }
             slots[slot * 2] = old.slots[index * 2]
             slots[slot * 2 + 1] = old.slots[index * 2 + 1]
         }

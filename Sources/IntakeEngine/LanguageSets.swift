@@ -1,5 +1,5 @@
-/// The language sets of new experts: up to eight codes packed in 64 bits per expert, larger
-/// sets (after unions) on the side.
+/// The language sets of experts (those the database has and the file's new ones): up to eight
+/// codes packed in 64 bits per expert, larger sets on the side.
 struct LanguageSets {
     /// Up to eight language numbers, one per byte, 0xFF for an empty slot.
     struct Codes: Equatable {
@@ -34,6 +34,20 @@ struct LanguageSets {
     private var larger: [Int: [UInt8]] = [:]
 
     mutating func append(_ codes: Codes) { packed.append(codes) }
+
+    /// Appends a set of any size.
+    mutating func append(list: [UInt8]) {
+        guard list.count > 8 else {
+            var codes = Codes.none
+            for (slot, code) in list.enumerated() { codes = codes.adding(code, at: slot) }
+            packed.append(codes)
+            return
+        }
+        larger[packed.count] = list
+        packed.append(.none)
+    }
+
+    mutating func reserveCapacity(_ count: Int) { packed.reserveCapacity(count) }
 
     func codes(of ordinal: Int) -> [UInt8] { larger[ordinal] ?? packed[ordinal].list }
 

@@ -15,14 +15,17 @@ public struct StagedApplicant: Sendable, Hashable {
     public var fullName: StagedText
     /// The ISO 3166-1 alpha-2 country code, upper-case.
     public var country: StagedText
-    /// The ISO 639-1 language codes, lower-case, without repeats, in the order given.
+    /// The ISO 639-1 language codes, lower-case, without repeats, in the order given (empty
+    /// when the file does not say).
     public var languages: StagedList
     /// The domain slugs claimed, lower-case, without repeats, in the order given.
     public var domains: StagedList
-    /// The highest degree, lower-case.
-    public var highestDegree: StagedText
-    /// Years of experience.
-    public var yearsExperience: Int32
+    /// The highest degree, lower-case; nil when the file does not say.
+    public var highestDegree: StagedText?
+    /// Years of experience; nil when the file does not say.
+    public var yearsExperience: Int32?
+    /// The phone number, normalized (digits, after a '+' when international); nil when none.
+    public var phone: StagedText?
     /// Where the application came from.
     public var source: StagedText
     /// The application's id at its source.
@@ -42,16 +45,17 @@ public struct StagedApplicant: Sendable, Hashable {
     ///   - country: the country code, upper-case.
     ///   - languages: the language codes, lower-case, without repeats.
     ///   - domains: the domain slugs, lower-case, without repeats.
-    ///   - highestDegree: the degree, lower-case.
-    ///   - yearsExperience: years of experience.
+    ///   - highestDegree: the degree, lower-case, or nil when unknown.
+    ///   - yearsExperience: years of experience, or nil when unknown.
+    ///   - phone: the normalized phone number, if any.
     ///   - source: the source.
     ///   - externalID: the id at the source.
     ///   - appliedAt: microseconds since 2000-01-01 UTC, or nil for the time of the import.
     ///   - resumeText: the résumé, if any.
     @inlinable
     public init(line: Int, email: StagedText, fullName: StagedText, country: StagedText, languages: StagedList, domains: StagedList,
-                highestDegree: StagedText, yearsExperience: Int32, source: StagedText, externalID: StagedText, appliedAt: Int64?,
-                resumeText: StagedText?) {
+                highestDegree: StagedText?, yearsExperience: Int32?, phone: StagedText?, source: StagedText, externalID: StagedText,
+                appliedAt: Int64?, resumeText: StagedText?) {
         self.line = line
         self.email = email
         self.fullName = fullName
@@ -60,6 +64,7 @@ public struct StagedApplicant: Sendable, Hashable {
         self.domains = domains
         self.highestDegree = highestDegree
         self.yearsExperience = yearsExperience
+        self.phone = phone
         self.source = source
         self.externalID = externalID
         self.appliedAt = appliedAt

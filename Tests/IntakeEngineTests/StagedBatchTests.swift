@@ -5,14 +5,14 @@ import Testing
 @Suite("Staged rows")
 struct StagedBatchTests {
     struct Reference: Equatable {
-        var line: Int, email: String, fullName: String, country: String, languages: [String], domains: [String], degree: String
-        var years: Int32, source: String, externalID: String, appliedAt: Int64?, resume: String?
+        var line: Int, email: String, fullName: String, country: String, languages: [String], domains: [String], degree: String?
+        var years: Int32?, phone: String?, source: String, externalID: String, appliedAt: Int64?, resume: String?
     }
 
     func read(_ row: StagedApplicant, of batch: StagedBatch) -> Reference {
         Reference(line: row.line, email: batch.string(row.email), fullName: batch.string(row.fullName), country: batch.string(row.country),
-                  languages: batch.strings(row.languages), domains: batch.strings(row.domains), degree: batch.string(row.highestDegree),
-                  years: row.yearsExperience, source: batch.string(row.source), externalID: batch.string(row.externalID),
+                  languages: batch.strings(row.languages), domains: batch.strings(row.domains), degree: row.highestDegree.map { batch.string($0) },
+                  years: row.yearsExperience, phone: row.phone.map { batch.string($0) }, source: batch.string(row.source), externalID: batch.string(row.externalID),
                   appliedAt: row.appliedAt, resume: row.resumeText.map { batch.string($0) })
     }
 
@@ -27,7 +27,8 @@ struct StagedBatchTests {
             var written: [Reference] = []
             for line in 0 ..< 2000 {
                 let reference = Reference(line: line, email: text(), fullName: text(), country: text(), languages: list(), domains: list(),
-                                          degree: text(), years: Int32(truncatingIfNeeded: rng.next()), source: text(), externalID: text(),
+                                          degree: rng.next() % 4 == 0 ? nil : text(), years: rng.next() % 4 == 0 ? nil : Int32(truncatingIfNeeded: rng.next()),
+                                          phone: rng.next() % 2 == 0 ? nil : text(), source: text(), externalID: text(),
                                           appliedAt: rng.next() % 3 == 0 ? nil : Int64(bitPattern: rng.next()), resume: rng.next() % 2 == 0 ? nil : text())
                 // Half the rows write their email byte by byte, as the CSV fast path does.
                 let email: StagedText
@@ -41,7 +42,8 @@ struct StagedBatchTests {
                 batch.append(StagedApplicant(
                     line: line, email: email, fullName: batch.appendText(reference.fullName), country: batch.appendText(reference.country),
                     languages: batch.appendList(reference.languages), domains: batch.appendList(reference.domains),
-                    highestDegree: batch.appendText(reference.degree), yearsExperience: reference.years, source: batch.appendText(reference.source),
+                    highestDegree: reference.degree.map { batch.appendText($0) }, yearsExperience: reference.years,
+                    phone: reference.phone.map { batch.appendText($0) }, source: batch.appendText(reference.source),
                     externalID: batch.appendText(reference.externalID), appliedAt: reference.appliedAt, resumeText: reference.resume.map { batch.appendText($0) }))
                 written.append(reference)
             }
@@ -79,6 +81,11 @@ struct KeyTableTests {
         }
         #expect(found == 50_000)
         #expect(table.count == 50_000)
+        #expect(hash("absent").0 != 0)
+        let (absentA, absentB) = hash("absent")
+        #expect(table.find(absentA, absentB) == nil)
+        let (someA, someB) = hash("key-4321")
+        #expect(table.find(someA, someB) == 4321)
         func pair(_ head: String, _ tail: String) -> (UInt64, UInt64) {
             Array(head.utf8).withUnsafeBufferPointer { head in Array(tail.utf8).withUnsafeBufferPointer { KeyTable.hash(head, $0) } }
         }

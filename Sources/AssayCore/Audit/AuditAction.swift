@@ -63,4 +63,6 @@ public struct AuditAction: Hashable, Sendable, CustomStringConvertible {
     public static let intakeImport = AuditAction("intake.import")
     /// A file of work outcomes was imported.
     public static let outcomesImport = AuditAction("outcomes.import")
+    /// Two records of one person were merged into one (`assay experts merge`).
+    public static let expertsMerge = AuditAction("experts.merge")
 }

@@ -87,7 +87,7 @@ public struct Demo {
         let sync = try Catalog(connection: connection).sync(collection, actor: "demo")
         log("banks: \(sync.added.count) added, \(sync.changed.count) changed, \(sync.unchanged.count) unchanged")
         let intake = try Intake(connection: connection).importFile(.init(path: applicationsPath, format: .csv, source: "demo", actor: "demo"))
-        log("intake: \(intake.rowsRead) rows read, \(intake.newExperts) new experts, \(intake.applicationsMerged) merged, \(intake.duplicatesSkipped) duplicates, \(intake.rowsRejected) rejected")
+        log("intake: \(intake.rowsRead) rows read, \(intake.newExperts) new experts, \(intake.applicationsForKnownExperts) applications of known people, \(intake.duplicates) duplicates, \(intake.rowsRejected) rejected")
         for rejection in intake.firstRejections { log("  rejected line \(rejection.line): \(rejection.field): \(rejection.reason)") }
 
         // The simulated candidates' knowledge: each bank's items by prompt.
@@ -107,7 +107,7 @@ public struct Demo {
         var skills: [MemberKey: Double] = [:]
         for row in invitations {
             let email: String = try row.decode("email")
-            let years: Int = try row.decode("years_experience")
+            let years = try row.decode("years_experience", as: Int?.self) ?? 0
             let bank: String = try row.decode("slug")
             let invitation = try invite.invite(expert: email, bank: bank, expiresInDays: 7, actor: "demo", drawSeed: rng.next())
             // Skill grows with experience, with individual spread.

@@ -21,10 +21,14 @@ public struct ExpertDirectory {
         public var country: String
         /// ISO 639-1 language codes.
         public var languages: [String]
-        /// The highest degree (none, bachelor, master, phd, md, jd, other).
-        public var highestDegree: String
-        /// Years of professional experience.
-        public var yearsExperience: Int
+        /// The highest degree (none, bachelor, master, phd, md, jd, other); nil when unknown.
+        public var highestDegree: String?
+        /// Years of professional experience; nil when unknown.
+        public var yearsExperience: Int?
+        /// The phone number (digits, after a '+' when international), if known.
+        public var phone: String?
+        /// The expert this one was merged into (`assay experts merge`), if any.
+        public var mergedInto: Int?
         /// Every domain the expert's applications claim.
         public var domains: [String]
         /// The statuses of the expert's applications.
@@ -57,7 +61,7 @@ public struct ExpertDirectory {
     }
 
     private static let expertColumns = """
-        e.id, e.email, e.full_name, e.country, e.languages, e.highest_degree, e.years_experience, e.created_at,
+        e.id, e.email, e.full_name, e.country, e.languages, e.highest_degree, e.years_experience, e.phone, e.merged_into, e.created_at,
         coalesce((SELECT array_agg(DISTINCT d ORDER BY d) FROM applications a CROSS JOIN LATERAL unnest(a.domains) d WHERE a.expert_id = e.id), '{}') AS domains,
         coalesce((SELECT array_agg(DISTINCT a.status ORDER BY a.status) FROM applications a WHERE a.expert_id = e.id), '{}') AS statuses
         """
@@ -66,17 +70,19 @@ public struct ExpertDirectory {
         Expert(id: try row.decode("id"), email: try row.decode("email"), fullName: try row.decode("full_name"),
                country: try row.decode("country"), languages: try row.decode("languages"),
                highestDegree: try row.decode("highest_degree"), yearsExperience: try row.decode("years_experience"),
+               phone: try row.decode("phone"), mergedInto: try row.decode("merged_into"),
                domains: try row.decode("domains"), statuses: try row.decode("statuses"), createdAt: try row.decode("created_at"))
     }
 
-    /// Experts matching the filter, oldest first.
+    /// Experts matching the filter, oldest first (people merged into others left out).
     ///
     /// - Throws: ``PostgresError``.
     public func list(_ filter: Filter) throws -> [Expert] {
         try connection.query("""
             SELECT \(Self.expertColumns)
             FROM experts e
-            WHERE ($1::text IS NULL OR EXISTS (SELECT 1 FROM applications a WHERE a.expert_id = e.id AND $1 = ANY (a.domains)))
+            WHERE e.merged_into IS NULL
+              AND ($1::text IS NULL OR EXISTS (SELECT 1 FROM applications a WHERE a.expert_id = e.id AND $1 = ANY (a.domains)))
               AND ($2::text IS NULL OR EXISTS (SELECT 1 FROM applications a WHERE a.expert_id = e.id AND a.status = $2))
               AND ($3::text IS NULL OR e.country = upper($3))
               AND ($4::text IS NULL OR lower($4) = ANY (e.languages))

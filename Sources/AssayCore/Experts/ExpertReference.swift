@@ -39,13 +39,16 @@ public enum ExpertReference: Sendable, Equatable {
         }
     }
 
-    /// The expert's id.
+    /// The expert's id; for a person merged into another (`assay experts merge`), the id of the
+    /// person kept.
     ///
     /// - Parameter connection: the connection (or transaction) to look on.
     /// - Returns: the id of the expert named.
     /// - Throws: ``AssayError`` (not found) when nobody matches; ``PostgresError``.
     public func resolve(on connection: Connection) throws -> Int {
-        guard let row = try connection.query("SELECT e.id FROM experts e WHERE \(Self.condition)", parameters).first else { throw notFound }
+        guard let row = try connection.query("SELECT coalesce(e.merged_into, e.id) AS id FROM experts e WHERE \(Self.condition)", parameters).first else {
+            throw notFound
+        }
         return try row.decode("id")
     }
 }

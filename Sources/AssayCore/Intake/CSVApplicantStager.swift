@@ -9,8 +9,7 @@ internal import IntakeEngine
 /// reason for a rejection. Tests check that both paths agree.
 struct CSVApplicantStager {
     private let validator: ApplicantValidator
-    private let header: [String]
-    private let column: [String: Int]
+    private let columns: ColumnMap
     private var countries = [Bool](repeating: false, count: 26 * 26)
     private var languages = [Bool](repeating: false, count: 26 * 26)
     private let domains: [[UInt8]]
@@ -25,25 +24,25 @@ struct CSVApplicantStager {
     /// The column index of each field the fast path reads (nil: not in the header), looked up
     /// once rather than by name on every row.
     private let externalIDColumn, fullNameColumn, emailColumn, countryColumn, languagesColumn, domainsColumn,
-                degreeColumn, yearsColumn, sourceColumn, appliedAtColumn, resumeColumn: Int?
+                degreeColumn, yearsColumn, phoneColumn, sourceColumn, appliedAtColumn, resumeColumn, firstNameColumn, lastNameColumn: Int?
 
-    init(header: [String], validator: ApplicantValidator) {
-        self.header = header
+    init(columns: ColumnMap, validator: ApplicantValidator) {
+        self.columns = columns
         self.validator = validator
-        var column: [String: Int] = [:]
-        for (index, name) in header.enumerated() { column[name] = index }
-        self.column = column
-        externalIDColumn = column["external_id"]
-        fullNameColumn = column["full_name"]
-        emailColumn = column["email"]
-        countryColumn = column["country"]
-        languagesColumn = column["languages"]
-        domainsColumn = column["domains"]
-        degreeColumn = column["highest_degree"]
-        yearsColumn = column["years_experience"]
-        sourceColumn = column["source"]
-        appliedAtColumn = column["applied_at"]
-        resumeColumn = column["resume_text"]
+        externalIDColumn = columns.column(of: "external_id")
+        fullNameColumn = columns.column(of: "full_name")
+        emailColumn = columns.column(of: "email")
+        countryColumn = columns.column(of: "country")
+        languagesColumn = columns.column(of: "languages")
+        domainsColumn = columns.column(of: "domains")
+        degreeColumn = columns.column(of: "highest_degree")
+        yearsColumn = columns.column(of: "years_experience")
+        phoneColumn = columns.column(of: "phone")
+        sourceColumn = columns.column(of: "source")
+        appliedAtColumn = columns.column(of: "applied_at")
+        resumeColumn = columns.column(of: "resume_text")
+        firstNameColumn = columns.firstNameColumn
+        lastNameColumn = columns.lastNameColumn
         for code in ISOCodes.countries { countries[Self.pairIndex(Array(code.utf8), base: 65)] = true }
         for code in ISOCodes.languages { languages[Self.pairIndex(Array(code.utf8), base: 97)] = true }
         domains = validator.knownDomains.map { Array($0.utf8) }
@@ -58,8 +57,8 @@ struct CSVApplicantStager {
     enum Outcome {
         /// Appended to the batch.
         case staged
-        /// Refused, with the field and reason.
-        case rejected(FieldProblem)
+        /// Refused, with every problem.
+        case rejected(RowProblems)
         /// A blank line, ignored.
         case blank
     }
@@ -67,35 +66,56 @@ struct CSVApplicantStager {
     /// Validates the reader's current record and, when valid, appends it to `batch`.
     mutating func stage(_ reader: CSVReader, into batch: inout StagedBatch) -> Outcome {
         let ranges = reader.fieldRanges
-        if ranges.count == 1, reader.fieldBytes[ranges[0]].allSatisfy({ $0 == 32 || $0 == 9 || $0 == 13 }) { return .blank }
-        if let problem = reader.problem { return .rejected(FieldProblem(field: "(row)", reason: problem)) }
-        guard ranges.count == header.count else {
-            return .rejected(FieldProblem(field: "(row)", reason: "has \(ranges.count) fields but the header has \(header.count)"))
+        let bytes = reader.fieldBytes
+        if ranges.count == 1, bytes[ranges[0]].allSatisfy({ $0 == 32 || $0 == 9 || $0 == 13 }) { return .blank }
+        if let problem = reader.problem { return .rejected(RowProblems("(row)", problem)) }
+        let width = columns.header.count
+        if ranges.count != width {
+            // Spreadsheets leave empty cells after the last named column (";;;"): those are fine.
+            let extraIsEmpty = ranges.count > width && ranges[width...].allSatisfy { range in bytes[range].allSatisfy { $0 == 32 || $0 == 9 } }
+            if !extraIsEmpty {
+                return .rejected(RowProblems("(row)", "has \(ranges.count) fields but the header has \(width)"
+                    + (ranges.count < width ? " (a line break inside an unquoted field?)" : " (a delimiter inside an unquoted field? quote the field)")))
+            }
         }
         let mark = batch.bytes.count
-        let fast = fastStage(reader.fieldBytes, ranges: ranges, line: reader.recordLine, into: &batch)
+        let fast = fastStage(bytes, ranges: ranges, line: reader.recordLine, into: &batch)
         if fast { return .staged }
         batch.bytes.truncate(to: mark)
         // The exact path: the validator decides, and explains.
         var fields: [String: String] = [:]
-        for (name, range) in zip(header, ranges) {
-            guard let text = String(validating: reader.fieldBytes[range], as: UTF8.self) else {
-                return .rejected(FieldProblem(field: name, reason: "is not valid UTF-8"))
+        var invalid: [FieldProblem] = []
+        for (index, range) in ranges.prefix(width).enumerated() {
+            guard let field = columns.fields[index] else { continue }
+            guard let text = String(validating: bytes[range], as: UTF8.self) else {
+                invalid.append(FieldProblem(field: field, reason: "is not valid UTF-8 (is the file in another encoding? see --encoding)"))
+                continue
             }
-            fields[name] = text
+            fields[field] = text
         }
+        if let first = firstNameColumn, let last = lastNameColumn {
+            guard let firstText = String(validating: bytes[ranges[first]], as: UTF8.self),
+                  let lastText = String(validating: bytes[ranges[last]], as: UTF8.self) else {
+                return .rejected(RowProblems("full_name", "is not valid UTF-8 (is the file in another encoding? see --encoding)"))
+            }
+            fields["full_name"] = ApplicantRowReader.joinedName(firstText, lastText)
+        }
+        if !invalid.isEmpty { return .rejected(RowProblems(problems: invalid)) }
         switch validator.validate(ApplicantInput(fields: fields)) {
         case .success(let record):
-            if let problem = batch.append(record, line: reader.recordLine) { return .rejected(problem) }
+            if let problem = batch.append(record, line: reader.recordLine) { return .rejected(RowProblems(problems: [problem])) }
             return .staged
-        case .failure(let problem):
-            return .rejected(problem)
+        case .failure(let problems):
+            return .rejected(problems)
         }
     }
 
     // MARK: Byte-level checks
 
     private static func isSpace(_ byte: UInt8) -> Bool { byte == 32 || (byte >= 9 && byte <= 13) }
+
+    /// Whether a cell starting with this byte may start like a formula (see ``CSVText``).
+    private static func startsFormula(_ byte: UInt8) -> Bool { byte == 61 || byte == 43 || byte == 45 || byte == 64 || byte == 9 || byte == 13 }
 
     /// The field trimmed of ASCII whitespace, or nil when a non-ASCII byte sits at an edge
     /// (Unicode whitespace might need trimming: leave that row to the exact path).
@@ -104,6 +124,7 @@ struct CSVApplicantStager {
         while low < high, Self.isSpace(bytes[low]) { low += 1 }
         while high > low, Self.isSpace(bytes[high - 1]) { high -= 1 }
         if low < high, Self.mayBeUnicodeSpace(bytes, at: low) || Self.mayBeUnicodeSpace(bytes, at: Self.characterStart(bytes, before: high, from: low)) { return nil }
+        if high - low >= 2, bytes[low] == 39, Self.startsFormula(bytes[low + 1]) { return nil }  // a neutralised cell: the validator decides
         return low..<high
     }
 
@@ -222,9 +243,10 @@ struct CSVApplicantStager {
         return true
     }
 
-    /// Appends the list of the ';'-separated codes, lower-cased and de-duplicated, if every code
-    /// passes `isKnown`; nil when one does not or there is none.
-    private mutating func codes(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, into batch: inout StagedBatch,
+    /// Appends the list of the codes separated by ';' or ',', lower-cased and de-duplicated, if
+    /// every code passes `isKnown`; nil when one does not, or there is none and `allowEmpty` is
+    /// false.
+    private mutating func codes(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, into batch: inout StagedBatch, allowEmpty: Bool = false,
                                 isKnown: (UnsafeBufferPointer<UInt8>) -> Bool) -> StagedList? {
         seenCodes.removeAll(keepingCapacity: true)
         seenEnds.removeAll(keepingCapacity: true)
@@ -232,7 +254,7 @@ struct CSVApplicantStager {
         var start = range.lowerBound
         var index = range.lowerBound
         while index <= range.upperBound {
-            if index == range.upperBound || bytes[index] == 59 {
+            if index == range.upperBound || bytes[index] == 59 || bytes[index] == 44 {
                 var low = start, high = index
                 while low < high, Self.isSpace(bytes[low]) { low += 1 }
                 while high > low, Self.isSpace(bytes[high - 1]) { high -= 1 }
@@ -263,7 +285,7 @@ struct CSVApplicantStager {
             }
             index += 1
         }
-        guard !seenEnds.isEmpty else { return nil }
+        guard !seenEnds.isEmpty || allowEmpty else { return nil }
         let mark = batch.bytes.count
         seenCodes.withUnsafeBufferPointer { seen in
             var seenStart = 0
@@ -278,49 +300,106 @@ struct CSVApplicantStager {
     /// Validates and appends one row; false sends the row to the exact path.
     private mutating func fastStage(_ bytes: UnsafeBufferPointer<UInt8>, ranges: [Range<Int>], line: Int, into batch: inout StagedBatch) -> Bool {
         func field(_ column: Int?) -> Range<Int>? { column.map { ranges[$0] } }
-        guard let externalID = field(externalIDColumn).flatMap({ trimmed(bytes, $0) }), !externalID.isEmpty, externalID.count <= 200,
-              isCleanUTF8(bytes, externalID, allowControls: false) else { return false }
-        guard let name = field(fullNameColumn).flatMap({ trimmed(bytes, $0) }), !name.isEmpty, name.count <= 300,
-              isCleanUTF8(bytes, name, allowControls: false) else { return false }
+        var externalID: Range<Int>?
+        if let externalField = field(externalIDColumn) {
+            guard let range = trimmed(bytes, externalField) else { return false }
+            if !range.isEmpty {
+                guard range.count <= 200, isCleanUTF8(bytes, range, allowControls: false) else { return false }
+                externalID = range
+            }
+        }
+        var name: Range<Int>?
+        var nameParts: (Range<Int>, Range<Int>)?
+        if let first = field(firstNameColumn), let last = field(lastNameColumn) {
+            guard let firstRange = trimmed(bytes, first), let lastRange = trimmed(bytes, last), !firstRange.isEmpty, !lastRange.isEmpty,
+                  firstRange.count + lastRange.count < 300,
+                  isCleanUTF8(bytes, firstRange, allowControls: false), isCleanUTF8(bytes, lastRange, allowControls: false) else { return false }
+            nameParts = (firstRange, lastRange)
+        } else {
+            guard let range = field(fullNameColumn).flatMap({ trimmed(bytes, $0) }), !range.isEmpty, range.count <= 300,
+                  isCleanUTF8(bytes, range, allowControls: false) else { return false }
+            name = range
+        }
         guard let emailRange = field(emailColumn).flatMap({ trimmed(bytes, $0) }) else { return false }
         guard let country = field(countryColumn).flatMap({ trimmed(bytes, $0) }), country.count == 2 else { return false }
         let c0 = bytes[country.lowerBound] & 0xDF, c1 = bytes[country.lowerBound + 1] & 0xDF
         guard c0 >= 65, c0 <= 90, c1 >= 65, c1 <= 90, countries[Int(c0 - 65) * 26 + Int(c1 - 65)] else { return false }
-        guard let degree = field(degreeColumn).flatMap({ trimmed(bytes, $0) }) else { return false }
-        guard let yearsRange = field(yearsColumn).flatMap({ trimmed(bytes, $0) }), !yearsRange.isEmpty else { return false }
-        var years = 0
-        var digitsStart = yearsRange.lowerBound
-        var negative = false
-        if bytes[digitsStart] == 43 || bytes[digitsStart] == 45 { negative = bytes[digitsStart] == 45; digitsStart += 1 }
-        guard digitsStart < yearsRange.upperBound, yearsRange.upperBound - digitsStart <= 6 else { return false }
-        for index in digitsStart..<yearsRange.upperBound {
-            let byte = bytes[index]
-            guard byte >= 48, byte <= 57 else { return false }
-            years = years * 10 + Int(byte - 48)
+        var degree: Range<Int>?
+        if let degreeField = field(degreeColumn) {
+            guard let range = trimmed(bytes, degreeField) else { return false }
+            if !range.isEmpty { degree = range }
         }
-        if negative { years = -years }
-        guard (0...70).contains(years) else { return false }
+        var years: Int32?
+        if let yearsField = field(yearsColumn) {
+            guard let yearsRange = trimmed(bytes, yearsField) else { return false }
+            if !yearsRange.isEmpty {
+                var value = 0
+                var digitsStart = yearsRange.lowerBound
+                var negative = false
+                if bytes[digitsStart] == 43 || bytes[digitsStart] == 45 { negative = bytes[digitsStart] == 45; digitsStart += 1 }
+                guard digitsStart < yearsRange.upperBound, yearsRange.upperBound - digitsStart <= 6 else { return false }
+                for index in digitsStart..<yearsRange.upperBound {
+                    let byte = bytes[index]
+                    guard byte >= 48, byte <= 57 else { return false }
+                    value = value * 10 + Int(byte - 48)
+                }
+                if negative { value = -value }
+                guard (0...70).contains(value) else { return false }
+                years = Int32(value)
+            }
+        }
 
         // Write the row's texts (in any order: each is found by its span).
         var mark = batch.bytes.count
         guard email(bytes, emailRange, into: &batch.bytes) else { return false }
         let emailText = batch.text(since: mark)
-        let fullName = batch.appendText(UnsafeBufferPointer(rebasing: bytes[name]))
+        let fullName: StagedText
+        if let name {
+            fullName = batch.appendText(UnsafeBufferPointer(rebasing: bytes[name]))
+        } else if let (first, last) = nameParts {
+            mark = batch.bytes.count
+            batch.bytes.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[first]))
+            batch.bytes.append(32)
+            batch.bytes.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[last]))
+            fullName = batch.text(since: mark)
+        } else {
+            return false
+        }
         mark = batch.bytes.count
         batch.bytes.append(c0, c1)
         let countryText = batch.text(since: mark)
         let languageTable = languages
-        guard let languagesRange = field(languagesColumn), let languageList = codes(bytes, languagesRange, into: &batch, isKnown: { code in
+        let isLanguage: (UnsafeBufferPointer<UInt8>) -> Bool = { code in
             code.count == 2 && code.allSatisfy({ $0 >= 97 && $0 <= 122 })
                 && languageTable[Int(code[code.startIndex] - 97) * 26 + Int(code[code.startIndex + 1] - 97)]
-        }) else { return false }
+        }
+        let languageList: StagedList
+        if let languagesRange = field(languagesColumn) {
+            guard let list = codes(bytes, languagesRange, into: &batch, allowEmpty: true, isKnown: isLanguage) else { return false }
+            languageList = list
+        } else {
+            languageList = batch.list(since: batch.bytes.count, count: 0)
+        }
         let known = domains
         guard let domainsRange = field(domainsColumn),
               let domainList = codes(bytes, domainsRange, into: &batch, isKnown: { code in known.contains { $0.elementsEqual(code) } }) else { return false }
-        mark = batch.bytes.count
-        for index in degree { batch.bytes.append(Self.lower(bytes[index])) }
-        let degreeText = batch.text(since: mark)
-        guard degrees.contains(where: { $0.elementsEqual(batch[degreeText]) }) else { return false }
+        var degreeText: StagedText?
+        if let degree {
+            mark = batch.bytes.count
+            for index in degree { batch.bytes.append(Self.lower(bytes[index])) }
+            let text = batch.text(since: mark)
+            guard degrees.contains(where: { $0.elementsEqual(batch[text]) }) else { return false }
+            degreeText = text
+        }
+        var phoneText: StagedText?
+        if let phoneField = field(phoneColumn) {
+            guard let range = trimmed(bytes, phoneField) else { return false }
+            if !range.isEmpty {
+                mark = batch.bytes.count
+                guard phone(bytes, range, into: &batch.bytes) else { return false }
+                phoneText = batch.text(since: mark)
+            }
+        }
         let source: StagedText
         if let sourceField = field(sourceColumn), let sourceRange = trimmed(bytes, sourceField), !sourceRange.isEmpty {
             guard isCleanUTF8(bytes, sourceRange, allowControls: false) else { return false }
@@ -330,7 +409,24 @@ struct CSVApplicantStager {
         } else {
             source = defaultSource.withUnsafeBufferPointer { batch.appendText($0) }
         }
-        let externalIDText = batch.appendText(UnsafeBufferPointer(rebasing: bytes[externalID]))
+        let externalIDText: StagedText
+        if let externalID {
+            externalIDText = batch.appendText(UnsafeBufferPointer(rebasing: bytes[externalID]))
+        } else {
+            // ApplicantValidator.defaultExternalID: the email, ':', the domains sorted, joined by '+'.
+            var elements = Array(batch.elements(of: domainList))
+            elements.sort { $0.lexicographicallyPrecedes($1) }
+            mark = batch.bytes.count
+            let email = batch[emailText]
+            var scratch = ByteBuffer(capacity: email.count + 64)
+            scratch.append(contentsOf: email)
+            scratch.append(58)
+            for (index, element) in elements.enumerated() {
+                if index > 0 { scratch.append(43) }
+                scratch.append(contentsOf: element)
+            }
+            externalIDText = batch.appendText(scratch.bytes)
+        }
         var appliedAt: Int64?
         if let applied = field(appliedAtColumn) {
             guard let appliedRange = trimmed(bytes, applied) else { return false }
@@ -348,14 +444,51 @@ struct CSVApplicantStager {
             while high > low, Self.isSpace(bytes[high - 1]) { high -= 1 }
             if low < high {
                 if Self.mayBeUnicodeSpace(bytes, at: low) || Self.mayBeUnicodeSpace(bytes, at: Self.characterStart(bytes, before: high, from: low)) { return false }
+                if bytes[resume.lowerBound] == 39 { return false }  // perhaps neutralised: the validator decides
                 guard isCleanUTF8(bytes, resume, allowControls: true) else { return false }
                 resumeText = batch.appendText(UnsafeBufferPointer(rebasing: bytes[resume]))
             }
         }
         batch.append(StagedApplicant(
             line: line, email: emailText, fullName: fullName, country: countryText, languages: languageList, domains: domainList,
-            highestDegree: degreeText, yearsExperience: Int32(years), source: source, externalID: externalIDText, appliedAt: appliedAt,
+            highestDegree: degreeText, yearsExperience: years, phone: phoneText, source: source, externalID: externalIDText, appliedAt: appliedAt,
             resumeText: resumeText))
+        return true
+    }
+
+    /// Appends a phone number as ``ApplicantValidator/normalizedPhone(_:)`` stores it, if it is one.
+    private func phone(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, into out: inout ByteBuffer) -> Bool {
+        let mark = out.count
+        var digits = 0
+        var index = range.lowerBound
+        if bytes[index] == 43 {
+            out.append(43)
+            index += 1
+        } else if range.count >= 2, bytes[index] == 48, bytes[index + 1] == 48 {
+            out.append(43)
+            index += 2
+        }
+        let international = out.count > mark
+        while index < range.upperBound {
+            let byte = bytes[index]
+            index += 1
+            if byte >= 48, byte <= 57 {
+                // Digits that begin with 00 after a bracket or a space: the validator decides.
+                if !international, digits == 1, byte == 48, out.bytes[out.count - 1] == 48 {
+                    out.truncate(to: mark)
+                    return false
+                }
+                out.append(byte)
+                digits += 1
+            } else if byte != 32, byte != 46, byte != 45, byte != 40, byte != 41, byte != 47 {
+                out.truncate(to: mark)
+                return false
+            }
+        }
+        guard (6...15).contains(digits) else {
+            out.truncate(to: mark)
+            return false
+        }
         return true
     }
 }

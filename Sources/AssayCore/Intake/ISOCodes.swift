@@ -1,7 +1,19 @@
+import Foundation
+
 /// Reference code lists, generated from Debian's iso-codes 4.15.0
 /// (`/usr/share/iso-codes/json/iso_3166-1.json` and `iso_639-2.json`, the entries with an
 /// alpha-2 code). Regenerate them from a newer iso-codes when ISO changes a list.
 public enum ISOCodes {
+    /// A name folded for looking it up: lower-case, without accents, letters and digits only
+    /// ("Côte d'Ivoire" → "cotedivoire", "U.K." → "uk").
+    ///
+    /// - Parameter name: the name as written.
+    /// - Returns: the folded key.
+    public static func nameKey(_ name: String) -> String {
+        let folded = name.folding(options: [.diacriticInsensitive, .caseInsensitive], locale: nil)
+        return String(String.UnicodeScalarView(folded.unicodeScalars.filter { ("a"..."z").contains($0) || ("0"..."9").contains($0) }))
+    }
+
     /// ISO 3166-1 alpha-2 country codes (249 codes), upper-case.
     public static let countries: Set<String> = [
         "AD", "AE", "AF", "AG", "AI", "AL", "AM", "AO", "AQ", "AR", "AS", "AT", "AU", "AW", "AX", "AZ",

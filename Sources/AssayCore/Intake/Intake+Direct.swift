@@ -8,14 +8,19 @@ extension Intake {
         try connection.maxPreparedTransactions() >= 2
     }
 
-    /// The direct import: new experts and their applications are streamed into the final tables
-    /// while the file is read, over two connections (PostgreSQL then works on two cores), and the
-    /// two transactions are committed together with two-phase commit.
+    /// Thrown inside the direct import to roll both halves back on purpose (a strict import
+    /// with rejected rows).
+    private struct RollBack: Error {}
+
+    /// The direct import: what the database has is read into a ``DirectRouter`` under the lock
+    /// that serializes intakes, every row is decided in memory, and the new experts and their
+    /// applications are streamed into the final tables while the file is read, over two
+    /// connections (PostgreSQL then works on two cores); the two transactions are committed
+    /// together with two-phase commit.
     ///
-    /// The rows are de-duplicated in memory by a ``DirectRouter``. Rows already in the database
-    /// are not looked up: their unique indexes refuse them, and the caller then merges through
-    /// staging. So this path serves files of new people (a first load, a new campaign) at COPY
-    /// speed, and any overlap costs only the time until the first overlapping row.
+    /// Because every decision is made against what the database has, no row breaks a unique
+    /// index: files of new people, second campaigns full of known people and re-imports all go
+    /// this way at COPY speed, and the server never refuses (or logs) a row.
     ///
     /// Commit protocol (recovery in ``recoverInterruptedImports(on:skippingLiveness:)``): the
     /// applications half is prepared first, then the experts half, which also holds the import's
@@ -29,9 +34,11 @@ extension Intake {
     ///
     /// - Throws: ``DirectImportDecided`` when something fails after the decision (the import is
     ///   then committed, or will be by the next intake); any other error means nothing was written.
-    func directImport(actor: String, details: [String: String], expectedRows: Int, feed: (any StagedApplicantSink) throws -> Summary) throws -> Summary {
-        // A connection of its own for the liveness lock, the commits and the id blocks: a fresh
-        // session holds no cached values of the experts' id sequence (see the id draw below).
+    func directImport(_ pass: ImportPass, request: ImportRequest, details: [String: String], known: (experts: Int, applications: Int),
+                      domains: Set<String>, progress: ((Progress) -> Void)?) throws -> Summary {
+        // A connection of its own for the liveness lock, the commits, the id blocks and reading
+        // what the database has: a fresh session holds no cached values of the experts' id
+        // sequence (see the id draw below).
         let control = try connection.openAnother()
         let expertsConnection = try connection.openAnother()
         let applicationsConnection = try connection.openAnother()
@@ -43,8 +50,6 @@ extension Intake {
         let names = Self.preparedNames(database: database, eventID: eventID)
         var applicationsPrepared = false
         var expertsPrepared = false
-        var router: DirectRouter?
-        defer { directAttemptRows = router.map { $0.newExperts + $0.applicationsMerged + $0.duplicatesSkipped } ?? 0 }
         do {
             try applicationsConnection.execute("BEGIN")
             try acquireIntakeLock(on: applicationsConnection)
@@ -57,8 +62,22 @@ extension Intake {
             let expertsPID: Int = try expertsConnection.query("SELECT pg_backend_pid() AS pid").one().decode("pid")
             let applicationsPID: Int = try applicationsConnection.query("SELECT pg_backend_pid() AS pid").one().decode("pid")
             let sequence: String = try control.query("SELECT pg_get_serial_sequence('experts', 'id') AS name").one().decode("name")
-            var summary = Summary()
             phaseStart = Date()
+            // Under the lock, no other intake writes: what is read now stays true until this
+            // import commits (the counts read before the lock only size the tables).
+            let router = try DirectRouter(eventID: Int64(eventID), now: now, expectedRows: min(pass.source.size / 120, 1 << 20), domains: Array(domains),
+                                          knownExperts: known.experts, knownApplications: known.applications) { count in
+                // A block of ids from the experts' identity sequence in one call (a nextval per id
+                // cost seconds per million). `control` is a fresh session, so its nextval is the
+                // sequence's next free value (never a value cached by this session earlier), and
+                // setval drops the rest of the block nextval cached. Every assay writer of experts
+                // holds the intake lock, as this import does; a writer outside assay that draws an
+                // id in the same instant collides on the primary key, and nothing is written.
+                let last: Int64 = try control.query("SELECT setval($1::regclass, nextval($1::regclass) + $2 - 1) AS last", [sequence, count]).one().decode("last")
+                return Array(last - Int64(count) + 1 ... last)
+            }
+            try loadKnown(into: router, on: control)
+            phase("load what the database has")
             // Each COPY is fed from its own thread, so that neither server waits while the other
             // one's socket is full: both tables are written at once, on two cores. Room for a whole
             // chunk in each socket: fewer wake-ups of the feeders and of the servers (0.15 s less
@@ -67,38 +86,27 @@ extension Intake {
                                               feederLabel: "assay.intake.applications", sendBuffer: 4 << 20) { applications in
                 try expertsConnection.copyIn(try expertsConnection.binaryCopyStatement(table: "experts", columns: DirectRouter.expertColumns),
                                              feederLabel: "assay.intake.experts", sendBuffer: 4 << 20) { experts in
-                    let rows = try DirectRouter(experts: experts, applications: applications, eventID: Int64(eventID), now: now,
-                                                expectedRows: expectedRows) { count in
-                        // A block of ids from the experts' identity sequence in one call (a nextval
-                        // per id cost seconds per million). `control` is a fresh session, so its
-                        // nextval is the sequence's next free value (never a value cached by this
-                        // session earlier), and setval drops the rest of the block nextval cached.
-                        // Every assay writer of experts holds the intake lock, as this import
-                        // does; a writer outside assay that draws an id in the same instant
-                        // collides on the primary key, and the import then merges instead.
-                        let last: Int64 = try control.query("SELECT setval($1::regclass, nextval($1::regclass) + $2 - 1) AS last", [sequence, count]).one().decode("last")
-                        return Array(last - Int64(count) + 1 ... last)
-                    }
-                    // A refused COPY (usually a row the database has) stops the reading at once:
-                    // the backend that refused it shows as aborted to the control connection.
-                    rows.checkBackends = {
+                    try router.start(experts: experts, applications: applications)
+                    // A refused COPY stops the reading at once: the backend that refused it shows
+                    // as aborted to the control connection.
+                    router.checkBackends = {
                         let aborted = try control.query("""
                             SELECT pid FROM pg_stat_activity WHERE pid IN ($1, $2) AND state = 'idle in transaction (aborted)'
                             """, [expertsPID, applicationsPID]).map { try $0.decode("pid", as: Int.self) }
                         if aborted.contains(expertsPID) { throw experts.endedByServer() }
                         if aborted.contains(applicationsPID) { throw applications.endedByServer() }
                     }
-                    router = rows
-                    summary = try feed(rows)
-                    try rows.finish()
+                    try read(pass, into: router, progress: progress)
+                    try router.finish()
                 }
-                guard let router else { throw DirectRouter.Unsupported(reason: "no rows were routed") }
                 phase("parse, validate and COPY into experts")
+                try apply(Routing(router), to: pass)
+                // Every reject on disk before the import commits: a failing write then stops the
+                // import with nothing written.
+                try pass.rejects?.flush()
+                pass.summary.method = .direct
+                if request.strict, pass.summary.rowsRejected > 0 { return }
                 // The experts half finishes while the applications COPY may still be running.
-                summary.newExperts = router.newExperts
-                summary.applicationsMerged = router.applicationsMerged
-                summary.duplicatesSkipped = router.duplicatesSkipped
-                summary.method = .direct
                 // Few rows, found by primary key (the fresh table's statistics would suggest a scan).
                 try expertsConnection.executeScript("SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off")
                 let grown = router.grownLanguages()
@@ -113,13 +121,19 @@ extension Intake {
                 }
                 var eventDetails = details
                 eventDetails["method"] = "direct"
-                eventDetails.merge(summary.eventCounts) { $1 }
-                try AuditTrail(expertsConnection).record(.intakeImport, actor: actor, details: eventDetails, id: eventID)
-                summary.eventID = eventID
+                eventDetails.merge(pass.summary.eventCounts) { $1 }
+                try AuditTrail(expertsConnection).record(.intakeImport, actor: request.actor, details: eventDetails, id: eventID)
+                pass.summary.eventID = eventID
                 phase("union the languages of \(grown.count) experts; event")
             }
             phase("end of the applications COPY")
             if timing { reportCPU(backends: [expertsPID, applicationsPID]) }
+            if request.strict, pass.summary.rowsRejected > 0 {
+                // Nothing is kept: both transactions roll back (the COPYs ended normally, so the
+                // server logs nothing).
+                pass.summary.refusedAsStrict = true
+                throw RollBack()
+            }
             // Ctrl-C, a hang-up or a termination request arriving from here until both halves are
             // committed waits until then (the import is then complete) instead of leaving
             // prepared halves for the next intake to resolve. Only SIGKILL or a crash can.
@@ -147,12 +161,20 @@ extension Intake {
                 }
             }
             phase("commit")
-            return summary
+            try pass.rejects?.commit()
+            return pass.summary
         } catch let decided as DirectImportDecided {
+            try? pass.rejects?.commit()
             throw decided
+        } catch is RollBack {
+            _ = try? applicationsConnection.execute("ROLLBACK")
+            _ = try? expertsConnection.execute("ROLLBACK")
+            try pass.rejects?.commit()
+            return pass.summary
         } catch {
             if expertsPrepared { _ = try? control.rollbackPrepared(names.experts) }
             if applicationsPrepared { _ = try? control.rollbackPrepared(names.applications) }
+            pass.discard()
             throw error
         }
     }

@@ -18,8 +18,9 @@ extension StagedBatch {
         }
         let row = StagedApplicant(
             line: line, email: appendText(record.email), fullName: appendText(record.fullName), country: appendText(record.country),
-            languages: appendList(record.languages), domains: appendList(record.domains), highestDegree: appendText(record.highestDegree),
-            yearsExperience: Int32(clamping: record.yearsExperience), source: appendText(record.source), externalID: appendText(record.externalID),
+            languages: appendList(record.languages), domains: appendList(record.domains), highestDegree: record.highestDegree.map { appendText($0) },
+            yearsExperience: record.yearsExperience.map { Int32(clamping: $0) }, phone: record.phone.map { appendText($0) },
+            source: appendText(record.source), externalID: appendText(record.externalID),
             appliedAt: appliedAt, resumeText: record.resumeText.map { appendText($0) })
         append(row)
         return nil

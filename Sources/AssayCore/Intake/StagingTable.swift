@@ -11,7 +11,7 @@ final class StagingTable: StagedApplicantSink {
     /// The columns and their types, in the order ``write(_:)`` writes them.
     static let columns: [(name: String, type: String)] = [
         ("line", "bigint"), ("email", "text"), ("full_name", "text"), ("country", "text"), ("languages", "text[]"), ("domains", "text[]"),
-        ("degree", "text"), ("years", "integer"), ("source", "text"), ("external_id", "text"), ("applied_at", "timestamptz"),
+        ("degree", "text"), ("years", "integer"), ("phone", "text"), ("source", "text"), ("external_id", "text"), ("applied_at", "timestamptz"),
         ("resume_text", "text"),
     ]
 
@@ -30,8 +30,9 @@ final class StagingTable: StagedApplicantSink {
             encoder.appendText(batch[row.country])
             encoder.appendTextArray(batch.elements(of: row.languages))
             encoder.appendTextArray(batch.elements(of: row.domains))
-            encoder.appendText(batch[row.highestDegree])
-            encoder.appendInt4(row.yearsExperience)
+            if let degree = row.highestDegree { encoder.appendText(batch[degree]) } else { encoder.appendNull() }
+            if let years = row.yearsExperience { encoder.appendInt4(years) } else { encoder.appendNull() }
+            if let phone = row.phone { encoder.appendText(batch[phone]) } else { encoder.appendNull() }
             encoder.appendText(batch[row.source])
             encoder.appendText(batch[row.externalID])
             if let micros = row.appliedAt { encoder.appendTimestamp(microsecondsSince2000: micros) } else { encoder.appendNull() }

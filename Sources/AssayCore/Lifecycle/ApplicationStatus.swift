@@ -40,4 +40,11 @@ public enum ApplicationStatus: String, CaseIterable, Sendable, Codable {
 
     /// The raw values of ``allowedPredecessors``, for a bound `status = ANY ($n)` guard.
     public var allowedPredecessorValues: [String] { allowedPredecessors.map(\.rawValue) }
+
+    /// The statuses of an application still in progress (received, invited, screening): a
+    /// person with one in a domain gets no second one there (intake).
+    public static let open: [ApplicationStatus] = [.received, .invited, .screening]
+
+    /// The raw values of ``open``, for a bound `status = ANY ($n)`.
+    public static var openValues: [String] { open.map(\.rawValue) }
 }

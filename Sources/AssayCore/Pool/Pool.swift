@@ -84,7 +84,9 @@ public struct Pool {
             let expert: Int = try row.decode("expert_id")
             let bank: String = try row.decode("bank_slug")
             let evidence = Evidence(id: try row.decode("id"), score: try row.decode("score_percent"), scoredAt: try row.decode("scored_at"))
-            var candidate = try candidates[expert] ?? Candidate(email: row.decode("email"), degree: row.decode("highest_degree"), years: row.decode("years_experience"))
+            // An unknown degree or number of years (the file did not say) meets no requirement.
+            var candidate = try candidates[expert] ?? Candidate(email: row.decode("email"), degree: row.decode("highest_degree", as: String?.self) ?? "",
+                                                                 years: row.decode("years_experience", as: Int?.self) ?? 0)
             if evidence.score > (candidate.best[bank]?.score ?? -1) { candidate.best[bank] = evidence }
             candidate.latest[bank] = evidence  // rows come in scoring order
             candidates[expert] = candidate

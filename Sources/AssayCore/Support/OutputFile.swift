@@ -108,7 +108,11 @@ public final class OutputFile {
         try write(text.utf8)
     }
 
-    private func flush() throws {
+    /// Writes what is buffered to the (still unnamed) file now, so that a full disk is found
+    /// before the work the file reports on is committed.
+    ///
+    /// - Throws: ``AssayError`` when the disk refuses the write.
+    public func flush() throws {
         var offset = 0
         while offset < pending.count {
             let written = pending.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress! + offset, $0.count - offset) }

@@ -4,7 +4,7 @@ import ArgumentParser
 struct ExpertsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "experts",
-        abstract: "List experts, or show one with their applications and audit trail.",
-        subcommands: [ExpertsListCommand.self, ExpertsShowCommand.self]
+        abstract: "List experts, show one with their applications and audit trail, find and merge duplicates.",
+        subcommands: [ExpertsListCommand.self, ExpertsShowCommand.self, ExpertsDuplicatesCommand.self, ExpertsMergeCommand.self]
     )
 }

@@ -38,14 +38,14 @@ struct ExpertsListCommand: ParsableCommand {
         case .csv:
             print("id,email,full_name,country,languages,highest_degree,years_experience,domains,statuses")
             for e in experts {
-                print([String(e.id), e.email, e.fullName, e.country, e.languages.joined(separator: ";"), e.highestDegree,
-                       String(e.yearsExperience), e.domains.joined(separator: ";"), e.statuses.joined(separator: ";")]
+                print([String(e.id), e.email, e.fullName, e.country, e.languages.joined(separator: ";"), e.highestDegree ?? "",
+                       e.yearsExperience.map(String.init) ?? "", e.domains.joined(separator: ";"), e.statuses.joined(separator: ";")]
                     .map(CSVText.field).joined(separator: ","))
             }
         default:
             if experts.isEmpty { print("no experts match"); return }
             for e in experts {
-                print("\(String(e.id).padding(toLength: 7, withPad: " ", startingAt: 0)) \(e.fullName) <\(e.email)>  \(e.country)  \(e.languages.joined(separator: ","))  \(e.highestDegree), \(e.yearsExperience)y  [\(e.domains.joined(separator: ", "))] \(e.statuses.joined(separator: ","))")
+                print("\(String(e.id).padding(toLength: 7, withPad: " ", startingAt: 0)) \(e.fullName) <\(e.email)>  \(e.country)  \(e.languages.joined(separator: ","))  \(e.highestDegree ?? "degree ?"), \(e.yearsExperience.map { "\($0)y" } ?? "?y")  [\(e.domains.joined(separator: ", "))] \(e.statuses.joined(separator: ","))")
             }
         }
     }

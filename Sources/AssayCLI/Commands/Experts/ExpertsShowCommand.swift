@@ -15,7 +15,8 @@ struct ExpertsShowCommand: ParsableCommand {
         let e = profile.expert
         let iso = ISO8601DateFormatter()
         print("expert \(e.id): \(e.fullName) <\(e.email)>")
-        print("  country \(e.country), languages \(e.languages.joined(separator: ", ")), \(e.highestDegree), \(e.yearsExperience) years")
+        if let into = e.mergedInto { print("  merged into expert \(into) (assay experts show \(into))") }
+        print("  country \(e.country), languages \(e.languages.isEmpty ? "unknown" : e.languages.joined(separator: ", ")), degree \(e.highestDegree ?? "unknown"), \(e.yearsExperience.map { "\($0) years" } ?? "years unknown")\(e.phone.map { ", phone \($0)" } ?? "")")
         print("applications:")
         for a in profile.applications {
             print("  #\(a.id) \(a.source)/\(a.externalID): \(a.domains.joined(separator: ", ")) — \(a.status), applied \(iso.string(from: a.appliedAt))\(a.hasResume ? ", résumé on file" : "")")

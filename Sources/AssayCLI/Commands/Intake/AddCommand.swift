@@ -8,12 +8,13 @@ struct AddCommand: ParsableCommand {
     @Option(help: "Email (the expert's identity; trimmed and lower-cased).") var email: String
     @Option(help: "Full name.") var name: String
     @Option(help: "Country, ISO 3166-1 alpha-2 (e.g. FR).") var country: CountryCode
-    @Option(help: "Languages, ISO 639-1 codes separated by commas (e.g. fr,en).") var languages: CommaSeparated<LanguageCode>
+    @Option(help: "Languages, ISO 639-1 codes separated by commas (e.g. fr,en); optional.") var languages: CommaSeparated<LanguageCode>?
     @Option(help: "Claimed domains separated by commas (e.g. medicine,chemistry).") var domains: CommaSeparated<Slug>
-    @Option(help: "Highest degree.") var degree: Degree
-    @Option(help: "Years of professional experience, 0 to 70.") var years: Int
+    @Option(help: "Highest degree; optional.") var degree: Degree?
+    @Option(help: "Years of professional experience, 0 to 70; optional.") var years: Int?
+    @Option(help: "Phone number; optional.") var phone: String?
     @Option(help: "Where the application came from (default: manual).") var source: String?
-    @Option(name: .customLong("external-id"), help: "The application's id at its source (default: the email).") var externalID: String?
+    @Option(name: .customLong("external-id"), help: "The application's id at its source (default: the email and the domains, e.g. jane@example.org:law+medicine).") var externalID: String?
     @Option(name: .customLong("resume-file"), help: "A text file holding the résumé.") var resumeFile: String?
     @Option(name: .customLong("applied-at"), help: "When the person applied, ISO 8601 (default: now).") var appliedAt: String?
     @Option(help: "Who adds, for the audit trail (default: the OS user).") var actor: String?
@@ -32,7 +33,7 @@ struct AddCommand: ParsableCommand {
     static let flags: KeyValuePairs = [
         "email": "--email", "full_name": "--name", "country": "--country", "languages": "--languages", "domains": "--domains",
         "highest_degree": "--degree", "years_experience": "--years", "source": "--source", "external_id": "--external-id",
-        "resume_text": "--resume-file", "applied_at": "--applied-at",
+        "resume_text": "--resume-file", "applied_at": "--applied-at", "phone": "--phone",
     ]
 
     func validate() throws {
@@ -42,7 +43,7 @@ struct AddCommand: ParsableCommand {
         guard !trimmed.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
             throw ValidationError("--name must not contain a control character (a line break or a tab?)")
         }
-        guard (0...70).contains(years) else { throw ValidationError("--years must be a whole number from 0 to 70, is \(years)") }
+        if let years, !(0...70).contains(years) { throw ValidationError("--years must be a whole number from 0 to 70, is \(years)") }
     }
 
     func run() throws {
@@ -57,11 +58,12 @@ struct AddCommand: ParsableCommand {
             resume = text
         }
         let input = ApplicantInput(fields: [
-            "email": email, "full_name": name, "country": country.code, "highest_degree": degree.rawValue, "years_experience": String(years),
-            "source": source ?? "manual", "external_id": externalID ?? email.trimmingCharacters(in: .whitespaces).lowercased(),
+            "email": email, "full_name": name, "country": country.code, "highest_degree": degree?.rawValue ?? "", "years_experience": years.map(String.init) ?? "",
+            "phone": phone ?? "",
+            "source": source ?? "manual", "external_id": externalID ?? "",
             "resume_text": resume ?? "", "applied_at": appliedAt ?? "",
         ], lists: [
-            "languages": languages.elements.map(\.code),
+            "languages": languages?.elements.map(\.code) ?? [],
             "domains": domains.elements.map(\.name),
         ])
         let result = try namingFlags(Self.flags) {
@@ -71,7 +73,7 @@ struct AddCommand: ParsableCommand {
             try printJSON(result)
         } else {
             print("expert \(result.expertID): \(result.newExpert ? "new" : "already known")")
-            print(result.newApplication ? "application recorded" : "application already recorded (same source and external id): nothing changed")
+            print(result.newApplication ? "application recorded" : "no application recorded: \(result.reason ?? "it was already there")")
         }
     }
 }
