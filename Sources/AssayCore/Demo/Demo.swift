@@ -121,8 +121,11 @@ public struct Demo {
             let points = (review.maxPoints * min(1, max(0, 0.4 + rng.nextUnit() * 0.6))).rounded()
             try reviews.grade(screenID: review.screenID, item: String(review.position), points: points, note: "demo reviewer", actor: "demo-reviewer")
         }
-        let changes = try Pool(connection: connection).promote(domain: nil, dryRun: false, actor: "demo")
-        log("pool: \(changes.count) promotions")
+        // Simulated candidates answer at once, so every screen carries the fast_answers flag; the
+        // demo promotes them anyway (as `assay pool promote --include-flagged` would) and the flags
+        // show in the evidence chain of `assay experts show`.
+        let promotion = try Pool(connection: connection).promote(domain: nil, dryRun: false, includeFlagged: true, actor: "demo")
+        log("pool: \(promotion.changes.count) promotions (simulated candidates answer instantly, so their screens are flagged fast_answers; promoted with --include-flagged)")
         let funnel = try connection.query("""
             SELECT d.slug AS domain,
               (SELECT count(*)::int FROM applications a WHERE d.slug = ANY (a.domains)) AS applied,
