@@ -13,7 +13,7 @@ import Darwin
 /// ``close()`` (or deinit) cancels the sources and restores the signals' default handling.
 final class FileDescriptorInput: TerminalInputSource {
     private let descriptor: Int32
-    private let wakeRead: Int32
+    private var wakeRead: Int32
     private let wakeWrite: Int32
     private let windowSize: () -> TerminalSize?
     private var sources: [any DispatchSourceSignal] = []
@@ -44,6 +44,9 @@ final class FileDescriptorInput: TerminalInputSource {
         if resizes { wanted.append((SIGWINCH, UInt8(ascii: "W"))) }
         if interrupts { wanted.append((SIGINT, UInt8(ascii: "I"))) }
         let pipeEnd = wakeWrite
+        // The pipe's write end is closed only once every source is cancelled: a handler that
+        // is still running cannot write into a descriptor number that was reused.
+        let handlers = DispatchGroup()
         for (number, tag) in wanted {
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
@@ -51,22 +54,26 @@ final class FileDescriptorInput: TerminalInputSource {
                 var byte = tag
                 _ = write(pipeEnd, &byte, 1)
             }
+            handlers.enter()
+            source.setCancelHandler { handlers.leave() }
             source.resume()
             sources.append(source)
             watched.append(number)
         }
+        handlers.notify(queue: .global()) { closeDescriptor(pipeEnd) }
     }
 
     deinit { close() }
 
-    /// Stops watching signals (their default handling comes back) and closes the pipe.
+    /// Stops watching signals (their default handling comes back) and closes the pipe (its write
+    /// end once the sources' cancellation has finished).
     func close() {
         for source in sources { source.cancel() }
         sources = []
         for number in watched { signal(number, SIG_DFL) }
         watched = []
         if wakeRead >= 0 { closeDescriptor(wakeRead) }
-        if wakeWrite >= 0 { closeDescriptor(wakeWrite) }
+        wakeRead = -1
     }
 
     /// The next input: bytes read, a signal, or the end of the input.
