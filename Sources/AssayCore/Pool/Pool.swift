@@ -270,8 +270,8 @@ public struct Pool {
             UPDATE applications SET status = $3, updated_at = now()
             WHERE expert_id = ANY ($1) AND $2 = ANY (domains) AND status = ANY ($4)
             """, [changes.map(\.expertID), domain, ApplicationStatus.pooled.rawValue, ApplicationStatus.pooled.allowedPredecessorValues])
-        try AuditTrail(tx).record(try changes.map { change in
-            try AuditTrail.Entry(AuditAction.pool(change.action), subject: .expert(change.expertID), reason: change.rule, details: change)
+        try AuditTrail(tx).record(changes.map { change in
+            AuditTrail.Entry(AuditAction.pool(change.action), subject: .expert(change.expertID), reason: change.rule, details: change)
         }, actor: actor)
         return Promotion(changes: changes, held: held)
     }
