@@ -84,8 +84,10 @@ public struct Pool {
     /// Promotes every expert with a final passing result on all of a domain's required banks to
     /// the highest tier they qualify for; raises a member's tier after a better result; renews
     /// a member's term after newer evidence at the same tier. Suspended members are left alone.
-    /// Idempotent; one transaction; each change an `events` row naming its rule; the expert's
-    /// passed applications in the domain move to `pooled`.
+    /// One transaction; each change an `events` row naming its rule; the expert's passed
+    /// applications in the domain move to `pooled`. A second run changes nothing, with one
+    /// exception kept from the former implementation: an expired member renewed on a latest
+    /// result below their best is raised on the best one by the next run.
     ///
     /// Screens with integrity flags that staff have not cleared are not evidence unless
     /// `includeFlagged`: a change that would rest on one is reported in ``Promotion/held`` with the
