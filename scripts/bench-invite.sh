@@ -30,12 +30,12 @@ SELECT id, '$1', email, '{medicine}', now() - interval '1 day' FROM experts WHER
 ANALYZE;
 SQL
 }
-t() { local s e; s=$(date +%s.%N); "$@"; e=$(date +%s.%N); awk -v a="$s" -v b="$e" 'BEGIN { printf "%.3f", b - a }'; }
+t() { local s e; s=$(date +%s.%N); "$@" >/dev/null; e=$(date +%s.%N); awk -v a="$s" -v b="$e" 'BEGIN { printf "%.3f", b - a }'; }
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 applicants campaign "$n"
 rm -f "$work/invite-codes.csv"
-bulk_s=$(t "$assay" screen invite --bank medicine-core --domain medicine --status received --out "$work/invite-codes.csv" --actor bench)
+bulk_s=$(t "$assay" screen invite --bank medicine-core --domain medicine --status received --out "$work/invite-codes.csv" --actor bench --format json)
 rows=$(($(wc -l < "$work/invite-codes.csv") - 1))
 screens=$(psql "$url" -At -c "SELECT count(*) FROM screens")
 items=$(psql "$url" -At -c "SELECT count(*) FROM screen_items")

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Submit benchmark: the time to submit (score and flag) a screen when the database holds SMALL
 # scored screens, then LARGE, on the same bank, in one run; and the shared-wrong-answer check
-# alone, as it is now (screen_items_wrong_answer_idx) and as it was (every answer to the item).
+# alone, as it is now (uncommon wrong answers through screen_items_wrong_answer_idx) and as it
+# was (every answer to the item), and how many shared_wrong_answers flags each finds.
 #
 # usage: scripts/bench-submit.sh [SMALL] [LARGE] [SUBMITS]   (defaults 100, 100,000 and 20)
 #
@@ -32,11 +33,12 @@ url=$("$assay" db url)
 checks=$(python3 - <<'PY'
 import re
 s = open('Sources/AssayCore/Scoring/IntegrityFlags.swift').read()
-for name, label in (('sharedWrongAnswers', 'new_check'), ('sharedWrongAnswersByScan', 'old_check')):
+for name, label, types in (('sharedWrongAnswers', 'new_check', 'bigint, text[], int'), ('sharedWrongAnswersByScan', 'old_check', 'bigint, text[]')):
     body = re.search(r'static let ' + name + r' = """\n(.*?)\n        """', s, re.S).group(1)
-    print('PREPARE %s(bigint, text[]) AS %s;' % (label, ' '.join(body.split())))
+    print('PREPARE %s(%s) AS %s;' % (label, types, ' '.join(body.split())))
 PY
 )
+uncommon=$(sed -n 's/.*static let uncommonAnswerScreens = \([0-9]*\).*/\1/p' Sources/AssayCore/Scoring/IntegrityFlags.swift)
 median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 generate() {  # screens FROM..TO
@@ -67,15 +69,22 @@ SQL
     local ids new="" old="" id
     ids=$(psql "$url" -At -c "SELECT s.id FROM screens s JOIN experts e ON e.id = s.expert_id WHERE e.email LIKE 'measure-$label-%' ORDER BY s.id")
     for id in $ids; do
-        new="$new $( { echo "$checks"; echo "EXPLAIN (ANALYZE, TIMING OFF) EXECUTE new_check($id, '{awaiting_review,scored}');"; } | psql "$url" -At | sed -n 's/^Execution Time: \(.*\) ms$/\1/p')"
+        new="$new $( { echo "$checks"; echo "EXPLAIN (ANALYZE, TIMING OFF) EXECUTE new_check($id, '{awaiting_review,scored}', $uncommon);"; } | psql "$url" -At | sed -n 's/^Execution Time: \(.*\) ms$/\1/p')"
         old="$old $( { echo "$checks"; echo "EXPLAIN (ANALYZE, TIMING OFF) EXECUTE old_check($id, '{awaiting_review,scored}');"; } | psql "$url" -At | sed -n 's/^Execution Time: \(.*\) ms$/\1/p')"
     done
-    local flags
-    flags=$(psql "$url" -At -c "SELECT round(avg((SELECT count(*) FROM jsonb_array_elements(s.flags) f WHERE f->>'flag' = 'shared_wrong_answers')), 2) FROM screens s JOIN experts e ON e.id = s.expert_id WHERE e.email LIKE 'measure-$label-%'")
+    # Pairs each check finds for these screens (now, against every screen submitted).
+    local flags=0 old_flags=0
+    for id in $ids; do
+        flags=$((flags + $( { echo "$checks"; echo "EXECUTE new_check($id, '{awaiting_review,scored}', $uncommon);"; } | psql "$url" -At | grep -c '|' || true)))
+        old_flags=$((old_flags + $( { echo "$checks"; echo "EXECUTE old_check($id, '{awaiting_review,scored}');"; } | psql "$url" -At | grep -c '|' || true)))
+    done
+    flags=$(awk -v a="$flags" -v n="$submits" 'BEGIN { printf "%.2f", a / n }')
+    old_flags=$(awk -v a="$old_flags" -v n="$submits" 'BEGIN { printf "%.2f", a / n }')
     eval "submit_$label=$(echo "$times" | median)"
     eval "new_$label=$(echo "$new" | median)"
     eval "old_$label=$(echo "$old" | median)"
     eval "flags_$label=$flags"
+    eval "oldflags_$label=$old_flags"
 }
 
 screens_now() { psql "$url" -At -c "SELECT count(*) FROM screens WHERE status = 'scored'"; }
@@ -92,5 +101,6 @@ printf "%-44s %14s %14s %8s\n" "" "$n_small screens" "$n_large screens" "ratio"
 printf "%-44s %12.1f ms %12.1f ms %7sx\n" "submit (assay screen take, median of $submits)" "$(awk -v v="$submit_small" 'BEGIN{print v*1000}')" "$(awk -v v="$submit_large" 'BEGIN{print v*1000}')" "$(ratio "$submit_large" "$submit_small")"
 printf "%-44s %12.2f ms %12.2f ms %7sx\n" "shared-wrong-answer check, indexed (median)" "$new_small" "$new_large" "$(ratio "$new_large" "$new_small")"
 printf "%-44s %12.2f ms %12.2f ms %7sx\n" "the same check as before, every answer (median)" "$old_small" "$old_large" "$(ratio "$old_large" "$old_small")"
-printf "%-44s %15s %15s\n" "shared_wrong_answers flags per screen (mean)" "$flags_small" "$flags_large"
+printf "%-44s %15s %15s\n" "screens paired by the check (mean per screen)" "$flags_small" "$flags_large"
+printf "%-44s %15s %15s\n" "  by the former check (mean per screen)" "$oldflags_small" "$oldflags_large"
 "$assay" db stop >/dev/null

@@ -22,9 +22,10 @@ CREATE INDEX screen_items_wrong_answer_idx ON screen_items (item_id, hashtextext
 -- A CSV cell neutralised against spreadsheet formulas, by OWASP's rule and exactly as
 -- CSVText.field (Sources/AssayCore/Support/CSVText.swift) does it: a cell that starts with
 -- = + - @ a tab or a carriage return gets a leading apostrophe, except a plain number such as
--- -3 or -0.25 or +1.5e-05.
+-- -3 or -0.25 or +1.5e-05. NULL stays NULL. (Not declared STRICT, so that the planner inlines it:
+-- a function call per cell costs ten times the expression.)
 CREATE FUNCTION assay_csv_cell(cell text) RETURNS text
-LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
     SELECT CASE WHEN left(cell, 1) IN ('=', '@', chr(9), chr(13))
                   OR (left(cell, 1) IN ('+', '-') AND substr(cell, 2) !~ '^([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$')
                 THEN '''' || cell ELSE cell END
@@ -34,16 +35,16 @@ $$;
 -- date by the triggers below (pool_members changes, and changes to a member's name, email,
 -- country or languages). `assay roster export` reads this table alone, so a million-member
 -- export costs little more than copying a plain table: no joins, no formatting, no sort
--- beyond reading the index in order. The effective status is decided at export time (active
--- and not past expires_at), as in pool_roster.
+-- beyond reading the index in order; it holds only what an export reads, so that it is hardly
+-- wider than the file. The effective status is decided at export time (not suspended and not
+-- past expires_at), as in pool_roster.
 CREATE TABLE roster_entries (
     expert_id        bigint  NOT NULL,
     domain           text    NOT NULL,
     tier_rank        integer NOT NULL,
-    status           text    NOT NULL,
+    suspended        boolean NOT NULL,
     expires_at       timestamptz NOT NULL,
     country          text    NOT NULL,
-    languages        text[]  NOT NULL,
     name             text    NOT NULL,
     email            text    NOT NULL,
     languages_text   text    NOT NULL,  -- separated by ';'
@@ -60,13 +61,13 @@ CREATE TABLE roster_entries (
     languages_csv    text,
     tier_csv         text,
     PRIMARY KEY (expert_id, domain)
-) WITH (fillfactor = 90);  -- room for a changed row to stay on its page
+);
 
 CREATE INDEX roster_entries_order_idx ON roster_entries (domain, tier_rank, expert_id);
 
 -- What roster_entries holds for each membership, computed from the tables it comes from.
 CREATE VIEW roster_entry_source AS
-SELECT m.expert_id, m.domain, m.tier_rank, m.status, m.expires_at, e.country, e.languages,
+SELECT m.expert_id, m.domain, m.tier_rank, m.status = 'suspended' AS suspended, m.expires_at, e.country,
        e.full_name AS name, e.email, array_to_string(e.languages, ';') AS languages_text, m.tier,
        round(m.score::numeric, 1) AS score, m.evidence_screens[1] AS screen_id, s.bank_slug, b.version AS bank_version,
        to_char(m.promoted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS promoted_at_text,
@@ -103,8 +104,8 @@ BEGIN
     SELECT v.* FROM new_members n JOIN roster_entry_source v ON v.expert_id = n.expert_id AND v.domain = n.domain
     ORDER BY v.domain, v.tier_rank, v.expert_id  -- new rows laid out in export order: the export reads them in sequence
     ON CONFLICT (expert_id, domain) DO UPDATE SET
-        tier_rank = EXCLUDED.tier_rank, status = EXCLUDED.status, expires_at = EXCLUDED.expires_at,
-        country = EXCLUDED.country, languages = EXCLUDED.languages, name = EXCLUDED.name, email = EXCLUDED.email,
+        tier_rank = EXCLUDED.tier_rank, suspended = EXCLUDED.suspended, expires_at = EXCLUDED.expires_at,
+        country = EXCLUDED.country, name = EXCLUDED.name, email = EXCLUDED.email,
         languages_text = EXCLUDED.languages_text, tier = EXCLUDED.tier, score = EXCLUDED.score, screen_id = EXCLUDED.screen_id,
         bank_slug = EXCLUDED.bank_slug, bank_version = EXCLUDED.bank_version, promoted_at_text = EXCLUDED.promoted_at_text,
         expires_at_text = EXCLUDED.expires_at_text, name_csv = EXCLUDED.name_csv, email_csv = EXCLUDED.email_csv,
@@ -128,14 +129,14 @@ CREATE FUNCTION roster_entries_follow_experts() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
     UPDATE roster_entries r SET
-        country = e.country, languages = e.languages, name = e.full_name, email = e.email,
+        country = e.country, name = e.full_name, email = e.email,
         languages_text = array_to_string(e.languages, ';'),
         name_csv = nullif(assay_csv_cell(e.full_name), e.full_name),
         email_csv = nullif(assay_csv_cell(e.email), e.email),
         languages_csv = nullif(assay_csv_cell(array_to_string(e.languages, ';')), array_to_string(e.languages, ';'))
     FROM changed_experts e
     WHERE r.expert_id = e.id
-      AND (r.country, r.languages, r.name, r.email) IS DISTINCT FROM (e.country, e.languages, e.full_name, e.email);
+      AND (r.country, r.languages_text, r.name, r.email) IS DISTINCT FROM (e.country, array_to_string(e.languages, ';'), e.full_name, e.email);
     RETURN NULL;
 END
 $$;

@@ -122,7 +122,9 @@ struct SharedWrongAnswerTests {
         var found = 0
         for screen in screens {
             func run(_ sql: String) throws -> [String] {
-                try connection.query(sql, [screen, ScreenStatus.submittedValues]).map {
+                let parameters: [any PostgresEncodable] = sql == IntegrityFlags.sharedWrongAnswers
+                    ? [screen, ScreenStatus.submittedValues, IntegrityFlags.uncommonAnswerScreens] : [screen, ScreenStatus.submittedValues]
+                return try connection.query(sql, parameters).map {
                     "\(try $0.decode("screen_id", as: Int.self)):\(try $0.decode("same", as: Int.self))/\(try $0.decode("both_wrong", as: Int.self))"
                 }
             }
@@ -133,8 +135,41 @@ struct SharedWrongAnswerTests {
         }
         #expect(found > 0, "the generated answers share wrong answers often enough to test the check")
         let plan = try connection.query("EXPLAIN " + IntegrityFlags.sharedWrongAnswers.replacingOccurrences(of: "$1", with: "\(screens[0])")
-            .replacingOccurrences(of: "$2", with: "'{awaiting_review,scored}'::text[]")).map { try $0.decode(0, as: String.self) }.joined(separator: "\n")
+            .replacingOccurrences(of: "$2", with: "'{awaiting_review,scored}'::text[]").replacingOccurrences(of: "$3", with: "50"))
+            .map { try $0.decode(0, as: String.self) }.joined(separator: "\n")
         #expect(plan.contains("screen_items_wrong_answer_idx"), "\(plan)")
+    }
+
+    @Test("wrong answers that many screens gave do not make a pair; an uncommon one shared on top of them does")
+    func commonAnswersAreChance() throws {
+        let connection = try Connection(try TestDatabase.url(for: "shared_common"))
+        try Migrator.shipped().migrate(connection)
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        try Catalog(connection: connection).sync(BankLinter.lint(path: root.appendingPathComponent("interview-banks").path), actor: "tester")
+        let crowd = IntegrityFlags.uncommonAnswerScreens + 10
+        // crowd + 2 screens give the same wrong answer to items 1-5; the last two also share a rare one on item 6.
+        try connection.executeScript("""
+            INSERT INTO experts (email, full_name, country, languages, highest_degree, years_experience)
+            SELECT 'crowd' || g || '@example.org', 'Crowd ' || g, 'FR', '{fr}', 'md', 5 FROM generate_series(1, \(crowd + 2)) g;
+            INSERT INTO screens (expert_id, bank_id, bank_slug, invite_hash, status, seed, time_limit_minutes, invited_by, invite_expires_at)
+            SELECT e.id, b.id, b.slug, encode(sha256(convert_to(e.email, 'UTF8')), 'hex'), 'scored', 1, 40, 't', now()
+            FROM experts e, banks b WHERE e.email LIKE 'crowd%' AND b.slug = 'medicine-core' AND b.is_current ORDER BY e.id;
+            INSERT INTO screen_items (screen_id, position, item_id, max_points, answer, correct)
+            SELECT s.id, bi.position, bi.item_id, 1, '{"choice": {"_0": 3}}'::jsonb, false
+            FROM screens s JOIN bank_items bi ON bi.bank_id = s.bank_id WHERE bi.position <= 5;
+            INSERT INTO screen_items (screen_id, position, item_id, max_points, answer, correct)
+            SELECT s.id, bi.position, bi.item_id, 1, '{"text": {"_0": "a rare mistake"}}'::jsonb, false
+            FROM screens s JOIN bank_items bi ON bi.bank_id = s.bank_id WHERE bi.position = 6 AND s.id > (SELECT max(id) - 2 FROM screens);
+            """)
+        let ids = try connection.query("SELECT id FROM screens ORDER BY id").map { try $0.decode("id", as: Int.self) }
+        func flagged(_ screen: Int) throws -> [Int] {
+            try connection.query(IntegrityFlags.sharedWrongAnswers, [screen, ScreenStatus.submittedValues, IntegrityFlags.uncommonAnswerScreens])
+                .map { try $0.decode("screen_id") }
+        }
+        let byScan = try connection.query(IntegrityFlags.sharedWrongAnswersByScan, [ids[0], ScreenStatus.submittedValues]).count
+        #expect(byScan == crowd + 1, "the full comparison pairs the screen with everyone who fell for the same distractors")
+        #expect(try flagged(ids[0]).isEmpty, "answers given by \(crowd + 2) screens are not evidence of anything")
+        #expect(try flagged(ids[ids.count - 1]) == [ids[ids.count - 2]], "the pair that also shares a rare wrong answer")
     }
 }
 

@@ -68,15 +68,15 @@ public struct AuditTrail {
     }
 
     /// One event of a batch written by ``record(_:actor:)``.
-    public struct Entry: Sendable {
+    public struct Entry<Details: Encodable> {
         /// What was done.
         public var action: AuditAction
         /// The row it was done to, if one.
         public var subject: Subject?
         /// Why, if given.
         public var reason: String?
-        /// The details, as JSON.
-        public var details: PostgresJSON
+        /// What else the event needs to be understood later, stored as JSON.
+        public var details: Details
 
         /// An event of a batch.
         ///
@@ -85,33 +85,34 @@ public struct AuditTrail {
         ///   - subject: the row it was done to, if one.
         ///   - reason: why, if given.
         ///   - details: what else the event needs to be understood later, stored as JSON.
-        /// - Throws: `EncodingError` when `details` cannot be encoded.
-        public init(_ action: AuditAction, subject: Subject? = nil, reason: String? = nil, details: some Encodable = [String: String]()) throws {
+        public init(_ action: AuditAction, subject: Subject? = nil, reason: String? = nil, details: Details) {
             self.action = action
             self.subject = subject
             self.reason = reason
-            self.details = try PostgresJSON(encoding: details)
+            self.details = details
         }
     }
 
     /// Appends many events by one actor in one statement, in the order given (their ids
     /// increase in that order): the bulk paths (a campaign of invitations, a promotion) record
-    /// one event per row they change without one round trip per event.
+    /// one event per row they change without one round trip per event. The details are encoded
+    /// as one JSON array (the same encoding as one event's) and split by the server.
     ///
     /// - Parameters:
     ///   - entries: the events, in order.
     ///   - actor: who did it.
     /// - Returns: how many events were written.
-    /// - Throws: ``PostgresError``.
+    /// - Throws: ``PostgresError``; `EncodingError` when details cannot be encoded.
     @discardableResult
-    public func record(_ entries: [Entry], actor: String) throws -> Int {
+    public func record<Details: Encodable>(_ entries: [Entry<Details>], actor: String) throws -> Int {
         guard !entries.isEmpty else { return 0 }
         return try connection.execute("""
             INSERT INTO events (actor, action, subject_type, subject_id, reason, details)
-            SELECT $1, t.action, t.subject_type, t.subject_id, t.reason, t.details::jsonb
-            FROM unnest($2::text[], $3::text[], $4::bigint[], $5::text[], $6::text[]) WITH ORDINALITY AS t(action, subject_type, subject_id, reason, details, n)
+            SELECT $1, t.action, t.subject_type, t.subject_id, t.reason, d.details
+            FROM unnest($2::text[], $3::text[], $4::bigint[], $5::text[]) WITH ORDINALITY AS t(action, subject_type, subject_id, reason, n)
+            JOIN jsonb_array_elements($6::jsonb) WITH ORDINALITY AS d(details, n) ON d.n = t.n
             ORDER BY t.n
             """, [actor, entries.map(\.action.rawValue), entries.map { $0.subject?.type }, entries.map { $0.subject?.id },
-                  entries.map(\.reason), entries.map(\.details.text)])
+                  entries.map(\.reason), try PostgresJSON(encoding: entries.map(\.details))])
     }
 }

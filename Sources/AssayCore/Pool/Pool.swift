@@ -84,8 +84,10 @@ public struct Pool {
     /// Promotes every expert with a final passing result on all of a domain's required banks to
     /// the highest tier they qualify for; raises a member's tier after a better result; renews
     /// a member's term after newer evidence at the same tier. Suspended members are left alone.
-    /// Idempotent; one transaction; each change an `events` row naming its rule; the expert's
-    /// passed applications in the domain move to `pooled`.
+    /// One transaction; each change an `events` row naming its rule; the expert's passed
+    /// applications in the domain move to `pooled`. A second run changes nothing, with one
+    /// exception kept from the former implementation: an expired member renewed on a latest
+    /// result below their best is raised on the best one by the next run.
     ///
     /// Screens with integrity flags that staff have not cleared are not evidence unless
     /// `includeFlagged`: a change that would rest on one is reported in ``Promotion/held`` with the
@@ -270,8 +272,8 @@ public struct Pool {
             UPDATE applications SET status = $3, updated_at = now()
             WHERE expert_id = ANY ($1) AND $2 = ANY (domains) AND status = ANY ($4)
             """, [changes.map(\.expertID), domain, ApplicationStatus.pooled.rawValue, ApplicationStatus.pooled.allowedPredecessorValues])
-        try AuditTrail(tx).record(try changes.map { change in
-            try AuditTrail.Entry(AuditAction.pool(change.action), subject: .expert(change.expertID), reason: change.rule, details: change)
+        try AuditTrail(tx).record(changes.map { change in
+            AuditTrail.Entry(AuditAction.pool(change.action), subject: .expert(change.expertID), reason: change.rule, details: change)
         }, actor: actor)
         return Promotion(changes: changes, held: held)
     }

@@ -83,11 +83,13 @@ public struct Roster {
             columns = ["r.expert_id", "\(cell("name")) AS name", "\(cell("email")) AS email"]
         }
         let screen = pseudonymized ? "left(encode(hmac('screen:' || r.screen_id, \(key), 'sha256'), 'hex'), 20) AS screen_id" : "r.screen_id"
-        let languages = csv ? "coalesce(r.languages_csv, r.languages_text) AS languages" : "r.languages"
-        var conditions = ["r.status = 'active'", "r.expires_at > now()"]
+        let languages = csv ? "coalesce(r.languages_csv, r.languages_text) AS languages" : "string_to_array(r.languages_text, ';') AS languages"
+        var conditions = ["NOT r.suspended", "r.expires_at > now()"]
         var joins = ""
         if filter.domain != nil { conditions.append("r.domain = current_setting('assay.roster_domain')") }
-        if filter.language != nil { conditions.append("r.languages @> ARRAY[current_setting('assay.roster_language')]") }
+        if filter.language != nil {
+            conditions.append("strpos(';' || r.languages_text || ';', ';' || current_setting('assay.roster_language') || ';') > 0")
+        }
         if filter.country != nil { conditions.append("r.country = current_setting('assay.roster_country')") }
         if filter.minTier != nil {
             // The named tier's rank in each domain's policy; members of domains without that tier are left out.

@@ -38,7 +38,7 @@ struct IntegrityFlags {
             flags.append(["flag": "fast_answers", "positions": fast.joined(separator: ","), "items": String(items)])
         }
         if !gaps.isEmpty { flags.append(["flag": "long_gap", "positions": gaps.joined(separator: ",")]) }
-        let shared = try tx.query(Self.sharedWrongAnswers, [screenID, ScreenStatus.submittedValues])
+        let shared = try tx.query(Self.sharedWrongAnswers, [screenID, ScreenStatus.submittedValues, Self.uncommonAnswerScreens])
         for row in shared {
             flags.append(["flag": "shared_wrong_answers", "other_screen": String(try row.decode("screen_id", as: Int.self)),
                           "same": "\(try row.decode("same", as: Int.self)) of \(try row.decode("both_wrong", as: Int.self))"])
@@ -46,25 +46,41 @@ struct IntegrityFlags {
         try tx.execute("UPDATE screens SET flags = $2 WHERE id = $1", [screenID, try PostgresJSON(encoding: flags)])
     }
 
-    /// Other submitted screens whose wrong answers are mostly the same as this screen's: at least
-    /// four items wrong on both, at least 80% of them with the same wrong answer. `$1` is the
-    /// screen, `$2` the submitted statuses.
+    /// A wrong answer is uncommon when at most this many screens gave it (this one included).
     ///
-    /// Such a screen shares at least four identical wrong answers (80% of four or more is more
-    /// than three), so the candidates are found first through `screen_items_wrong_answer_idx`
-    /// (wrong answers by item and answer hash): only screens that gave one of this screen's
-    /// wrong answers are visited, never every answer to the item, and the full comparison runs
-    /// on the few that share four. The result is the same as comparing with every screen.
+    /// On a bank with many screens, popular wrong answers (an attractive distractor) are shared
+    /// by chance: with 100,000 screens on one bank, the former check put about nine
+    /// `shared_wrong_answers` flags on every screen it was run on (docs/benchmarks.md). Only a
+    /// pair of screens that shares an uncommon wrong answer is compared, which costs the same
+    /// whatever the number of screens. While a bank has few screens every wrong answer is
+    /// uncommon, and the check finds what the full comparison finds.
+    static let uncommonAnswerScreens = 50
+
+    /// Other submitted screens whose wrong answers are mostly the same as this screen's: at least
+    /// four items wrong on both, at least 80% of them with the same wrong answer, one of those an
+    /// uncommon one (given by at most `$3` screens). `$1` is the screen, `$2` the submitted
+    /// statuses, `$3` ``uncommonAnswerScreens``.
+    ///
+    /// Through `screen_items_wrong_answer_idx` (wrong answers by item and answer hash): for each
+    /// wrong answer of this screen, at most `$3 + 1` index entries are counted to tell whether it
+    /// is uncommon; the screens that gave an uncommon one are the candidates (at most `$3` per
+    /// wrong answer), and only they are compared in full. The work is bounded by the screen's
+    /// wrong answers, not by the number of screens.
     static let sharedWrongAnswers = """
         WITH mine AS (
             SELECT item_id, answer, hashtextextended(answer::text, 0) AS answer_hash FROM screen_items
             WHERE screen_id = $1 AND correct = false AND answer IS NOT NULL),
+        uncommon AS (
+            SELECT m.item_id, m.answer, m.answer_hash FROM mine m
+            WHERE (SELECT count(*) FROM (SELECT 1 FROM screen_items o
+                                         WHERE o.item_id = m.item_id AND hashtextextended(o.answer::text, 0) = m.answer_hash
+                                           AND o.correct = false AND o.answer IS NOT NULL
+                                         LIMIT $3::int + 1) given) <= $3::int),
         candidates AS (
-            SELECT other.screen_id FROM mine
-            JOIN screen_items other ON other.item_id = mine.item_id AND hashtextextended(other.answer::text, 0) = mine.answer_hash
+            SELECT DISTINCT other.screen_id FROM uncommon
+            JOIN screen_items other ON other.item_id = uncommon.item_id AND hashtextextended(other.answer::text, 0) = uncommon.answer_hash
                  AND other.correct = false AND other.answer IS NOT NULL
-            WHERE other.screen_id <> $1 AND other.answer = mine.answer
-            GROUP BY other.screen_id HAVING count(*) >= 4)
+            WHERE other.screen_id <> $1 AND other.answer = uncommon.answer)
         SELECT other.screen_id, count(*)::int AS both_wrong, count(*) FILTER (WHERE other.answer = mine.answer)::int AS same
         FROM candidates c
         JOIN screens o ON o.id = c.screen_id AND o.status = ANY ($2)
@@ -76,8 +92,9 @@ struct IntegrityFlags {
         """
 
     /// The check as it was before migration 011: every answer to each item this screen got wrong
-    /// is compared. Kept for the test that shows ``sharedWrongAnswers`` finds the same screens,
-    /// and for `scripts/bench-submit.sh`.
+    /// is compared, common wrong answers included. Kept for the test that shows
+    /// ``sharedWrongAnswers`` finds the same screens while answers are uncommon, and for
+    /// `scripts/bench-submit.sh`. `$1` is the screen, `$2` the submitted statuses.
     static let sharedWrongAnswersByScan = """
         SELECT other.screen_id, count(*)::int AS both_wrong, count(*) FILTER (WHERE other.answer = mine.answer)::int AS same
         FROM screen_items mine JOIN screen_items other ON other.item_id = mine.item_id AND other.screen_id <> mine.screen_id

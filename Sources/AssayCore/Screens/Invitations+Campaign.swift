@@ -272,7 +272,7 @@ extension Invitations {
 
         // Every drawn item of every screen, in one statement; each choice order is a slice of one array.
         var itemScreens: [Int] = [], positions: [Int32] = [], itemIDs: [Int] = [], firsts: [Int32] = [], lengths: [Int32] = [], points: [Double] = []
-        var orders: [Int] = []
+        var orders: [Int32] = []  // bound as integer[]: a cast in the statement would convert the whole array for every row
         for (target, draw) in zip(targets, draws) {
             guard let screen = screens[target.id] else { continue }
             for (position, entry) in draw.enumerated() {
@@ -283,7 +283,7 @@ extension Invitations {
                 points.append(item.points)
                 firsts.append(Int32(orders.count + 1))
                 lengths.append(Int32(entry.choiceOrder?.count ?? -1))
-                orders += entry.choiceOrder ?? []
+                orders += (entry.choiceOrder ?? []).map(Int32.init)
             }
         }
         if !itemScreens.isEmpty {
@@ -299,10 +299,10 @@ extension Invitations {
             try tx.execute("UPDATE applications SET status = $2, updated_at = now() WHERE id = ANY ($1) AND status = ANY ($3)",
                            [applications, ApplicationStatus.invited.rawValue, ApplicationStatus.invited.allowedPredecessorValues])
         }
-        try AuditTrail(tx).record(try zip(targets, zip(seeds, draws)).compactMap { target, seedAndDraw in
+        try AuditTrail(tx).record(zip(targets, zip(seeds, draws)).compactMap { target, seedAndDraw -> AuditTrail.Entry<[String: String]>? in
             let (seed, draw) = seedAndDraw
             guard let screen = screens[target.id] else { return nil }
-            return try AuditTrail.Entry(.screenInvite, subject: .screen(screen.id),
+            return AuditTrail.Entry(.screenInvite, subject: .screen(screen.id),
                                         details: ["bank": slug, "expert_id": String(target.id), "questions": String(settings.adaptive?.maxItems ?? draw.count),
                                                   "seed": String(seed), "mode": settings.isAdaptive ? "adaptive" : "fixed"])
         }, actor: actor)
