@@ -18,6 +18,7 @@ let package = Package(
         .library(name: "Psychometrics", targets: ["Psychometrics"]),
         .library(name: "Banks", targets: ["Banks"]),
         .library(name: "AssayCore", targets: ["AssayCore"]),
+        .library(name: "CandidateTerminal", targets: ["CandidateTerminal"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -57,10 +58,15 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        .target(
+            name: "CandidateTerminal",
+            dependencies: ["AssayCore"],
+            swiftSettings: strictSettings
+        ),
         .executableTarget(
             name: "AssayCLI",
             dependencies: [
-                "AssayCore", "Postgres", "Banks", "Psychometrics",
+                "AssayCore", "CandidateTerminal", "Postgres", "Banks", "Psychometrics",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
@@ -75,12 +81,22 @@ let package = Package(
             dependencies: ["Postgres", "AssayTesting", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strictSettings
         ),
-        .testTarget(name: "PsychometricsTests", dependencies: ["Psychometrics"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "PsychometricsTests",
+            dependencies: ["Psychometrics"],
+            exclude: ["Fixtures"],
+            swiftSettings: strictSettings
+        ),
         .testTarget(name: "BanksTests", dependencies: ["Banks"], swiftSettings: strictSettings),
         .testTarget(name: "IntakeEngineTests", dependencies: ["IntakeEngine", "Postgres", "AssayTesting", "Psychometrics"], swiftSettings: strictSettings),
         .testTarget(
             name: "AssayCoreTests",
             dependencies: ["AssayCore", "IntakeEngine", "Postgres", "AssayTesting", "Banks", "Psychometrics"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "CandidateTerminalTests",
+            dependencies: ["CandidateTerminal", "AssayCore", "Postgres", "AssayTesting", "Banks"],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -20,6 +20,10 @@ struct DemoCommandTests {
         #expect(first.status == 0, "\(first.stderr)")
         #expect(first.stdout.contains("funnel per domain"))
         #expect(first.stdout.contains("rejected line 32: email"))
+        // The simulated client closes the loop: outcomes back by pseudonym, then the validity report.
+        #expect(first.stdout.contains("sent back by pseudonym and imported, 0 rejected"), "\(first.stdout)")
+        #expect(first.stdout.contains("does the screen predict the simulated client's gold accuracy?"))
+        #expect(first.stdout.contains("against gold_accuracy"))
         let csv = try String(contentsOf: roster, encoding: .utf8)
         #expect(csv.hasPrefix("expert_id,name,email"))
         let second = try CommandRun.assay(args, environment: env, directory: Self.repository.path)

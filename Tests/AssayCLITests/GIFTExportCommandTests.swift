@@ -1,10 +1,8 @@
-@testable import AssayCLI
-@testable import AssayCore
 import AssayTesting
 import Foundation
 import Testing
 
-@Suite("assay bank export-gift and the prompt's matching answers")
+@Suite("assay bank export-gift")
 struct GIFTExportCommandTests {
     static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
@@ -40,26 +38,5 @@ struct GIFTExportCommandTests {
         try Data("::q1:: 2 + 2 = {=4 ~3 ~5}\n".utf8).write(to: file)
         let result = try CommandRun.assay(["bank", "import-gift", file.path, "--domain", "demo", "--bank", "Bad Slug"])
         #expect(result.status == 2)
-    }
-
-    @Test("a matching answer is one letter per numbered item, letters may repeat, and anything else is refused")
-    func matchingAnswers() throws {
-        let question = CandidateQuestion(position: 1, total: 1, kind: .matching, prompt: "Match", choices: ["x", "y", "z"],
-                                         matchPrompts: ["a", "b"], unit: nil, maxWords: nil, secondsLeft: 60, answered: false)
-        let prompt = CandidatePrompt(service: Unreachable(), code: "")
-        #expect(try prompt.parse("B A", question).get() == .matches([1, 0]))
-        #expect(try prompt.parse("cc", question).get() == .matches([2, 2]))
-        #expect((try? prompt.parse("A", question).get()) == nil)
-        #expect((try? prompt.parse("AD", question).get()) == nil)
-    }
-
-    /// A service the parsing test never calls.
-    struct Unreachable: CandidateScreenService {
-        struct NotUsed: Error {}
-        func overview(code: String) throws -> ScreenOverview { throw NotUsed() }
-        func begin(code: String) throws -> ScreenOverview { throw NotUsed() }
-        func question(code: String, position: Int) throws -> CandidateQuestion { throw NotUsed() }
-        func answer(code: String, position: Int, answer: CandidateAnswer, typed: String) throws -> AnswerReceipt { throw NotUsed() }
-        func submit(code: String) throws -> ScreenCompletion { throw NotUsed() }
     }
 }

@@ -154,8 +154,9 @@ struct IntakeCommandTests {
         let fallback = try CommandRun.assay(["intake", "import", many], environment: env)
         #expect(fallback.stdout.contains("merged through staging, not decided in memory: the rows could not be decided in memory: a row with more than 8 languages"),
                 "\(fallback.stdout)")
-        let another = try write("email,full_name,country,domains,languages\nn-\(tag)@example.org,N,FR,law,en;fr;de;es;it;pt;nl;sv;da\n")
-        let json = try CommandRun.assay(["intake", "import", another, "--output", "json"], environment: env)
+        // A new file of the same kind (the same file again is already imported, and decided in memory).
+        let manyMore = try write("email,full_name,country,domains,languages\nn-\(tag)@example.org,N,FR,law,en;fr;de;es;it;pt;nl;sv;da\n")
+        let json = try CommandRun.assay(["intake", "import", manyMore, "--output", "json"], environment: env)
         #expect(json.stdout.contains("\"mergeReason\""), "\(json.stdout)")
     }
 
@@ -304,7 +305,9 @@ struct IntakeCommandTests {
         let second = try CommandRun.start(CommandRun.assayPath, ["intake", "import", b, "--source", "same"], environment: environment)
         for result in [first.wait(), second.wait()] {
             #expect(result.status == 0, "\(result.stderr)")
-            #expect(!result.stderr.contains("error"), "\(result.stderr)")
+            // The one that comes second says which rows the other had already added, nothing else.
+            let notes = result.stderr.split(separator: "\n").filter { !$0.contains("already imported") && !$0.hasPrefix("…") }
+            #expect(notes.isEmpty, "\(result.stderr)")
         }
         #expect(try count("SELECT count(*)::int FROM experts WHERE email LIKE $1", ["%-\(tag)@example.org"]) == 30_000)
         #expect(try count("SELECT count(*)::int FROM applications WHERE external_id LIKE $1", ["\(tag)-%"]) == 30_000)

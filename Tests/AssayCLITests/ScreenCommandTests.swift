@@ -175,7 +175,7 @@ struct ScreenCommandTests {
         #expect(result.stderr.contains("not known"))
     }
 
-    @Test("driven inside tmux as a person would: keys typed, screen read back",
+    @Test("driven inside tmux at 80 columns as a person would: no line is wider than the window, no word of a question is split, Ctrl-C pauses and the same command resumes",
           .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/tmux"), "tmux is not installed"))
     func tmux() throws {
         let (screen, code) = try invite(bank: "law-core", domain: "law")
@@ -185,7 +185,8 @@ struct ScreenCommandTests {
         func tmux(_ arguments: [String]) throws -> String {
             try CommandRun.run("/usr/bin/tmux", arguments, environment: environment).stdout
         }
-        func screenText() throws -> String { try tmux(["capture-pane", "-p", "-t", session]) }
+        // The window and what scrolled off it.
+        func screenText() throws -> String { try tmux(["capture-pane", "-p", "-S", "-", "-t", session]) }
         func waitFor(_ text: String) throws -> Bool {
             for _ in 0..<100 {
                 if try screenText().contains(text) { return true }
@@ -193,20 +194,60 @@ struct ScreenCommandTests {
             }
             return false
         }
-        _ = try tmux(["new-session", "-d", "-s", session, "-x", "160", "-y", "50",
-                      "env DATABASE_URL='\(url)' '\(CommandRun.assayPath)' screen take \(code); sleep 30"])
+        func type(_ answer: String) throws {
+            for line in answer.split(separator: "\n", omittingEmptySubsequences: false) {
+                _ = try tmux(["send-keys", "-t", session, "-l", String(line)])
+                _ = try tmux(["send-keys", "-t", session, "Enter"])
+            }
+        }
+        // The same command twice: the second run is the candidate resuming after Ctrl-C.
+        let take = "env DATABASE_URL='\(url)' '\(CommandRun.assayPath)' screen take \(code)"
+        _ = try tmux(["new-session", "-d", "-s", session, "-x", "80", "-y", "30", "\(take); \(take); sleep 30"])
         defer { _ = try? tmux(["kill-session", "-t", session]) }
         #expect(try waitFor("Begin now?"))
         _ = try tmux(["send-keys", "-t", session, "y", "Enter"])
         #expect(try waitFor("Question 1 of 20"))
+        let pauseAfter = 5
         for (index, answer) in answers.enumerated() {
-            for line in answer.split(separator: "\n", omittingEmptySubsequences: false) {
-                _ = try tmux(["send-keys", "-t", session, "-l", String(line)])
-                _ = try tmux(["send-keys", "-t", session, "Enter"])
+            try type(answer)
+            if index == pauseAfter - 1 {
+                #expect(try waitFor("Question \(index + 2) of 20"))
+                _ = try tmux(["send-keys", "-t", session, "C-c"])
+                #expect(try waitFor("Resuming: \(pauseAfter) of 20 answered"), "the second run resumes")
             }
             if index < answers.count - 1 { #expect(try waitFor("Question \(index + 2) of 20"), "question \(index + 2)") }
         }
         #expect(try waitFor("your screen is submitted"))
         #expect(try answered(screen) == 20)
+
+        // Everything shown, with lines the window wrapped joined again (-J): none is wider than
+        // 80 columns, so the window never had to wrap a line and split a word.
+        let history = try tmux(["capture-pane", "-p", "-J", "-S", "-", "-t", session])
+        let lines = history.components(separatedBy: "\n").map { line in
+            String(line.reversed().drop { $0 == " " }.reversed())
+        }
+        let wide = lines.filter { $0.count > 80 }
+        #expect(wide.isEmpty, "lines wider than the window: \(wide)")
+        #expect(history.contains("Paused. Your \(pauseAfter) answers are saved."))
+        // The prompt wraps the resume command at the window's width like any text: read it with
+        // line breaks as spaces (where the break falls depends on the binary's path).
+        let flat = history.split(whereSeparator: { $0 == " " || $0 == "\n" }).joined(separator: " ")
+            .replacingOccurrences(of: " \\ ", with: " ")  // a long command is continued with a shell's backslash
+        #expect(flat.contains("resume, run:") && flat.contains("take \(code)"), "the exact command to resume: \(flat)")
+        // Every word of every question and option shown is on the screen whole.
+        let shown = Set(history.split(whereSeparator: { $0 == " " || $0 == "\n" }))
+        let items = try Connection(url).query("SELECT i.content FROM screen_items si JOIN items i ON i.id = si.item_id WHERE si.screen_id = $1", [screen])
+        for row in items {
+            let item = try row.decode("content", as: PostgresJSON.self).decode(Item.self)
+            var texts = [item.prompt]
+            switch item.body {
+            case .singleChoice(let options), .multipleResponse(let options, _): texts += options.map(\.text)
+            case .ordering(let steps, _): texts += steps
+            default: break
+            }
+            for word in texts.flatMap({ $0.split(whereSeparator: { $0 == " " || $0 == "\n" }) }) {
+                #expect(shown.contains(word), "'\(word)' of item \(item.id) is split or missing")
+            }
+        }
     }
 }

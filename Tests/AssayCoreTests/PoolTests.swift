@@ -34,7 +34,7 @@ struct PoolTests {
 
     @Test("promotion is idempotent: a second run changes nothing, and every member has evidence and an event naming its rule")
     func idempotent() throws {
-        #expect(try Pool(connection: connection).promote(domain: nil, dryRun: false, actor: "t").isEmpty)
+        #expect(try Pool(connection: connection).promote(domain: nil, dryRun: false, actor: "t").changes.isEmpty)
         let members: Int = try connection.query("SELECT count(*)::int FROM pool_members")[0].decode(0)
         #expect(members > 0)
         let events: Int = try connection.query("SELECT count(*)::int FROM events WHERE action = 'pool.promote' AND reason LIKE 'tier %'")[0].decode(0)
@@ -71,7 +71,8 @@ struct PoolTests {
                                [renewed, try rows[0].decode("scored_at", as: Date.self)])
         // The second member's term ran out too, but nothing newer than it exists.
         try connection.execute("UPDATE pool_members SET expires_at = now() - interval '1 day' WHERE expert_id = $1", [stale])
-        let changes = try Pool(connection: connection).promote(domain: nil, dryRun: false, actor: "t")
+        // The demo's simulated candidates answer instantly: their screens are flagged, and used here as the demo uses them.
+        let changes = try Pool(connection: connection).promote(domain: nil, dryRun: false, includeFlagged: true, actor: "t").changes
         #expect(changes.contains { $0.expertID == renewed && $0.action == "renew" })
         #expect(!changes.contains { $0.expertID == stale })
         let status: String = try connection.query("SELECT status FROM pool_roster WHERE expert_id = $1", [stale])[0].decode(0)
@@ -86,7 +87,7 @@ struct PoolTests {
         try StaffScreens(connection: connection).void(screenID: screen, reason: "shared answers", actor: "t")
         let status: String = try connection.query("SELECT status FROM pool_roster WHERE expert_id = $1 AND domain = $2", [expert, domain])[0].decode(0)
         #expect(status == "suspended")
-        #expect(try Pool(connection: connection).promote(domain: domain, dryRun: false, actor: "t").allSatisfy { $0.expertID != expert })
+        #expect(try Pool(connection: connection).promote(domain: domain, dryRun: false, includeFlagged: true, actor: "t").changes.allSatisfy { $0.expertID != expert })
     }
 
     @Test("a dry run reports without writing")
@@ -97,7 +98,10 @@ struct PoolTests {
         // Drop the member inside a transaction we roll back, to see what a dry run would redo.
         try connection.executeScript("BEGIN")
         try connection.execute("DELETE FROM pool_members WHERE expert_id = $1", [victim])
-        let changes = try Pool(connection: connection).promote(domain: domain, dryRun: true, actor: "t")
+        let flagged = try Pool(connection: connection).promote(domain: domain, dryRun: true, actor: "t")
+        #expect(!flagged.changes.contains { $0.expertID == victim }, "the demo's screens are flagged fast_answers: held")
+        #expect(flagged.held.contains { $0.expertID == victim && $0.action == "promote" && $0.flaggedScreens.allSatisfy { $0.flags.contains { $0.hasPrefix("fast answers on ") } } })
+        let changes = try Pool(connection: connection).promote(domain: domain, dryRun: true, includeFlagged: true, actor: "t").changes
         #expect(changes.contains { $0.expertID == victim && $0.action == "promote" })
         try connection.executeScript("ROLLBACK")
     }

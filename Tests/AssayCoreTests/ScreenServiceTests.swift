@@ -179,7 +179,8 @@ struct ScreenServiceTests {
         // A candidate who never comes back: the sweep run by staff listings closes the screen.
         let abandoned = try fixture.invitations.invite(expert: other, bank: "physics-core", expiresInDays: 7, actor: "r")
         _ = try fixture.session.begin(code: abandoned.code)
-        try fixture.connection.execute("UPDATE screens SET deadline = now() - interval '1 second' WHERE id = $1", [abandoned.screenID])
+        // Past the deadline and its 30-second grace.
+        try fixture.connection.execute("UPDATE screens SET deadline = now() - interval '31 seconds' WHERE id = $1", [abandoned.screenID])
         _ = try fixture.staff.list(status: nil, bank: nil)
         let after: String = try fixture.connection.query("SELECT submitted_by FROM screens WHERE id = $1", [abandoned.screenID])[0].decode(0)
         #expect(after == "deadline")

@@ -29,6 +29,8 @@ public struct AuditAction: Hashable, Sendable, CustomStringConvertible {
     public static let screenVoid = AuditAction("screen.void")
     /// Staff gave a screen more time.
     public static let screenExtend = AuditAction("screen.extend")
+    /// Staff looked at a screen's integrity flags and cleared them, so that promotion may use it.
+    public static let screenClearFlags = AuditAction("screen.clear_flags")
     /// A reviewer graded an essay.
     public static let reviewGrade = AuditAction("review.grade")
     /// An expert joined a domain's pool.
@@ -61,6 +63,8 @@ public struct AuditAction: Hashable, Sendable, CustomStringConvertible {
     public static let intakeAdd = AuditAction("intake.add")
     /// A file of applicants was imported.
     public static let intakeImport = AuditAction("intake.import")
+    /// A file of work outcomes was imported.
+    public static let outcomesImport = AuditAction("outcomes.import")
     /// Two records of one person were merged into one (`assay experts merge`).
     public static let expertsMerge = AuditAction("experts.merge")
 }

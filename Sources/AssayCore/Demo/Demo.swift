@@ -73,6 +73,10 @@ public struct Demo {
         public var funnel: [FunnelRow]
         /// Rows of the exported roster.
         public var rosterRows: Int
+        /// The simulated client's work outcomes, imported by pseudonym (nil when the pool is empty).
+        public var outcomes: Outcomes.ImportSummary?
+        /// The validity report on them (nil when the pool is empty).
+        public var validity: ValidityReport?
     }
 
     /// Runs the pipeline.
@@ -93,13 +97,14 @@ public struct Demo {
         let session = CandidateSession(connection: connection)
         let reviews = Reviews(connection: connection)
         let invitations = try connection.query("""
-            SELECT DISTINCT e.id, e.email, e.years_experience, b.slug
+            SELECT DISTINCT e.id, e.email, e.years_experience, b.slug, b.domain
             FROM experts e JOIN applications a ON a.expert_id = e.id
             CROSS JOIN LATERAL unnest(a.domains) AS d JOIN banks b ON b.domain = d AND b.is_current
             ORDER BY e.id, b.slug
             """)
         var rng = SplitMix64(seed: seed)
         var taken = 0
+        var skills: [MemberKey: Double] = [:]
         for row in invitations {
             let email: String = try row.decode("email")
             let years = try row.decode("years_experience", as: Int?.self) ?? 0
@@ -108,6 +113,7 @@ public struct Demo {
             // Skill grows with experience, with individual spread.
             let skill = min(0.98, max(0.3, 0.55 + Double(years) * 0.012 + (rng.nextUnit() - 0.5) * 0.5))
             try simulateCandidate(code: invitation.code, skill: skill, knowledge: knowledge, service: session, rng: &rng)
+            skills[MemberKey(expertID: try row.decode("id"), domain: try row.decode("domain"))] = skill
             taken += 1
         }
         log("screens: \(taken) taken by simulated candidates")
@@ -115,8 +121,11 @@ public struct Demo {
             let points = (review.maxPoints * min(1, max(0, 0.4 + rng.nextUnit() * 0.6))).rounded()
             try reviews.grade(screenID: review.screenID, item: String(review.position), points: points, note: "demo reviewer", actor: "demo-reviewer")
         }
-        let changes = try Pool(connection: connection).promote(domain: nil, dryRun: false, actor: "demo")
-        log("pool: \(changes.count) promotions")
+        // Simulated candidates answer at once, so every screen carries the fast_answers flag; the
+        // demo promotes them anyway (as `assay pool promote --include-flagged` would) and the flags
+        // show in the evidence chain of `assay experts show`.
+        let promotion = try Pool(connection: connection).promote(domain: nil, dryRun: false, includeFlagged: true, actor: "demo")
+        log("pool: \(promotion.changes.count) promotions (simulated candidates answer instantly, so their screens are flagged fast_answers; promoted with --include-flagged)")
         let funnel = try connection.query("""
             SELECT d.slug AS domain,
               (SELECT count(*)::int FROM applications a WHERE d.slug = ANY (a.domains)) AS applied,
@@ -130,7 +139,8 @@ public struct Demo {
                       screened: try $0.decode("screened"), passed: try $0.decode("passed"), pooled: try $0.decode("pooled"))
         }
         let rows = try Roster(connection: connection).export(format: .csv, filter: .init(), pseudonymKey: nil, toFile: rosterPath)
-        return Report(intake: intake, funnel: funnel, rosterRows: rows)
+        let client = try simulateClient(skills: skills, rng: &rng)
+        return Report(intake: intake, funnel: funnel, rosterRows: rows, outcomes: client?.outcomes, validity: client?.validity)
     }
 
     /// One candidate takes a screen through the candidate interface.

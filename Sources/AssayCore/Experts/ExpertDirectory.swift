@@ -151,6 +151,20 @@ public struct ExpertDirectory {
         public var scorePercent: Double?
         /// Whether it passed, once scored.
         public var passed: Bool?
+        /// Its integrity flags, in words ("fast answers on 17/20 items").
+        public var flags: [String]
+        /// Who cleared the flags, when and why, when staff did.
+        public var flagsCleared: FlagClearance?
+    }
+
+    /// Staff's clearing of a screen's integrity flags.
+    public struct FlagClearance: Sendable, Codable {
+        /// Who cleared them.
+        public var by: String
+        /// When.
+        public var at: Date
+        /// Why.
+        public var reason: String
     }
 
     /// One pool membership, with its evidence.
@@ -207,13 +221,20 @@ public struct ExpertDirectory {
         }
         let screens = try connection.query("""
             SELECT s.id, s.application_id, s.bank_slug, b.version, s.status, s.invited_at, s.invited_by, s.submitted_at, s.scored_at,
-                   s.score_percent, s.passed
+                   s.score_percent, s.passed, s.flags::text AS flags, s.flags_cleared_at, s.flags_cleared_by, s.flags_cleared_reason,
+                   (SELECT count(*)::int FROM screen_items si WHERE si.screen_id = s.id) AS items
             FROM screens s JOIN banks b ON b.id = s.bank_id WHERE s.expert_id = $1 ORDER BY s.invited_at, s.id
-            """, [expert.id]).map {
-            Screen(id: try $0.decode("id"), applicationID: try $0.decode("application_id"), bankSlug: try $0.decode("bank_slug"),
-                   bankVersion: try $0.decode("version"), status: try $0.decode("status"), invitedAt: try $0.decode("invited_at"),
-                   invitedBy: try $0.decode("invited_by"), submittedAt: try $0.decode("submitted_at"), scoredAt: try $0.decode("scored_at"),
-                   scorePercent: try $0.decode("score_percent"), passed: try $0.decode("passed"))
+            """, [expert.id]).map { row -> Screen in
+            let clearedAt: Date? = try row.decode("flags_cleared_at")
+            let clearance = try clearedAt.map { at in
+                FlagClearance(by: try row.decode("flags_cleared_by"), at: at, reason: try row.decode("flags_cleared_reason"))
+            }
+            let flags = ScreenFlag.decode(try row.decode("flags"), items: try row.decode("items")).map(\.description)
+            return try Screen(id: row.decode("id"), applicationID: row.decode("application_id"), bankSlug: row.decode("bank_slug"),
+                              bankVersion: row.decode("version"), status: row.decode("status"), invitedAt: row.decode("invited_at"),
+                              invitedBy: row.decode("invited_by"), submittedAt: row.decode("submitted_at"), scoredAt: row.decode("scored_at"),
+                              scorePercent: row.decode("score_percent"), passed: row.decode("passed"), flags: flags,
+                              flagsCleared: clearance)
         }
         let memberships = try connection.query("""
             SELECT r.domain, r.tier, r.status, r.score, m.rule, m.evidence_screens AS evidence, r.promoted_at, r.expires_at,

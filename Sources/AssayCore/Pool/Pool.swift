@@ -34,121 +34,246 @@ public struct Pool {
         public var rule: String
     }
 
+    /// What a promotion did (or, in a dry run, would do), and what it held back.
+    public struct Promotion: Sendable, Codable {
+        /// The changes made, by domain and expert.
+        public var changes: [Change]
+        /// Changes not made because their evidence has integrity flags nobody has cleared.
+        public var held: [Held]
+
+        /// A promotion's outcome.
+        ///
+        /// - Parameters:
+        ///   - changes: the changes made.
+        ///   - held: the changes held back by flags.
+        public init(changes: [Change], held: [Held]) {
+            self.changes = changes
+            self.held = held
+        }
+    }
+
+    /// A change held back by integrity flags: what it would be, and the flagged screens.
+    public struct Held: Sendable, Codable {
+        /// promote, raise or renew, as the change would be.
+        public var action: String
+        /// The expert.
+        public var expertID: Int
+        /// The expert's email.
+        public var email: String
+        /// The pool's domain.
+        public var domain: String
+        /// The tier it would reach.
+        public var tier: String
+        /// The score it would rest on.
+        public var score: Double
+        /// The evidence screens with flags, and their flags in words.
+        public var flaggedScreens: [FlaggedScreen]
+    }
+
+    /// A screen and its integrity flags, in words.
+    public struct FlaggedScreen: Sendable, Codable {
+        /// The screen.
+        public var screenID: Int
+        /// Its flags in words ("fast answers on 17/20 items").
+        public var flags: [String]
+    }
+
+    /// The advisory lock that serializes promotions ("assay-pl").
+    static let promotionLock = 0x6173_7361_792D_706C
+
     /// Promotes every expert with a final passing result on all of a domain's required banks to
     /// the highest tier they qualify for; raises a member's tier after a better result; renews
     /// a member's term after newer evidence at the same tier. Suspended members are left alone.
     /// Idempotent; one transaction; each change an `events` row naming its rule; the expert's
     /// passed applications in the domain move to `pooled`.
     ///
+    /// Screens with integrity flags that staff have not cleared are not evidence unless
+    /// `includeFlagged`: a change that would rest on one is reported in ``Promotion/held`` with the
+    /// flags, and the decision is made on the other screens.
+    ///
+    /// Set-based: the decisions are made over two queries' rows, then every membership, every
+    /// application and every event is written by one statement each, whatever the number of
+    /// changes (``promoteRowByRow(domain:dryRun:actor:)`` is the former one-change-at-a-time
+    /// version, which makes the same decisions).
+    ///
     /// - Parameters:
     ///   - domain: only this domain (default: all with a policy).
     ///   - dryRun: report without writing.
+    ///   - includeFlagged: use flagged screens as evidence too.
+    ///   - actor: who promotes.
+    /// - Returns: the changes and what was held back.
     /// - Throws: ``AssayError`` for an unknown domain or one without a policy; ``PostgresError``.
-    public func promote(domain only: String?, dryRun: Bool, actor: String) throws -> [Change] {
+    public func promote(domain only: String?, dryRun: Bool, includeFlagged: Bool = false, actor: String) throws -> Promotion {
         if !dryRun { try ScreenSweeper(connection: connection).closeOverdue() }
         // A dry run does everything in a transaction that is always rolled back.
         return try connection.withTransaction(rollingBack: dryRun) { tx in
-            try tx.execute("SELECT pg_advisory_xact_lock($1)", [0x6173_7361_792D_706C])
+            try tx.execute("SELECT pg_advisory_xact_lock($1)", [Self.promotionLock])
             let domainRows = try tx.query("SELECT slug, policy FROM domains WHERE ($1::text IS NULL OR slug = $1) ORDER BY slug", [only])
             if let only, domainRows.isEmpty { throw AssayError(.notFound, "no domain '\(only)'; run assay bank sync to load domains") }
-            var changes: [Change] = []
+            var promotion = Promotion(changes: [], held: [])
             for row in domainRows {
                 let slug: String = try row.decode("slug")
                 guard let policyJSON = try row.decode("policy", as: PostgresJSON?.self) else {
                     if only != nil { throw AssayError(.badInput, "domain '\(slug)' has no promotion policy in its domain.yaml") }
                     continue
                 }
-                changes += try promote(domain: slug, policy: try policyJSON.decode(PromotionPolicy.self), tx, actor: actor)
+                let result = try promote(domain: slug, policy: try policyJSON.decode(PromotionPolicy.self), includeFlagged: includeFlagged, tx, actor: actor)
+                promotion.changes += result.changes
+                promotion.held += result.held
             }
-            return changes
+            return promotion
         }
     }
 
+    /// One passing screen as evidence.
     private struct Evidence {
         var id: Int
         var score: Double
         var scoredAt: Date
+        var flagged: Bool
     }
 
-    private func promote(domain: String, policy: PromotionPolicy, _ tx: Connection, actor: String) throws -> [Change] {
-        // Every final passing screen (voided ones are not 'scored') on the required banks.
-        let passing = try tx.query("""
-            SELECT s.expert_id, s.bank_slug, s.id, s.score_percent, s.scored_at, e.email, e.highest_degree, e.years_experience
-            FROM screens s JOIN experts e ON e.id = s.expert_id
-            WHERE s.status = $2 AND s.passed AND s.bank_slug = ANY ($1)
-            ORDER BY s.expert_id, s.scored_at, s.id
-            """, [policy.requiredBanks, ScreenStatus.scored.rawValue])
-        struct Candidate { var email: String; var degree: String; var years: Int; var best: [String: Evidence] = [:]; var latest: [String: Evidence] = [:] }
-        var candidates: [Int: Candidate] = [:]
-        for row in passing {
-            let expert: Int = try row.decode("expert_id")
-            let bank: String = try row.decode("bank_slug")
-            let evidence = Evidence(id: try row.decode("id"), score: try row.decode("score_percent"), scoredAt: try row.decode("scored_at"))
-            // An unknown degree or number of years (the file did not say) meets no requirement.
-            var candidate = try candidates[expert] ?? Candidate(email: row.decode("email"), degree: row.decode("highest_degree", as: String?.self) ?? "",
-                                                                 years: row.decode("years_experience", as: Int?.self) ?? 0)
-            if evidence.score > (candidate.best[bank]?.score ?? -1) { candidate.best[bank] = evidence }
-            candidate.latest[bank] = evidence  // rows come in scoring order
-            candidates[expert] = candidate
+    /// An expert's passing screens on the required banks: the best and the latest per bank.
+    private struct Candidate {
+        var email: String
+        var degree: String
+        var years: Int
+        var best: [String: Evidence] = [:]
+        var latest: [String: Evidence] = [:]
+
+        mutating func add(_ evidence: Evidence, bank: String) {
+            if evidence.score > (best[bank]?.score ?? -1) { best[bank] = evidence }
+            latest[bank] = evidence  // rows come in scoring order
         }
-        let members = try tx.query("""
-            SELECT expert_id, tier, tier_rank, status, promoted_at, expires_at <= now() AS expired FROM pool_members WHERE domain = $1
-            """, [domain])
-        struct Member { var tier: String; var rank: Int; var status: String; var promotedAt: Date; var expired: Bool }
-        var current: [Int: Member] = [:]
-        for row in members {
-            current[try row.decode("expert_id")] = Member(tier: try row.decode("tier"), rank: try row.decode("tier_rank"), status: try row.decode("status"),
-                                                          promotedAt: try row.decode("promoted_at"), expired: try row.decode("expired"))
-        }
+    }
+
+    /// A current membership, as promotion sees it.
+    private struct CurrentMember {
+        var tier: String
+        var rank: Int
+        var status: String
+        var promotedAt: Date
+        var expired: Bool
+    }
+
+    /// What promotion decides for one expert.
+    private struct Decision: Equatable {
+        var action: String
+        var evidence: [Int]
+        var score: Double
+        var rank: Int
+        var tier: PromotionPolicy.Tier
+    }
+
+    /// The decision for one expert, by the policy (the rules of ``promoteRowByRow(domain:dryRun:actor:)``).
+    private static func decide(_ candidate: Candidate, member: CurrentMember?, policy: PromotionPolicy) -> (Decision, [Evidence])? {
         /// The tier a set of evidence (one screen per required bank) earns, if complete.
-        func assess(_ byBank: [String: Evidence], _ candidate: Candidate) -> (evidence: [Evidence], score: Double, rank: Int, tier: PromotionPolicy.Tier)? {
+        func assess(_ byBank: [String: Evidence]) -> ([Evidence], Double, Int, PromotionPolicy.Tier)? {
             let evidence = policy.requiredBanks.compactMap { byBank[$0] }
             guard evidence.count == policy.requiredBanks.count else { return nil }
             let score = evidence.map(\.score).min() ?? 0
             guard let (rank, tier) = policy.tier(score: score, degree: candidate.degree, years: candidate.years) else { return nil }
             return (evidence, score, rank, tier)
         }
-        var changes: [Change] = []
-        for (expert, candidate) in candidates.sorted(by: { $0.key < $1.key }) {
-            var decision: (action: String, evidence: [Evidence], score: Double, rank: Int, tier: PromotionPolicy.Tier)?
-            if let member = current[expert] {
-                if member.status == PoolMemberStatus.suspended.rawValue { continue }
-                // Newer evidence: a passing screen scored after the current term began.
-                let newer = candidate.latest.values.contains { $0.scoredAt > member.promotedAt }
-                if member.expired {
-                    // Re-vetting after expiry: the latest results decide afresh.
-                    if newer, let latest = assess(candidate.latest, candidate) {
-                        decision = ("renew", latest.evidence, latest.score, latest.rank, latest.tier)
-                    }
-                } else if let best = assess(candidate.best, candidate), best.rank < member.rank {
-                    decision = ("raise", best.evidence, best.score, best.rank, best.tier)
-                } else if newer, let latest = assess(candidate.latest, candidate), latest.rank <= member.rank {
-                    decision = ("renew", latest.evidence, latest.score, latest.rank, latest.tier)
-                }
-            } else if let best = assess(candidate.best, candidate) {
-                decision = ("promote", best.evidence, best.score, best.rank, best.tier)
-            }
-            guard let decision else { continue }
-            let ids = decision.evidence.map(\.id)
-            try tx.execute("""
-                INSERT INTO pool_members (expert_id, domain, tier, tier_rank, score, evidence_screens, rule, promoted_at, expires_at)
-                VALUES ($1, $2, $3, $4, $5, $6::bigint[], $7, now(), now() + make_interval(days => $8::int))
-                ON CONFLICT (expert_id, domain) DO UPDATE SET tier = EXCLUDED.tier, tier_rank = EXCLUDED.tier_rank, score = EXCLUDED.score,
-                    evidence_screens = EXCLUDED.evidence_screens, rule = EXCLUDED.rule, promoted_at = now(),
-                    expires_at = EXCLUDED.expires_at, updated_at = now()
-                """, [expert, domain, decision.tier.name, decision.rank, decision.score, ids,
-                      decision.tier.rule, policy.validityDays])
-            try tx.execute("""
-                UPDATE applications SET status = $3, updated_at = now()
-                WHERE expert_id = $1 AND $2 = ANY (domains) AND status = ANY ($4)
-                """, [expert, domain, ApplicationStatus.pooled.rawValue, ApplicationStatus.pooled.allowedPredecessorValues])
-            let change = Change(action: decision.action, expertID: expert, email: candidate.email, domain: domain, tier: decision.tier.name,
-                                previousTier: current[expert]?.tier, score: decision.score, evidenceScreens: ids, rule: decision.tier.rule)
-            try AuditTrail(tx).record(AuditAction.pool(decision.action), actor: actor, subject: .expert(expert), reason: decision.tier.rule,
-                                      details: change)
-            changes.append(change)
+        func decision(_ action: String, _ assessed: ([Evidence], Double, Int, PromotionPolicy.Tier)) -> (Decision, [Evidence]) {
+            (Decision(action: action, evidence: assessed.0.map(\.id), score: assessed.1, rank: assessed.2, tier: assessed.3), assessed.0)
         }
-        return changes
+        guard let member else { return assess(candidate.best).map { decision("promote", $0) } }
+        if member.status == PoolMemberStatus.suspended.rawValue { return nil }
+        // Newer evidence: a passing screen scored after the current term began.
+        let newer = candidate.latest.values.contains { $0.scoredAt > member.promotedAt }
+        if member.expired {
+            // Re-vetting after expiry: the latest results decide afresh.
+            if newer, let latest = assess(candidate.latest) { return decision("renew", latest) }
+            return nil
+        }
+        if let best = assess(candidate.best), best.2 < member.rank { return decision("raise", best) }
+        if newer, let latest = assess(candidate.latest), latest.2 <= member.rank { return decision("renew", latest) }
+        return nil
+    }
+
+    private func promote(domain: String, policy: PromotionPolicy, includeFlagged: Bool, _ tx: Connection, actor: String) throws -> Promotion {
+        // Every final passing screen (voided ones are not 'scored') on the required banks, with
+        // whether it has flags nobody cleared (and, for those, the flags and the screen's size).
+        let passing = try tx.query("""
+            SELECT s.expert_id, s.bank_slug, s.id, s.score_percent, s.scored_at, e.email, e.highest_degree, e.years_experience,
+                   (s.flags <> '[]'::jsonb AND s.flags_cleared_at IS NULL) AS flagged,
+                   CASE WHEN s.flags <> '[]'::jsonb AND s.flags_cleared_at IS NULL THEN s.flags::text END AS flags,
+                   CASE WHEN s.flags <> '[]'::jsonb AND s.flags_cleared_at IS NULL
+                        THEN (SELECT count(*)::int FROM screen_items si WHERE si.screen_id = s.id) END AS items
+            FROM screens s JOIN experts e ON e.id = s.expert_id
+            WHERE s.status = $2 AND s.passed AND s.bank_slug = ANY ($1)
+            ORDER BY s.expert_id, s.scored_at, s.id
+            """, [policy.requiredBanks, ScreenStatus.scored.rawValue])
+        var all: [Int: Candidate] = [:]      // every passing screen
+        var clean: [Int: Candidate] = [:]    // without flagged ones (the evidence used unless includeFlagged)
+        var flagText: [Int: [String]] = [:]
+        for row in passing {
+            let expert: Int = try row.decode("expert_id")
+            let bank: String = try row.decode("bank_slug")
+            let evidence = Evidence(id: try row.decode("id"), score: try row.decode("score_percent"), scoredAt: try row.decode("scored_at"),
+                                    flagged: try row.decode("flagged"))
+            let blank = try all[expert] ?? Candidate(email: row.decode("email"), degree: row.decode("highest_degree", as: String?.self) ?? "", years: row.decode("years_experience", as: Int?.self) ?? 0)
+            all[expert, default: blank].add(evidence, bank: bank)
+            if includeFlagged || !evidence.flagged {
+                clean[expert, default: Candidate(email: blank.email, degree: blank.degree, years: blank.years)].add(evidence, bank: bank)
+            }
+            if evidence.flagged, let flags = try row.decode("flags", as: String?.self) {
+                flagText[evidence.id] = ScreenFlag.decode(flags, items: try row.decode("items", as: Int?.self)).map(\.description)
+            }
+        }
+        var current: [Int: CurrentMember] = [:]
+        for row in try tx.query("""
+            SELECT expert_id, tier, tier_rank, status, promoted_at, expires_at <= now() AS expired FROM pool_members WHERE domain = $1
+            """, [domain]) {
+            current[try row.decode("expert_id")] = CurrentMember(tier: try row.decode("tier"), rank: try row.decode("tier_rank"), status: try row.decode("status"),
+                                                                 promotedAt: try row.decode("promoted_at"), expired: try row.decode("expired"))
+        }
+        var changes: [Change] = []
+        var ranks: [Int32] = []
+        var held: [Held] = []
+        for (expert, candidate) in all.sorted(by: { $0.key < $1.key }) {
+            let member = current[expert]
+            let made = clean[expert].flatMap { Self.decide($0, member: member, policy: policy) }?.0
+            if let decision = made {
+                changes.append(Change(action: decision.action, expertID: expert, email: candidate.email, domain: domain, tier: decision.tier.name,
+                                      previousTier: member?.tier, score: decision.score, evidenceScreens: decision.evidence, rule: decision.tier.rule))
+                ranks.append(Int32(decision.rank))
+            }
+            // What the flagged screens would change, had they been cleared.
+            guard !includeFlagged, let would = Self.decide(candidate, member: member, policy: policy) else { continue }
+            let (wanted, evidence) = would
+            guard evidence.contains(where: \.flagged), wanted != made else { continue }
+            held.append(Held(action: wanted.action, expertID: expert, email: candidate.email, domain: domain, tier: wanted.tier.name, score: wanted.score,
+                             flaggedScreens: evidence.filter(\.flagged).map { FlaggedScreen(screenID: $0.id, flags: flagText[$0.id] ?? []) }))
+        }
+        guard !changes.isEmpty else { return Promotion(changes: [], held: held) }
+        // Every change in one statement per table, in the order of the changes.
+        var first: [Int] = [], last: [Int] = []
+        for change in changes {
+            first.append((last.last ?? 0) + 1)
+            last.append((last.last ?? 0) + change.evidenceScreens.count)
+        }
+        try tx.execute("""
+            INSERT INTO pool_members (expert_id, domain, tier, tier_rank, score, evidence_screens, rule, promoted_at, expires_at)
+            SELECT t.expert_id, $1, t.tier, t.rank, t.score, ($7::bigint[])[t.first:t.last], t.rule, now(), now() + make_interval(days => $9::int)
+            FROM unnest($2::bigint[], $3::text[], $4::int[], $5::float8[], $6::int[], $10::int[], $8::text[]) WITH ORDINALITY
+                 AS t(expert_id, tier, rank, score, first, last, rule, n)
+            ORDER BY t.n
+            ON CONFLICT (expert_id, domain) DO UPDATE SET tier = EXCLUDED.tier, tier_rank = EXCLUDED.tier_rank, score = EXCLUDED.score,
+                evidence_screens = EXCLUDED.evidence_screens, rule = EXCLUDED.rule, promoted_at = now(),
+                expires_at = EXCLUDED.expires_at, updated_at = now()
+            """, [domain, changes.map(\.expertID), changes.map(\.tier), ranks,
+                  changes.map(\.score), first.map(Int32.init), changes.flatMap(\.evidenceScreens), changes.map(\.rule), policy.validityDays,
+                  last.map(Int32.init)])
+        try tx.execute("""
+            UPDATE applications SET status = $3, updated_at = now()
+            WHERE expert_id = ANY ($1) AND $2 = ANY (domains) AND status = ANY ($4)
+            """, [changes.map(\.expertID), domain, ApplicationStatus.pooled.rawValue, ApplicationStatus.pooled.allowedPredecessorValues])
+        try AuditTrail(tx).record(try changes.map { change in
+            try AuditTrail.Entry(AuditAction.pool(change.action), subject: .expert(change.expertID), reason: change.rule, details: change)
+        }, actor: actor)
+        return Promotion(changes: changes, held: held)
     }
 
     /// One member as listed (status computed: active, suspended or expired).
@@ -177,6 +302,16 @@ public struct Pool {
         public var promotedAt: Date
         /// When the current term ends.
         public var expiresAt: Date
+        /// The integrity flags of the evidence screens, in words ("fast answers on 17/20 items"),
+        /// with "(cleared)" after those staff cleared; empty when there are none.
+        public var flags: [String]
+    }
+
+    /// The flags of one evidence screen, as the listing query returns them.
+    private struct EvidenceFlags: Decodable {
+        var flags: String
+        var items: Int
+        var cleared: Bool
     }
 
     /// Members matching the filters (nil means any), by domain and tier.
@@ -184,16 +319,24 @@ public struct Pool {
     /// - Throws: ``PostgresError``.
     public func list(domain: String?, tier: String?, status: String?, language: String?, country: String?, limit: Int = 1000) throws -> [Member] {
         try connection.query("""
-            SELECT expert_id, full_name, email, country, languages, domain, tier, score, status, screen_id, promoted_at, expires_at
-            FROM pool_roster
-            WHERE ($1::text IS NULL OR domain = $1) AND ($2::text IS NULL OR tier = $2) AND ($3::text IS NULL OR status = $3)
-              AND ($4::text IS NULL OR lower($4) = ANY (languages)) AND ($5::text IS NULL OR country = upper($5))
-            ORDER BY domain, tier_rank, expert_id LIMIT $6
+            SELECT r.expert_id, r.full_name, r.email, r.country, r.languages, r.domain, r.tier, r.score, r.status, r.screen_id, r.promoted_at, r.expires_at,
+                   (SELECT json_agg(json_build_object('flags', s.flags::text, 'items', (SELECT count(*) FROM screen_items si WHERE si.screen_id = s.id),
+                                                      'cleared', s.flags_cleared_at IS NOT NULL) ORDER BY s.id)::text
+                    FROM pool_members m JOIN screens s ON s.id = ANY (m.evidence_screens)
+                    WHERE m.expert_id = r.expert_id AND m.domain = r.domain AND s.flags <> '[]'::jsonb) AS evidence_flags
+            FROM pool_roster r
+            WHERE ($1::text IS NULL OR r.domain = $1) AND ($2::text IS NULL OR r.tier = $2) AND ($3::text IS NULL OR r.status = $3)
+              AND ($4::text IS NULL OR lower($4) = ANY (r.languages)) AND ($5::text IS NULL OR r.country = upper($5))
+            ORDER BY r.domain, r.tier_rank, r.expert_id LIMIT $6
             """, [domain, tier, status, language, country, limit]).map {
-            Member(expertID: try $0.decode("expert_id"), fullName: try $0.decode("full_name"), email: try $0.decode("email"),
-                   country: try $0.decode("country"), languages: try $0.decode("languages"), domain: try $0.decode("domain"),
-                   tier: try $0.decode("tier"), score: try $0.decode("score"), status: try $0.decode("status"),
-                   screenID: try $0.decode("screen_id"), promotedAt: try $0.decode("promoted_at"), expiresAt: try $0.decode("expires_at"))
+            let evidence = try ($0.decode("evidence_flags", as: String?.self)).map { try JSONDecoder().decode([EvidenceFlags].self, from: Data($0.utf8)) } ?? []
+            return Member(expertID: try $0.decode("expert_id"), fullName: try $0.decode("full_name"), email: try $0.decode("email"),
+                          country: try $0.decode("country"), languages: try $0.decode("languages"), domain: try $0.decode("domain"),
+                          tier: try $0.decode("tier"), score: try $0.decode("score"), status: try $0.decode("status"),
+                          screenID: try $0.decode("screen_id"), promotedAt: try $0.decode("promoted_at"), expiresAt: try $0.decode("expires_at"),
+                          flags: evidence.flatMap { screen in
+                              ScreenFlag.decode(screen.flags, items: screen.items).map { $0.description + (screen.cleared ? " (cleared)" : "") }
+                          })
         }
     }
 

@@ -23,7 +23,10 @@ struct ScreenScorer {
             WHERE id = $1 AND status = ANY ($4)
             """, [screenID, by, ScreenStatus.awaitingReview.rawValue, ScreenStatus.awaitingReview.allowedPredecessorValues])
         guard changed == 1 else { return }
-        try AuditTrail(tx).record(.screenSubmit, actor: by == "staff" ? "staff" : "candidate", subject: .screen(screenID), details: ["by": by])
+        let drafts = try keepDrafts(screenID: screenID)
+        var details = ["by": by]
+        if drafts > 0 { details["drafts_kept"] = String(drafts) }
+        try AuditTrail(tx).record(.screenSubmit, actor: by == "staff" ? "staff" : "candidate", subject: .screen(screenID), details: details)
         let items = try tx.query("""
             SELECT si.position, si.answer, i.content FROM screen_items si JOIN items i ON i.id = si.item_id
             WHERE si.screen_id = $1 ORDER BY si.position
@@ -46,6 +49,28 @@ struct ScreenScorer {
         }
         try IntegrityFlags(tx: tx).flag(screenID: screenID)
         try completeIfGraded(screenID: screenID)
+    }
+
+    /// Makes each unanswered essay's draft its answer, stamped with the draft's time (it was
+    /// written before the screen ended, within the deadline and its grace), and returns how many.
+    private func keepDrafts(screenID: Int) throws -> Int {
+        let drafts = try tx.query("""
+            SELECT position, draft_text FROM screen_items
+            WHERE screen_id = $1 AND answered_at IS NULL AND draft_text IS NOT NULL ORDER BY position
+            """, [screenID])
+        var kept = 0
+        for draft in drafts {
+            let text: String = try draft.decode("draft_text")
+            guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { continue }
+            try tx.execute("""
+                UPDATE screen_items SET answer = $3, answer_text = draft_text, answered_at = draft_saved_at,
+                    seconds_taken = extract(epoch FROM draft_saved_at - coalesce(first_shown_at, draft_saved_at)),
+                    draft_text = NULL, draft_saved_at = NULL
+                WHERE screen_id = $1 AND position = $2
+                """, [screenID, try draft.decode("position", as: Int.self), try PostgresJSON(encoding: StoredAnswer.text(text))])
+            kept += 1
+        }
+        return kept
     }
 
     /// When no answer awaits a reviewer: totals, pass or fail, the application's status.

@@ -5,6 +5,16 @@
 /// Nothing it returns holds an answer key, an explanation, a rubric or another candidate's data.
 /// Every call names the invite code; the service checks it each time.
 ///
+/// **Time.** The server's deadline is the only clock. An answer, or an essay draft, is accepted
+/// until the deadline, and for ``ScreenOverview/graceSeconds`` after it when its question was
+/// shown before the deadline (an answer that was being typed when time ran out); after that the
+/// screen is closed and scored. Essays are saved as drafts while they are written
+/// (``saveDraft(code:position:text:)``); a draft left when the screen closes becomes the answer.
+///
+/// **Failures.** When the database cannot be reached the service throws an ``AssayError`` with
+/// code ``AssayError/Code/unavailable``; the same call may be made again (the service reconnects),
+/// so a caller keeps what the candidate typed and retries.
+///
 /// **Adaptive screens.** When ``ScreenOverview/adaptive`` is true the service chooses each next
 /// question from the answers so far: question N+1 exists only once question N is answered, an
 /// answer cannot be changed, and ``AnswerReceipt/complete`` says when no more questions are
@@ -20,8 +30,14 @@ public protocol CandidateScreenService {
     /// One question as the candidate sees it; records when it was first shown.
     func question(code: String, position: Int) throws -> CandidateQuestion
     /// Saves an answer in its own transaction, stamped with the server's time. Refused once the
-    /// deadline has passed (the screen is then closed and scored on what it has).
+    /// deadline (and its grace) has passed; the screen is then closed and scored on what it has.
+    /// Text answers are bounded by ``AnswerLimits``.
     func answer(code: String, position: Int, answer: CandidateAnswer, typed: String) throws -> AnswerReceipt
+    /// Saves the essay being written at `position` as a draft (the whole text so far), under the
+    /// same time rule as an answer. A draft is not an answer; it becomes one if the screen closes
+    /// before the candidate finishes the essay, and it is shown again on resume
+    /// (``CandidateQuestion/draft``).
+    func saveDraft(code: String, position: Int, text: String) throws -> AnswerReceipt
     /// Ends the screen and scores it.
     func submit(code: String) throws -> ScreenCompletion
 }
@@ -55,6 +71,39 @@ public struct ScreenOverview: Sendable, Codable, Equatable {
     /// are answered in order, none skipped or changed, and the screen may end before
     /// ``questionCount``).
     public var adaptive: Bool = false
+    /// Seconds after the deadline during which an answer to a question shown before it is
+    /// still accepted.
+    public var graceSeconds: Int = 30
+    /// The question the candidate was last shown (1-based), where a resumed screen continues;
+    /// nil before any question was shown.
+    public var resumeAt: Int? = nil
+
+    /// Creates an overview (for services other than ``CandidateSession``, and fakes in tests).
+    ///
+    /// - Parameters:
+    ///   - title: the bank's title.
+    ///   - description: the bank's description.
+    ///   - questionCount: questions in the screen.
+    ///   - timeLimitMinutes: the time limit, extensions included.
+    ///   - state: where the screen is.
+    ///   - secondsLeft: seconds left, nil before the clock starts.
+    ///   - answered: positions already answered.
+    ///   - adaptive: whether each next question is chosen from the answers so far.
+    ///   - graceSeconds: the grace after the deadline.
+    ///   - resumeAt: the question last shown.
+    public init(title: String, description: String?, questionCount: Int, timeLimitMinutes: Int, state: State,
+                secondsLeft: Int?, answered: [Int], adaptive: Bool = false, graceSeconds: Int = 30, resumeAt: Int? = nil) {
+        self.title = title
+        self.description = description
+        self.questionCount = questionCount
+        self.timeLimitMinutes = timeLimitMinutes
+        self.state = state
+        self.secondsLeft = secondsLeft
+        self.answered = answered
+        self.adaptive = adaptive
+        self.graceSeconds = graceSeconds
+        self.resumeAt = resumeAt
+    }
 }
 
 /// One question as shown to the candidate.
@@ -100,6 +149,37 @@ public struct CandidateQuestion: Sendable, Codable, Equatable {
     public var secondsLeft: Int
     /// Whether it is already answered.
     public var answered: Bool
+    /// Essays: the draft saved so far, if any (shown again on resume).
+    public var draft: String? = nil
+
+    /// Creates a question as shown (for services other than ``CandidateSession``, and fakes).
+    ///
+    /// - Parameters:
+    ///   - position: the 1-based position.
+    ///   - total: questions in the screen.
+    ///   - kind: the kind of answer it takes.
+    ///   - prompt: the question.
+    ///   - choices: options, steps or answers, in the order shown.
+    ///   - matchPrompts: matching items' prompts.
+    ///   - unit: numeric items' unit.
+    ///   - maxWords: essays' word limit.
+    ///   - secondsLeft: seconds left on the clock.
+    ///   - answered: whether it is already answered.
+    ///   - draft: an essay's saved draft.
+    public init(position: Int, total: Int, kind: Kind, prompt: String, choices: [String], matchPrompts: [String]? = nil,
+                unit: String?, maxWords: Int?, secondsLeft: Int, answered: Bool, draft: String? = nil) {
+        self.position = position
+        self.total = total
+        self.kind = kind
+        self.prompt = prompt
+        self.choices = choices
+        self.matchPrompts = matchPrompts
+        self.unit = unit
+        self.maxWords = maxWords
+        self.secondsLeft = secondsLeft
+        self.answered = answered
+        self.draft = draft
+    }
 }
 
 /// An answer in the terms the candidate sees (shown positions, 0-based).
@@ -131,6 +211,20 @@ public struct AnswerReceipt: Sendable, Codable, Equatable {
     /// Adaptive screens: whether the measurement is now complete and no further question will
     /// be asked (the prompt submits).
     public var complete: Bool = false
+
+    /// Creates a receipt.
+    ///
+    /// - Parameters:
+    ///   - saved: whether the answer was saved.
+    ///   - secondsLeft: seconds left.
+    ///   - closed: whether the screen is now closed.
+    ///   - complete: (adaptive) whether no further question will be asked.
+    public init(saved: Bool, secondsLeft: Int, closed: Bool, complete: Bool = false) {
+        self.saved = saved
+        self.secondsLeft = secondsLeft
+        self.closed = closed
+        self.complete = complete
+    }
 }
 
 /// The end of a screen, as the candidate may see it.
@@ -145,4 +239,20 @@ public struct ScreenCompletion: Sendable, Codable, Equatable {
     public var awaitingReview: Bool
     /// Whether the deadline closed the screen.
     public var closedByDeadline: Bool
+
+    /// Creates a completion.
+    ///
+    /// - Parameters:
+    ///   - answered: questions answered.
+    ///   - total: questions in the screen.
+    ///   - scorePercent: the score, when shown and final.
+    ///   - awaitingReview: whether some answers await a reviewer.
+    ///   - closedByDeadline: whether the deadline closed the screen.
+    public init(answered: Int, total: Int, scorePercent: Double?, awaitingReview: Bool, closedByDeadline: Bool) {
+        self.answered = answered
+        self.total = total
+        self.scorePercent = scorePercent
+        self.awaitingReview = awaitingReview
+        self.closedByDeadline = closedByDeadline
+    }
 }

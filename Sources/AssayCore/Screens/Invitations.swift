@@ -29,6 +29,9 @@ public struct Invitations {
         public var bankVersion: Int
         /// Questions in the screen (an adaptive screen's maximum).
         public var questions: Int
+        /// Whether the expert has an application claiming the bank's domain (a screen in a
+        /// domain the expert never applied for is allowed, and worth a warning).
+        public var appliedForDomain: Bool
     }
 
     /// The longest and shortest validity an invitation may have, in days.
@@ -125,7 +128,7 @@ public struct Invitations {
                                                 "seed": String(seed), "mode": settings.isAdaptive ? "adaptive" : "fixed"])
             let version: Int = try bankRow.decode("version")
             return Invitation(screenID: screenID, code: code, expiresAt: try screen.decode("invite_expires_at"), bankSlug: slug, bankVersion: version,
-                              questions: questions)
+                              questions: questions, appliedForDomain: application != nil)
         }
     }
 }

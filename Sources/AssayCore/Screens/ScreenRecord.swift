@@ -12,7 +12,12 @@ struct ScreenRecord {
     var count: Int
     var minutes: Int
     var secondsLeft: Int?
+    /// The deadline has passed (answers to questions shown before it are still accepted during
+    /// the grace).
     var pastDeadline: Bool
+    /// The deadline and its grace have passed: the screen is over.
+    var pastGrace: Bool
+    var graceSeconds: Int
     var inviteExpired: Bool
     var settings: BankSettings
     /// Adaptive screens: their seed, bank version and calibration, rows so far and why they stopped.
@@ -40,6 +45,7 @@ struct ScreenRecord {
                    (SELECT count(*)::int FROM screen_items si WHERE si.screen_id = s.id) AS n,
                    greatest(0, ceil(extract(epoch FROM s.deadline - now())))::int AS seconds_left,
                    coalesce(now() > s.deadline, false) AS past_deadline,
+                   coalesce(now() > s.deadline + make_interval(secs => s.grace_seconds), false) AS past_grace, s.grace_seconds,
                    now() > s.invite_expires_at AS invite_expired
             FROM screens s JOIN banks b ON b.id = s.bank_id
             WHERE s.invite_hash = encode(sha256(convert_to($1, 'UTF8')), 'hex')
@@ -59,7 +65,8 @@ struct ScreenRecord {
         return ScreenRecord(
             id: try row.decode("id"), status: status, title: try row.decode("title"), description: try row.decode("description"),
             count: count, minutes: try row.decode("minutes"), secondsLeft: try row.decode("seconds_left"),
-            pastDeadline: try row.decode("past_deadline"), inviteExpired: try row.decode("invite_expired"),
+            pastDeadline: try row.decode("past_deadline"), pastGrace: try row.decode("past_grace"),
+            graceSeconds: try row.decode("grace_seconds"), inviteExpired: try row.decode("invite_expired"),
             settings: settings, adaptive: adaptive, seed: UInt64(bitPattern: Int64(try row.decode("seed", as: Int.self))), bankID: try row.decode("bank_id"),
             calibrationID: try row.decode("calibration_id"), shown: shown, stopReason: stopReason)
     }

@@ -1,8 +1,8 @@
 public import Postgres
 
 /// Closes what time has ended: invitations past their expiry become `expired`, and screens
-/// past their deadline are submitted (by `deadline`) and scored, so that no screen stays open
-/// for ever because its candidate did not come back.
+/// past their deadline and its grace are submitted (by `deadline`) and scored, so that no screen
+/// stays open for ever because its candidate did not come back.
 ///
 /// Run before invitations, listings, reviews and promotions. Uses one connection; not `Sendable`.
 public struct ScreenSweeper {
@@ -32,7 +32,7 @@ public struct ScreenSweeper {
               AND ($1::bigint IS NULL OR expert_id = $1) AND ($2::text IS NULL OR bank_slug = $2)
             """, [expertID, bank, ScreenStatus.expired.rawValue, ScreenStatus.expired.allowedPredecessorValues])
         let overdue = try tx.query("""
-            SELECT id FROM screens WHERE status = $3 AND deadline < now()
+            SELECT id FROM screens WHERE status = $3 AND deadline + make_interval(secs => grace_seconds) < now()
               AND ($1::bigint IS NULL OR expert_id = $1) AND ($2::text IS NULL OR bank_slug = $2)
             ORDER BY id FOR UPDATE
             """, [expertID, bank, ScreenStatus.inProgress.rawValue]).map { try $0.decode("id", as: Int.self) }

@@ -173,6 +173,48 @@ public struct StaffScreens {
         }
     }
 
+    /// What clearing a screen's flags did.
+    public struct Clearance: Sendable, Codable {
+        /// The screen.
+        public var screenID: Int
+        /// The flags cleared, in words.
+        public var flags: [String]
+    }
+
+    /// Clears a screen's integrity flags after staff looked at them, so that `pool promote` may
+    /// use the screen as evidence. The flags stay on the screen (shown as cleared); who cleared
+    /// them, when and why is kept on the screen and in a `screen.clear_flags` event.
+    ///
+    /// - Parameters:
+    ///   - screenID: the screen.
+    ///   - reason: why the flags do not stand in the way, required (field `reason`).
+    ///   - actor: who clears them.
+    /// - Returns: the flags cleared.
+    /// - Throws: ``AssayError``: an empty reason; no such screen; a screen without flags, or
+    ///   whose flags were already cleared (saying by whom and when).
+    @discardableResult
+    public func clearFlags(screenID: Int, reason: String, actor: String) throws -> Clearance {
+        guard !reason.trimmingCharacters(in: .whitespaces).isEmpty else { throw AssayError(.badInput, "is required and must not be empty", field: "reason") }
+        return try connection.withTransaction { tx in
+            let rows = try tx.query("""
+                SELECT s.flags::text AS flags, s.flags_cleared_at, s.flags_cleared_by,
+                       (SELECT count(*)::int FROM screen_items si WHERE si.screen_id = s.id) AS items
+                FROM screens s WHERE s.id = $1 FOR UPDATE
+                """, [screenID])
+            guard let row = rows.first else { throw AssayError(.notFound, "no screen \(screenID); assay screen list shows them") }
+            let flags = ScreenFlag.decode(try row.decode("flags"), items: try row.decode("items")).map(\.description)
+            guard !flags.isEmpty else { throw AssayError(.badInput, "screen \(screenID) has no integrity flags to clear") }
+            if let at = try row.decode("flags_cleared_at", as: Date?.self) {
+                let by: String = try row.decode("flags_cleared_by")
+                throw AssayError(.badInput, "the flags of screen \(screenID) were already cleared by \(by.visibleSafe) on \(ISO8601DateFormatter().string(from: at))")
+            }
+            try tx.execute("UPDATE screens SET flags_cleared_at = now(), flags_cleared_by = $2, flags_cleared_reason = $3 WHERE id = $1",
+                           [screenID, actor, reason])
+            try AuditTrail(tx).record(.screenClearFlags, actor: actor, subject: .screen(screenID), reason: reason, details: ["flags": flags])
+            return Clearance(screenID: screenID, flags: flags)
+        }
+    }
+
     /// The extra time one extension may give, in minutes.
     public static let extensionMinutes = 1...1440
 

@@ -23,6 +23,9 @@ public struct AssayError: ReportableError, Sendable, CustomStringConvertible {
         public static let notFound = Code("not-found")
         /// The database failed.
         public static let database = Code("database")
+        /// The database cannot be reached just now (the connection was lost, or the server is
+        /// restarting or refuses connections); the same call may succeed once it is back.
+        public static let unavailable = Code("unavailable")
     }
 
     /// The kind of error.

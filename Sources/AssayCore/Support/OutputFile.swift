@@ -125,6 +125,18 @@ public final class OutputFile {
         pending.removeAll(keepingCapacity: true)
     }
 
+    /// Writes what is buffered and flushes it to disk, without naming the file yet: a caller that
+    /// must commit something else first (a database transaction) does this before, so that
+    /// only the rename remains after it.
+    ///
+    /// - Throws: ``AssayError`` when the disk refuses the write.
+    public func synchronize() throws {
+        try flush()
+        guard fsync(descriptor) == 0 else {
+            throw AssayError(.configuration, "cannot write \(path.visibleSafe): \(String(cString: strerror(errno)))", hint: "check the free space")
+        }
+    }
+
     /// Writes what is buffered, flushes it to disk and gives the file its name (replacing an
     /// existing regular file atomically).
     ///

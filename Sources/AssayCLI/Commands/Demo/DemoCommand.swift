@@ -10,7 +10,10 @@ struct DemoCommand: ParsableCommand {
         discussion: """
             Uses the database assay_demo of the embedded cluster ($ASSAY_HOME), which it drops and
             recreates on every run, so running it twice gives the same result and never touches
-            the main database. Writes the roster of the resulting pool to ./roster.csv.
+            the main database. Writes the roster of the resulting pool to ./roster.csv. A simulated
+            client then receives the roster pseudonymized, measures each member's gold accuracy
+            (driven by the simulated expert's true skill, with noise), sends it back by pseudonym
+            (assay outcomes import), and the validity report closes the loop.
             """)
 
     @Option(help: "The applicants to import.") var applications = "examples/applications.csv"
@@ -38,5 +41,10 @@ struct DemoCommand: ParsableCommand {
         }
         print("")
         print("roster: \(report.rosterRows) pool members written to \(roster)")
+        if let validity = report.validity {
+            print("")
+            print("does the screen predict the simulated client's gold accuracy? (assay validity report)")
+            print(ValidityReportCommand.table(validity), terminator: "")
+        }
     }
 }

@@ -41,6 +41,13 @@ struct ExpertsShowCommand: ParsableCommand {
                     print("  \(m.domain): \(applied)")
                     print("    → screen \(sc.id) on \(sc.bankSlug) v\(sc.bankVersion), invited by \(sc.invitedBy) \(iso.string(from: sc.invitedAt)), submitted \(sc.submittedAt.map(iso.string) ?? "-")")
                     print("    → score \(sc.scorePercent.map { String(format: "%.1f%%", $0) } ?? "-"), \(sc.passed == true ? "passed" : "not passed") (scored \(sc.scoredAt.map(iso.string) ?? "-"))")
+                    if sc.flags.isEmpty {
+                        print("    → no integrity flags")
+                    } else if let cleared = sc.flagsCleared {
+                        print("    → integrity flags: \(sc.flags.joined(separator: "; ")); cleared by \(cleared.by.visibleSafe) \(iso.string(from: cleared.at)): \(cleared.reason.visibleSafe)")
+                    } else {
+                        print("    → integrity flags: \(sc.flags.joined(separator: "; ")) (not cleared)")
+                    }
                 }
                 print("    → promoted to \(m.tier) \(iso.string(from: m.promotedAt)) by \(m.promotedBy ?? "?") under the rule \"\(m.rule)\"")
             }

@@ -7,6 +7,12 @@ struct PromoteCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "promote", abstract: "Promote everyone whose results qualify, by each domain's policy (idempotent).")
     @Option(help: "Only this domain.") var domain: Slug?
     @Flag(name: .customLong("dry-run"), help: "Show what would change, write nothing.") var dryRun = false
+    @Flag(name: .customLong("include-flagged"), help: "Use screens with integrity flags that nobody cleared as evidence too (by default they are held: see assay screen clear-flags).")
+    var includeFlagged = false
+    /// The former implementation, one statement per change and blind to flags: kept for the
+    /// equivalence test and scripts/bench-promote.sh.
+    @Flag(name: .customLong("row-by-row"), help: ArgumentHelp("The former one-statement-per-change implementation, for benchmarks.", visibility: .private))
+    var rowByRow = false
     @Option(help: "Who promotes, for the audit trail (default: the OS user).") var actor: String?
     @Option(help: "Output format: text or json.") var format: FormatOption<TextOrJSON> = .standard
     @OptionGroup var database: DatabaseOptions
@@ -15,14 +21,26 @@ struct PromoteCommand: ParsableCommand {
     static let flags: KeyValuePairs = ["domain": "--domain", "actor": "--actor"]
 
     func run() throws {
-        let changes = try namingFlags(Self.flags) {
-            try Pool(connection: try database.migratedConnection()).promote(domain: domain?.name, dryRun: dryRun, actor: actor ?? ActorName.current)
+        let promotion = try namingFlags(Self.flags) {
+            let pool = Pool(connection: try database.migratedConnection())
+            if rowByRow {
+                return Pool.Promotion(changes: try pool.promoteRowByRow(domain: domain?.name, dryRun: dryRun, actor: actor ?? ActorName.current), held: [])
+            }
+            return try pool.promote(domain: domain?.name, dryRun: dryRun, includeFlagged: includeFlagged, actor: actor ?? ActorName.current)
         }
-        if format.value == .json { try printJSON(changes); return }
+        if format.value == .json { try printJSON(promotion); return }
+        let changes = promotion.changes
         for c in changes {
             let from = c.previousTier.map { " (was \($0))" } ?? ""
-            print("\(dryRun ? "would " : "")\(c.action) \(c.email) in \(c.domain): \(c.tier)\(from), score \(String(format: "%.1f", c.score)), screens \(c.evidenceScreens.map(String.init).joined(separator: ",")) — \(c.rule)")
+            print("\(dryRun ? "would " : "")\(c.action) \(c.email.visibleSafe) in \(c.domain): \(c.tier)\(from), score \(String(format: "%.1f", c.score)), screens \(c.evidenceScreens.map(String.init).joined(separator: ",")) — \(c.rule)")
         }
         print(changes.isEmpty ? "no changes: the pool is up to date" : "\(changes.count) change(s)\(dryRun ? " (dry run: nothing written)" : "")")
+        guard !promotion.held.isEmpty else { return }
+        print("held back by integrity flags (\(promotion.held.count)):")
+        for h in promotion.held {
+            let screens = h.flaggedScreens.map { "screen \($0.screenID): \($0.flags.joined(separator: "; "))" }.joined(separator: "; ")
+            print("  \(h.action) \(h.email.visibleSafe) in \(h.domain): \(h.tier), score \(String(format: "%.1f", h.score)) — \(screens)")
+        }
+        print("look at each screen (assay screen show ID), then clear its flags with assay screen clear-flags ID --reason \"…\", or promote with --include-flagged")
     }
 }

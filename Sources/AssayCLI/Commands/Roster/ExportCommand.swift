@@ -15,16 +15,15 @@ struct ExportCommand: ParsableCommand {
     @Option(help: "csv, jsonl or json.") var format: FormatOption<CSVJSONLOrJSON> = .standard
     @Option(help: "Write to this file instead of standard output (written whole or not at all).") var out: String?
     @Flag(help: "Replace names and emails with stable keyed hashes (key from \(Roster.keyVariable)).") var pseudonymize = false
-    @Flag(name: .customLong("show-sql"), help: "Print the query the export runs, and exit.") var showSQL = false
+    @Flag(name: .customLong("show-sql"), help: "Print the query the export runs for these options, and exit.") var showSQL = false
     @OptionGroup var database: DatabaseOptions
 
     /// The service's names for the parameters these flags feed, for its error messages.
     static let flags: KeyValuePairs = ["domain": "--domain", "language": "--language", "country": "--country", "minTier": "--min-tier", "path": "--out"]
 
     func run() throws {
-        if showSQL { print(Roster.query); return }
         var key: String?
-        if pseudonymize {
+        if pseudonymize, !showSQL {
             guard let value = ProcessInfo.processInfo.environment[Roster.keyVariable], value.count >= 16 else {
                 throw AssayError(.badInput, "--pseudonymize needs a key of at least 16 characters in \(Roster.keyVariable); keep the same key to get the same pseudonyms")
             }
@@ -36,6 +35,7 @@ struct ExportCommand: ParsableCommand {
         default: .csv
         }
         let filter = Roster.Filter(domain: domain?.name, language: language?.code, country: country?.code, minTier: minTier?.name)
+        if showSQL { print(Roster.query(filter: filter, pseudonymized: pseudonymize, format: chosen == .csv ? .csv : .jsonl)); return }
         try namingFlags(Self.flags) {
             let roster = Roster(connection: try database.migratedConnection())
             if let out {

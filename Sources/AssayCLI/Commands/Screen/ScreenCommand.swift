@@ -5,6 +5,6 @@ struct ScreenCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "screen",
         abstract: "Invite a candidate to a skill screen, take it, and inspect screens.",
-        subcommands: [InviteCommand.self, TakeCommand.self, ScreenListCommand.self, ScreenShowCommand.self, VoidCommand.self, ExtendCommand.self]
+        subcommands: [InviteCommand.self, TakeCommand.self, ScreenListCommand.self, ScreenShowCommand.self, VoidCommand.self, ExtendCommand.self, ClearFlagsCommand.self]
     )
 }
