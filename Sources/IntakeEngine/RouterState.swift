@@ -201,12 +201,26 @@ struct RouterState {
         expertIDs.append(id)
         firstLines.append(0)
         openDomains.append(0)
-        var numbers: [UInt8] = []
-        for code in codes {
-            let number = try languageNumber(code)
-            if !numbers.contains(number) { numbers.append(number) }
+        if codes.count <= 8 {
+            // The usual case, without an array: up to eight numbers packed in one word.
+            var packed = LanguageSets.Codes.none
+            var count = 0
+            for code in codes {
+                let number = try languageNumber(code)
+                if !packed.contains(number) {
+                    packed = packed.adding(number, at: count)
+                    count += 1
+                }
+            }
+            languages.append(packed)
+        } else {
+            var numbers: [UInt8] = []
+            for code in codes {
+                let number = try languageNumber(code)
+                if !numbers.contains(number) { numbers.append(number) }
+            }
+            languages.append(list: numbers)
         }
-        languages.append(list: numbers)
         knownExperts = expertIDs.count
     }
 

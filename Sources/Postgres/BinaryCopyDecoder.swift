@@ -19,6 +19,27 @@ public struct BinaryCopyDecoder {
     /// - Throws: ``PostgresError`` (kind ``PostgresError/Kind/copy``) when the data is not binary
     ///   COPY data, or `row`'s error.
     public mutating func feed(_ bytes: UnsafeRawBufferPointer, row: ([UnsafeBufferPointer<UInt8>?]) throws -> Void) throws {
+        // The usual chunk is one whole row (libpq hands one CopyData message at a time): read it
+        // where it is, without copying it.
+        if sawHeader, !finished, pending.isEmpty {
+            let data = bytes.bindMemory(to: UInt8.self)
+            var fields: [UnsafeBufferPointer<UInt8>?] = []
+            swap(&fields, &self.fields)
+            defer {
+                fields.removeAll(keepingCapacity: true)
+                swap(&fields, &self.fields)
+            }
+            if let end = try Self.row(in: data, at: 0, fields: &fields) {
+                if end < 0 {
+                    finished = true
+                    return
+                }
+                try row(fields)
+                if end == data.count { return }
+                pending.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[end...]))
+                return try feed(UnsafeRawBufferPointer(start: nil, count: 0), row: row)
+            }
+        }
         var pending: [UInt8] = []
         swap(&pending, &self.pending)
         pending.append(contentsOf: bytes)
@@ -49,33 +70,42 @@ public struct BinaryCopyDecoder {
                 offset = 19 + extensionLength
                 sawHeader = true
             }
-            while !finished, offset + 2 <= data.count {
-                let count = Int(Int16(bitPattern: UInt16(data[offset]) << 8 | UInt16(data[offset + 1])))
-                if count == -1 {
+            while !finished, let end = try Self.row(in: data, at: offset, fields: &fields) {
+                if end < 0 {
                     finished = true
                     offset += 2
                     break
                 }
-                var position = offset + 2
-                fields.removeAll(keepingCapacity: true)
-                var complete = true
-                for _ in 0 ..< max(count, 0) {
-                    guard position + 4 <= data.count else { complete = false; break }
-                    let length = Int(int32(at: position))
-                    position += 4
-                    if length < 0 {
-                        fields.append(nil)
-                        continue
-                    }
-                    guard position + length <= data.count else { complete = false; break }
-                    fields.append(UnsafeBufferPointer(rebasing: data[position ..< position + length]))
-                    position += length
-                }
-                guard complete else { break }
                 try row(fields)
-                offset = position
+                offset = end
             }
         }
+    }
+
+    /// Reads the row that starts at `offset` into `fields`.
+    ///
+    /// - Returns: the offset after it; -1 for the trailer; nil when the row is not complete.
+    private static func row(in data: UnsafeBufferPointer<UInt8>, at offset: Int, fields: inout [UnsafeBufferPointer<UInt8>?]) throws -> Int? {
+        guard offset + 2 <= data.count else { return nil }
+        let count = Int(Int16(bitPattern: UInt16(data[offset]) << 8 | UInt16(data[offset + 1])))
+        if count == -1 { return -1 }
+        guard count >= 0 else { throw PostgresError(kind: .copy, message: "the COPY data has a row of \(count) fields") }
+        var position = offset + 2
+        fields.removeAll(keepingCapacity: true)
+        for _ in 0 ..< count {
+            guard position + 4 <= data.count else { return nil }
+            let length = Int(Int32(bitPattern: UInt32(data[position]) << 24 | UInt32(data[position + 1]) << 16
+                                   | UInt32(data[position + 2]) << 8 | UInt32(data[position + 3])))
+            position += 4
+            if length < 0 {
+                fields.append(nil)
+                continue
+            }
+            guard position + length <= data.count else { return nil }
+            fields.append(UnsafeBufferPointer(rebasing: data[position ..< position + length]))
+            position += length
+        }
+        return position
     }
 
     /// A field's value as a big-endian `bigint` (nil when it is not 8 bytes).

@@ -28,6 +28,13 @@ enum ImportProcess {
         if ProcessInfo.processInfo.environment["ASSAY_FAILPOINT"] == name { _exit(99) }
     }
 
+    /// CPU seconds (user and system) this process has used.
+    static func ownCPU() -> Double {
+        var usage = rusage()
+        getrusage(Int32(RUSAGE_SELF.rawValue), &usage)
+        return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+    }
+
     /// CPU seconds (user and system) a process on this machine has used, from /proc.
     static func processCPU(_ pid: Int) -> Double? {
         guard let text = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),

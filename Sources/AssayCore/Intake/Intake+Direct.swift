@@ -77,7 +77,6 @@ extension Intake {
                 return Array(last - Int64(count) + 1 ... last)
             }
             try loadKnown(into: router, on: control)
-            phase("load what the database has")
             // Each COPY is fed from its own thread, so that neither server waits while the other
             // one's socket is full: both tables are written at once, on two cores. Room for a whole
             // chunk in each socket: fewer wake-ups of the feeders and of the servers (0.15 s less

@@ -17,6 +17,7 @@ extension Intake {
     /// Run it under the intake lock (or for a dry run): no intake can write meanwhile.
     func loadKnown(into router: DirectRouter, on connection: Connection) throws {
         let started = Date()
+        let startedCPU = ImportProcess.ownCPU()
         var decoder = BinaryCopyDecoder()
         var languages: [UnsafeBufferPointer<UInt8>] = []
         try connection.copyOut("""
@@ -61,7 +62,8 @@ extension Intake {
         }
         router.finishLoading()
         if timing {
-            FileHandle.standardError.write(Data(String(format: "intake timing: load what the database has %.2f s\n", Date().timeIntervalSince(started)).utf8))
+            FileHandle.standardError.write(Data(String(format: "intake timing: load what the database has %.2f s (this process %.2f s of CPU)\n",
+                                                       Date().timeIntervalSince(started), ImportProcess.ownCPU() - startedCPU).utf8))
         }
     }
 
