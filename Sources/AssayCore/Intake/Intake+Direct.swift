@@ -29,7 +29,7 @@ extension Intake {
     ///
     /// - Throws: ``DirectImportDecided`` when something fails after the decision (the import is
     ///   then committed, or will be by the next intake); any other error means nothing was written.
-    func directImport(actor: String, details: [String: String], expectedRows: Int, feed: (any StagedApplicantSink) throws -> Summary) throws -> Summary {
+    func directImport(actor: String, details: [String: JSONValue], expectedRows: Int, feed: (any StagedApplicantSink) throws -> Summary) throws -> Summary {
         // A connection of its own for the liveness lock, the commits and the id blocks: a fresh
         // session holds no cached values of the experts' id sequence (see the id draw below).
         let control = try connection.openAnother()

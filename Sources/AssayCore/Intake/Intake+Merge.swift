@@ -5,7 +5,7 @@ internal import IntakeEngine
 extension Intake {
     /// Stages rows through COPY (fed by `feed`), then merges them into experts and
     /// applications, all in one transaction; rolls back instead of committing for a dry run.
-    func merge(actor: String, action: String, dryRun: Bool, details: [String: String],
+    func merge(actor: String, action: String, dryRun: Bool, details: [String: JSONValue],
                feed: (any StagedApplicantSink) throws -> Summary) throws -> Summary {
         // A dry run does everything in a transaction that is always rolled back.
         var summary = try connection.withTransaction(rollingBack: dryRun) { tx in
@@ -44,7 +44,7 @@ extension Intake {
             phase("insert experts")
             summary.applicationsMerged = newApplications - newExperts
             summary.duplicatesSkipped = validRows - newApplications
-            var eventDetails: [String: String] = details
+            var eventDetails: [String: JSONValue] = details
             eventDetails.merge(summary.eventCounts) { $1 }
             if action == "intake.import" { eventDetails["method"] = "merge" }
             // An add names its expert as the event's subject; an import's event is linked from

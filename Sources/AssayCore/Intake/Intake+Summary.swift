@@ -39,9 +39,9 @@ extension Intake {
         public var newApplications: Int { newExperts + applicationsMerged }
 
         /// The counts as the import's event records them.
-        var eventCounts: [String: String] {
-            ["rows_read": String(rowsRead), "new_experts": String(newExperts), "applications_merged": String(applicationsMerged),
-             "duplicates_skipped": String(duplicatesSkipped), "rows_rejected": String(rowsRejected)]
+        var eventCounts: [String: JSONValue] {
+            ["rows_read": .number(Double(rowsRead)), "new_experts": .number(Double(newExperts)), "applications_merged": .number(Double(applicationsMerged)),
+             "duplicates_skipped": .number(Double(duplicatesSkipped)), "rows_rejected": .number(Double(rowsRejected))]
         }
     }
 

@@ -52,7 +52,7 @@ public final class Intake {
         // Best effort here: what cannot be resolved now is retried while waiting for the lock.
         _ = try? Self.recoverInterruptedImports(on: connection)
         let source = request.source ?? URL(fileURLWithPath: request.path).lastPathComponent
-        let details = ["file": request.path, "source": source, "format": request.format.rawValue]
+        let details: [String: JSONValue] = ["file": .string(request.path), "source": .string(source), "format": .string(request.format.rawValue)]
         let fileSize = (try? FileManager.default.attributesOfItem(atPath: request.path)[.size] as? Int) ?? 0
         var mergeReason: String?
         if !request.dryRun, request.method != .merge {
@@ -108,7 +108,7 @@ public final class Intake {
         if let problem = batch.append(record, line: 1) {
             throw AssayError(.badInput, "--\(problem.field.replacingOccurrences(of: "_", with: "-")) \(problem.reason)")
         }
-        let summary = try merge(actor: actor, action: "intake.add", dryRun: false, details: ["source": record.source]) { sink in
+        let summary = try merge(actor: actor, action: "intake.add", dryRun: false, details: ["source": .string(record.source)]) { sink in
             try sink.write(batch)
             var summary = Summary()
             summary.rowsRead = 1

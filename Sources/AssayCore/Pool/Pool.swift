@@ -177,6 +177,21 @@ public struct Pool {
         public var expiresAt: Date
     }
 
+    /// The condition on `pool_roster` of ``list(domain:tier:status:language:country:limit:)``
+    /// and ``count(domain:tier:status:language:country:)``, with the filters as `$1` … `$5`.
+    private static let listCondition = """
+        ($1::text IS NULL OR domain = $1) AND ($2::text IS NULL OR tier = $2) AND ($3::text IS NULL OR status = $3)
+          AND ($4::text IS NULL OR lower($4) = ANY (languages)) AND ($5::text IS NULL OR country = upper($5))
+        """
+
+    /// How many members match the filters (nil means any).
+    ///
+    /// - Throws: ``PostgresError``.
+    public func count(domain: String?, tier: String?, status: String?, language: String?, country: String?) throws -> Int {
+        try connection.query("SELECT count(*)::int FROM pool_roster WHERE \(Self.listCondition)",
+                             [domain, tier, status, language, country]).one().decode(0)
+    }
+
     /// Members matching the filters (nil means any), by domain and tier.
     ///
     /// - Throws: ``PostgresError``.
@@ -184,8 +199,7 @@ public struct Pool {
         try connection.query("""
             SELECT expert_id, full_name, email, country, languages, domain, tier, score, status, screen_id, promoted_at, expires_at
             FROM pool_roster
-            WHERE ($1::text IS NULL OR domain = $1) AND ($2::text IS NULL OR tier = $2) AND ($3::text IS NULL OR status = $3)
-              AND ($4::text IS NULL OR lower($4) = ANY (languages)) AND ($5::text IS NULL OR country = upper($5))
+            WHERE \(Self.listCondition)
             ORDER BY domain, tier_rank, expert_id LIMIT $6
             """, [domain, tier, status, language, country, limit]).map {
             Member(expertID: try $0.decode("expert_id"), fullName: try $0.decode("full_name"), email: try $0.decode("email"),

@@ -4,7 +4,14 @@ import Foundation
 
 /// `assay experts show EXPERT`: one expert with applications, screens, pool memberships and events.
 struct ExpertsShowCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "show", abstract: "Show one expert: details, applications and events.")
+    static let configuration = CommandConfiguration(
+        commandName: "show",
+        abstract: "Show one expert: details, applications, screens, pool memberships with their evidence, and events.",
+        discussion: """
+            Examples:
+              assay experts show ana@example.org
+              assay experts show 42 --format json
+            """)
     @Argument(help: "The expert's email or id.") var expert: String
     @Option(help: "Output format: text or json.") var format: FormatOption<TextOrJSON> = .standard
     @OptionGroup var database: DatabaseOptions
@@ -14,11 +21,11 @@ struct ExpertsShowCommand: ParsableCommand {
         if format.value == .json { try printJSON(profile); return }
         let e = profile.expert
         let iso = ISO8601DateFormatter()
-        print("expert \(e.id): \(e.fullName) <\(e.email)>")
+        print("expert \(e.id): \(e.fullName.visibleSafe) <\(e.email.visibleSafe)>")
         print("  country \(e.country), languages \(e.languages.joined(separator: ", ")), \(e.highestDegree), \(e.yearsExperience) years")
         print("applications:")
         for a in profile.applications {
-            print("  #\(a.id) \(a.source)/\(a.externalID): \(a.domains.joined(separator: ", ")) — \(a.status), applied \(iso.string(from: a.appliedAt))\(a.hasResume ? ", résumé on file" : "")")
+            print("  #\(a.id) \(a.source.visibleSafe)/\(a.externalID.visibleSafe): \(a.domains.joined(separator: ", ")) — \(a.status), applied \(iso.string(from: a.appliedAt))\(a.hasResume ? ", résumé on file" : "")")
         }
         print("screens:")
         for sc in profile.screens {
@@ -46,7 +53,7 @@ struct ExpertsShowCommand: ParsableCommand {
         }
         print("events:")
         for ev in profile.events {
-            print("  \(iso.string(from: ev.occurredAt)) \(ev.action) by \(ev.actor)\(ev.reason.map { ": \($0)" } ?? "") \(ev.details)")
+            print("  \(iso.string(from: ev.occurredAt)) \(ev.action) by \(ev.actor.visibleSafe)\(ev.reason.map { ": \($0.visibleSafe)" } ?? "") \(ev.details.description.visibleSafe)")
         }
     }
 }
