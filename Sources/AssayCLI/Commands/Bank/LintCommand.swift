@@ -8,9 +8,15 @@ struct LintCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lint",
         abstract: "Check bank files and report every problem as file:line:column.",
-        discussion: "Exit code 2 when any error is found, 0 otherwise (warnings alone do not fail).")
+        discussion: """
+            Exit code 2 when any error is found, 0 otherwise (warnings alone do not fail).
 
-    @Argument(help: "The banks folder, one domain's folder, or one bank file.")
+            Examples:
+              assay bank lint
+              assay bank lint interview-banks/law/core.yaml
+            """)
+
+    @Argument(help: "The banks folder, one domain's folder, or one bank file (default: the shipped banks).")
     var path: String = BankCommand.defaultPath
 
     func run() throws {

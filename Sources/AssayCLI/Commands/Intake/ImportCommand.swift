@@ -15,6 +15,10 @@ struct ImportCommand: ParsableCommand {
             domains, highest_degree, years_experience, source, applied_at, resume_text. Lists are
             ';'-separated in CSV and arrays in JSON Lines. Invalid rows are skipped and reported
             (with --rejects, all of them, with line, field, reason and the original row).
+
+            Examples:
+              assay intake import applicants.csv --source campaign-7 --rejects rejects.csv
+              assay intake import applicants.jsonl --dry-run
             """)
     @Argument(help: "The file to import.") var file: String
     @Option(help: "The file's format (default: from the file's extension).") var format: FileFormat?

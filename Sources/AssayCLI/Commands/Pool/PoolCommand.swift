@@ -5,6 +5,11 @@ struct PoolCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pool",
         abstract: "Promote passing candidates into the annotator pool, list, suspend and reinstate members.",
+        discussion: """
+            Examples:
+              assay pool promote --dry-run
+              assay pool list --domain medicine
+            """,
         subcommands: [PromoteCommand.self, PoolListCommand.self, SuspendCommand.self, ReinstateCommand.self]
     )
 }

@@ -4,7 +4,14 @@ import Foundation
 
 /// `assay pool promote`: everyone whose results qualify joins the pool.
 struct PromoteCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "promote", abstract: "Promote everyone whose results qualify, by each domain's policy (idempotent).")
+    static let configuration = CommandConfiguration(
+        commandName: "promote",
+        abstract: "Promote everyone whose results qualify, by each domain's policy (idempotent).",
+        discussion: """
+            Examples:
+              assay pool promote --dry-run
+              assay pool promote --domain medicine
+            """)
     @Option(help: "Only this domain.") var domain: Slug?
     @Flag(name: .customLong("dry-run"), help: "Show what would change, write nothing.") var dryRun = false
     @Option(help: "Who promotes, for the audit trail (default: the OS user).") var actor: String?

@@ -4,7 +4,13 @@ import Foundation
 
 /// `assay screen invite EXPERT --bank SLUG`: a screen and its single-use invite code.
 struct InviteCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "invite", abstract: "Create a screen for an expert and print its single-use invite code.")
+    static let configuration = CommandConfiguration(
+        commandName: "invite",
+        abstract: "Create a screen for an expert and print its single-use invite code.",
+        discussion: """
+            Example:
+              assay screen invite ana@example.org --bank medicine-core --expires 3d
+            """)
     @Argument(help: "The expert's email or id.") var expert: String
     @Option(help: "The bank's slug.") var bank: String
     @Option(help: "How long the code stays valid: 7d, 36h, 90m.") var expires = Period(days: 7, text: "7d")

@@ -7,7 +7,12 @@ struct TakeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "take",
         abstract: "Take a screen (for candidates): one question at a time, answers saved as you go.",
-        discussion: "Run it again with the same code to resume after an interruption, while time remains.")
+        discussion: """
+            Run it again with the same code to resume after an interruption, while time remains.
+
+            Example:
+              assay screen take ABCD-EFGH-JKLM-NPQR-STUV-WXYZ-2345-6789
+            """)
     @Argument(help: "The invite code.") var code: String
     @OptionGroup var database: DatabaseOptions
 
