@@ -54,6 +54,9 @@ public struct BankCalibration {
         public var converged: Bool
         /// The largest parameter change in the last EM cycle (nil when not recorded).
         public var lastChange: Double?
+        /// Why the calibration would have been refused, when it was stored with `force`
+        /// (from its `bank.calibrate` event); empty otherwise.
+        public var forcedDespite: [String]
         /// The marginal log-likelihood.
         public var logLikelihood: Double
         /// Akaike's information criterion.
@@ -267,6 +270,10 @@ public struct BankCalibration {
             throw AssayError(.notFound, "no calibration \(id)")
         }
         let slug: String = try row.decode("bank_slug")
+        let problems = try connection.query("""
+            SELECT coalesce(details->'problems', '[]'::jsonb) AS problems FROM events
+            WHERE action = $2 AND subject_type = 'calibration' AND subject_id = $1 ORDER BY id LIMIT 1
+            """, [id, AuditAction.bankCalibrate.rawValue]).first.map { try $0.decode("problems", as: PostgresJSON.self).decode([String].self) } ?? []
         let items = try connection.query("""
             SELECT ci.*, i.item_key, i.topic FROM calibration_items ci JOIN items i ON i.id = ci.item_id
             LEFT JOIN bank_items bi ON bi.item_id = i.id AND bi.bank_id = (SELECT id FROM banks WHERE slug = $2 AND is_current)
@@ -281,7 +288,7 @@ public struct BankCalibration {
                        model: try row.decode("model"), persons: try row.decode("persons"), responses: try row.decode("responses"),
                        itemsEstimated: try row.decode("items_estimated"), minResponses: try row.decode("min_responses"),
                        iterations: try row.decode("iterations"), converged: try row.decode("converged"),
-                       lastChange: try row.decode("last_change", as: Double?.self).flatMap { $0 < 0 ? nil : $0 },
+                       lastChange: try row.decode("last_change", as: Double?.self).flatMap { $0 < 0 ? nil : $0 }, forcedDespite: problems,
                        logLikelihood: try row.decode("log_likelihood"), aic: try row.decode("aic"), bic: try row.decode("bic"), items: items)
     }
 }

@@ -49,6 +49,10 @@ struct BankCalibrateCommand: ParsableCommand {
             return try service.calibrate(bank: slug, model: model.irtModel, minimumResponses: minimumResponses, force: force,
                                          maximumIterations: maximumIterations, actor: actor ?? ActorName.current)
         }
+        if !calibration.forcedDespite.isEmpty {
+            Assay.printError("assay: warning: stored with --force although " + calibration.forcedDespite.joined(separator: "; and ")
+                             + "; adaptive screens invited from now on use it")
+        }
         switch format.value {
         case .json:
             try printJSON(calibration)

@@ -17,9 +17,10 @@ struct LintCommand: ParsableCommand {
             """)
 
     @Argument(help: "The banks folder, one domain's folder, or one bank file (default: the shipped banks).")
-    var path: String = BankCommand.defaultPath
+    var path: String?
 
     func run() throws {
+        let path = self.path ?? BankCommand.defaultPath
         let collection = BankLinter.lint(path: path)
         for diagnostic in collection.diagnostics {
             Assay.printError(diagnostic.description)

@@ -18,12 +18,13 @@ struct SyncCommand: ParsableCommand {
             """)
 
     @Argument(help: "The banks folder, one domain's folder, or one bank file (default: the shipped banks).")
-    var path: String = BankCommand.defaultPath
+    var path: String?
     @Option(help: "Who is syncing, for the audit trail (default: the OS user).") var actor: String?
     @Option(help: "Output format: text or json.") var format: FormatOption<TextOrJSON> = .standard
     @OptionGroup var database: DatabaseOptions
 
     func run() throws {
+        let path = self.path ?? BankCommand.defaultPath
         let collection = BankLinter.lint(path: path)
         if collection.hasErrors {
             for diagnostic in collection.diagnostics { Assay.printError(diagnostic.description) }

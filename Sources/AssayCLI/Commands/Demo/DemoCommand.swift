@@ -21,20 +21,24 @@ struct DemoCommand: ParsableCommand {
     /// The shipped sample applicants, else `examples/applications.csv` in the current folder.
     static var defaultApplications: String { ShippedData.path(ShippedData.sampleApplicants, or: "examples/applications.csv") }
 
-    @Option(help: "The applicants to import (default: the shipped sample).") var applications = DemoCommand.defaultApplications
-    @Option(help: "The banks folder (default: the shipped banks).") var banks = BankCommand.defaultPath
+    @Option(help: "The applicants to import (default: the shipped sample, examples/applications.csv).") var applications: String?
+    @Option(help: "The banks folder (default: the shipped banks).") var banks: String?
     @Option(help: "Where to write the roster.") var roster = "roster.csv"
     @Option(help: "Seed of the simulated candidates.") var seed: UInt64 = 42
 
     func run() throws {
+        let applications = self.applications ?? Self.defaultApplications
+        let banks = self.banks ?? BankCommand.defaultPath
+        guard FileManager.default.fileExists(atPath: applications) else {
+            throw AssayError(.badInput, "cannot find \(applications); reinstall assay with scripts/install.sh (it ships the sample), or pass --applications FILE")
+        }
         let configuration = DatabaseConfiguration.resolve(option: nil)
         guard case .embedded(let cluster) = configuration else {
             throw AssayError(.configuration, "assay demo runs on the embedded cluster and resets its own database; unset \(configuration.summary.replacingOccurrences(of: "server from ", with: "")) to run it")
         }
-        guard FileManager.default.fileExists(atPath: applications) else {
-            throw AssayError(.badInput, "cannot find \(applications); reinstall assay with scripts/install.sh (it ships the sample), or pass --applications FILE")
-        }
         let connection = try Demo.resetDatabase(in: cluster)
+        print("applicants: \(applications)")
+        print("banks: \(banks)")
         print("demo database: \(DatabaseOptions.Cluster(cluster).uri(database: "assay_demo")) (reset)")
         let report = try Demo(connection: connection, banksPath: banks, applicationsPath: applications, rosterPath: roster, seed: seed) { print($0) }.run()
         print("")
