@@ -66,7 +66,7 @@ struct IntakeCommandTests {
         #expect(overlap.stdout.contains("merged through staging, not written directly: the database already has some of the file's people or applications"),
                 "\(overlap.stdout)")
         let json = try CommandRun.assay(["intake", "import", try file(rows: 3..<5, tag: tag), "--output", "json"], environment: env)
-        #expect(json.stdout.contains("\"mergeReason\""), "\(json.stdout)")
+        #expect(json.stdout.contains("\"merge_reason\""), "\(json.stdout)")
     }
 
     @Test("a bad header exits 2 with file:line and writes nothing")

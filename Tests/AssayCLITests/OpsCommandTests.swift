@@ -100,7 +100,7 @@ struct OpsCommandTests {
         let list = try run(["experts", "list", "--limit", "2"])
         #expect(list.status == 0, "\(list.stderr)")
         let lines = list.stdout.split(separator: "\n").map(String.init)
-        #expect(lines.first?.hasPrefix("ID  NAME") == true, "\(list.stdout)")
+        #expect(lines.first?.trimmingCharacters(in: .whitespaces).hasPrefix("ID  NAME") == true, "\(list.stdout)")
         #expect(lines.count == 4, "header, two rows, note: \(list.stdout)")
         #expect(lines.last?.hasPrefix("showing 2 of ") == true && lines.last?.hasSuffix(" (--limit)") == true)
         let all = try run(["experts", "list", "--limit", "100"])
@@ -108,7 +108,7 @@ struct OpsCommandTests {
         #expect(!all.stdout.contains("\u{1B}"), "the escape sequence is not printed raw")
         #expect(all.stdout.contains("Eve \\u{1B}[2JSmith"))
         // The EMAIL column starts at the same terminal column on every row, whatever the script of the name.
-        let rows = all.stdout.split(separator: "\n").map(String.init).filter { $0.contains("@example.") || $0.hasPrefix("ID") }
+        let rows = all.stdout.split(separator: "\n").map(String.init).filter { $0.contains("@example.") || $0.contains("EMAIL") }
         let header = try #require(rows.first)
         let emailColumn = try #require(header.range(of: "EMAIL")).lowerBound
         let column = String(header[..<emailColumn]).displayWidthForTest
@@ -146,6 +146,7 @@ struct OpsCommandTests {
         (["review", "list", "--bank", "lawcore"], "--bank: no bank 'lawcore'", "did you mean 'law-core'?"),
         (["roster", "export", "--min-tier", "gold"], "--min-tier: no tier 'gold'", "did you mean"),
         (["roster", "export", "--domain", "astrology"], "--domain: no domain 'astrology'", "did you mean"),
+        (["pool", "promote", "--domain", "evidance", "--dry-run"], "--domain: no domain 'evidance'", "did you mean 'evidence'?"),
     ])
     func wrongFilters(_ arguments: [String], _ message: String, _ hint: String) throws {
         let result = try run(arguments)
@@ -231,7 +232,8 @@ struct OpsCommandTests {
         try Connection(url).execute("UPDATE screens SET flags = $2::jsonb WHERE id = $1",
                                     [screen, #"[{"flag": "fast_answers", "positions": "1,2,3"}, {"flag": "long_gap", "positions": "4"}]"#])
         let list = try run(["screen", "list", "--bank", "evidence-core"])
-        #expect(list.stdout.split(separator: "\n").first?.contains("ID  STATUS  BANK") == true, "\(list.stdout)")
+        let header = try #require(list.stdout.split(separator: "\n").first).split(separator: " ")
+        #expect(header == ["ID", "STATUS", "BANK", "EXPERT", "SCORE", "RESULT", "FLAGS"], "\(list.stdout)")
         let line = try #require(list.stdout.split(separator: "\n").first { $0.contains("fast answers") })
         #expect(line.trimmingCharacters(in: .whitespaces).hasPrefix("\(screen) "))
         #expect(line.contains("fast answers on 3/4 items; long pause before item 4"), "\(line)")

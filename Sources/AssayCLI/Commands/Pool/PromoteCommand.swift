@@ -23,7 +23,9 @@ struct PromoteCommand: ParsableCommand {
 
     func run() throws {
         let changes = try namingFlags(Self.flags) {
-            try Pool(connection: try database.migratedConnection()).promote(domain: domain?.name, dryRun: dryRun, actor: actor ?? ActorName.current)
+            let connection = try database.migratedConnection()
+            if let domain { try KnownValues(connection: connection).checkDomain(domain.name) }
+            return try Pool(connection: connection).promote(domain: domain?.name, dryRun: dryRun, actor: actor ?? ActorName.current)
         }
         if format.value == .json { try printJSON(changes); return }
         for c in changes {
