@@ -11,8 +11,16 @@ struct Assay: ParsableCommand {
         discussion: """
             With no DATABASE_URL, --database-url or PG* variables, assay uses a private PostgreSQL
             cluster in $ASSAY_HOME (default ./.assay), created and started on demand.
-            Exit codes: 0 ok, 1 failure, 2 bad usage or bad input.
+            Exit codes: 0 ok, 1 failure, 2 bad usage or bad input. Every command's help
+            (assay help COMMAND) explains its flags and gives an example. Shell completion:
+            assay --generate-completion-script bash|zsh|fish.
+
+            Examples:
+              assay demo
+              assay intake import applicants.csv --rejects rejects.csv
+              assay pool promote --dry-run
             """,
+        version: AssayVersion.current,
         subcommands: [DBCommand.self, IntakeCommand.self, ExpertsCommand.self, BankCommand.self, ScreenCommand.self, ReviewCommand.self, PoolCommand.self, RosterCommand.self, OutcomesCommand.self, ValidityCommand.self, DemoCommand.self, IRTCommand.self]
     )
 

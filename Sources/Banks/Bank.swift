@@ -50,10 +50,16 @@ public struct BankSettings: Sendable, Hashable, Codable {
     /// Optional and omitted from the JSON form when nil, so fixed banks keep their content hash.
     /// In an adaptive bank ``itemsPerScreen`` equals ``AdaptiveSettings/maxItems``.
     public var adaptive: AdaptiveSettings?
+    /// `near_miss_review: false` turns off sending short-text near misses to a reviewer; nil is
+    /// the default (on).
+    ///
+    /// Stored only when false (omitted from the JSON form otherwise), so banks that keep the
+    /// default keep their content hash.
+    public var nearMissReview: Bool?
 
     /// Creates settings.
     public init(itemsPerScreen: Int, timeLimitMinutes: Int, shuffleOptions: Bool = false, retakeCooldownDays: Int = 0, showScore: Bool = false,
-                passRule: PassRule, adaptive: AdaptiveSettings? = nil) {
+                passRule: PassRule, adaptive: AdaptiveSettings? = nil, nearMissReview: Bool? = nil) {
         self.itemsPerScreen = itemsPerScreen
         self.timeLimitMinutes = timeLimitMinutes
         self.shuffleOptions = shuffleOptions
@@ -61,10 +67,16 @@ public struct BankSettings: Sendable, Hashable, Codable {
         self.showScore = showScore
         self.passRule = passRule
         self.adaptive = adaptive
+        self.nearMissReview = nearMissReview == false ? false : nil
     }
 
     /// Whether screens of this bank choose each next item adaptively.
     public var isAdaptive: Bool { adaptive != nil }
+
+    /// Whether a short-text answer that earns nothing but is near an accepted answer goes to a
+    /// reviewer instead of scoring 0: on unless `near_miss_review: false`, and never in an
+    /// adaptive bank, which scores each answer the moment it is given.
+    public var reviewsNearMisses: Bool { !isAdaptive && nearMissReview != false }
 }
 
 /// How an adaptive screen runs: it picks the most informative item at the candidate's current

@@ -133,7 +133,8 @@ public enum BankReader {
     private static func readSettings(_ node: Node, context: inout ReadContext) -> BankSettings? {
         guard let map = context.mapping(node, what: "settings") else { return nil }
         var fields = FieldReader(map: map, context: context, allowed: ["mode", "items_per_screen", "max_items", "min_items", "target_se",
-                                                                       "time_limit_minutes", "shuffle_options", "retake_cooldown_days", "show_score", "pass_rule"])
+                                                                       "time_limit_minutes", "shuffle_options", "retake_cooldown_days", "show_score", "pass_rule",
+                                                                       "near_miss_review"])
         var adaptive = false
         if let modeNode = fields.optionalNode("mode"), let mode = fields.optionalString("mode") {
             switch mode {
@@ -172,6 +173,10 @@ public enum BankReader {
         let shuffle = fields.optionalBool("shuffle_options") ?? false
         let cooldown = fields.optionalInt("retake_cooldown_days", range: 0...3650) ?? 0
         let showScore = fields.optionalBool("show_score") ?? false
+        let nearMissReview = fields.optionalBool("near_miss_review")
+        if adaptive, nearMissReview == true, let node = map["near_miss_review"] {
+            fields.context.error(node, "near_miss_review applies only to a fixed bank: an adaptive screen scores each answer the moment it is given; remove it")
+        }
         var passRule: PassRule?
         if let ruleNode = fields.node("pass_rule"), let ruleMap = fields.context.mapping(ruleNode, what: "pass_rule") {
             var rule = FieldReader(map: ruleMap, context: fields.context, allowed: ["min_percent", "min_theta", "max_se"])
@@ -193,7 +198,7 @@ public enum BankReader {
         context = fields.context
         guard let perScreen, let minutes, let passRule else { return nil }
         return BankSettings(itemsPerScreen: perScreen, timeLimitMinutes: minutes, shuffleOptions: shuffle, retakeCooldownDays: cooldown,
-                            showScore: showScore, passRule: passRule, adaptive: adaptiveSettings)
+                            showScore: showScore, passRule: passRule, adaptive: adaptiveSettings, nearMissReview: nearMissReview)
     }
 
     /// The rules that need both the settings and the items: an adaptive bank or a pass rule on θ

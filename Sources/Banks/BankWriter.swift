@@ -34,6 +34,7 @@ public enum BankWriter {
             (key("show_score"), flag(s.showScore)),
             (key("pass_rule"), .mapping(.init(rule))),
         ]
+        if s.nearMissReview == false { settings.append((key("near_miss_review"), flag(false))) }
         root.append((key("settings"), .mapping(.init(settings))))
         root.append((key("items"), .sequence(.init(bank.items.map(node(for:))))))
         return try Yams.serialize(node: .mapping(.init(root)), indent: 2, width: 100, allowUnicode: true, sortKeys: false)

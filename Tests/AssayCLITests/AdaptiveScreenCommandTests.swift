@@ -47,7 +47,7 @@ struct AdaptiveScreenCommandTests {
         let invite = try CommandRun.assay(["screen", "invite", email, "--bank", "physics-adaptive", "--format", "json", "--seed", Self.seed], environment: env)
         #expect(invite.status == 0, "\(invite.stderr)")
         let json = try #require(try JSONSerialization.jsonObject(with: Data(invite.stdout.utf8)) as? [String: Any])
-        return (try #require(json["screenID"] as? Int), try #require(json["code"] as? String))
+        return (try #require(json["screen_id"] as? Int), try #require(json["code"] as? String))
     }
 
     @Test("the service picks each question, the screen stops by its SE rule before max_items, and theta and SE are recorded after every answer")

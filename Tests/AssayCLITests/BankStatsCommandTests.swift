@@ -59,8 +59,28 @@ struct BankStatsCommandTests {
         #expect(refused.stderr.contains("too few responses to calibrate physics-core: 60 scored screens"))
         #expect(refused.stderr.split(separator: "\n").count == 1, "\(refused.stderr)")
 
-        let calibrated = try CommandRun.assay(["bank", "calibrate", "physics-core", "--min-responses", "20", "--actor", "psychometrician"], environment: env)
+        // Only 12 of the bank's items were answered: under 80% of them can be estimated, and
+        // adaptive screens would rely on the calibration, so it is not stored.
+        func stored() throws -> Int { try Connection(url).query("SELECT count(*)::int FROM calibrations WHERE bank_slug = 'physics-core'")[0].decode(0) }
+        let before = try stored()
+        let partial = try CommandRun.assay(["bank", "calibrate", "physics-core", "--min-responses", "20"], environment: env)
+        #expect(partial.status == 2, "\(partial.stdout)\(partial.stderr)")
+        #expect(partial.stderr.contains("calibration of physics-core not stored: it estimated 12 of the "), "\(partial.stderr)")
+        #expect(partial.stderr.contains("under the 80% needed"))
+        #expect(partial.stderr.contains("assay: hint: ") && partial.stderr.contains("--force"))
+        let unconverged = try CommandRun.assay(["bank", "calibrate", "physics-core", "--min-responses", "20", "--max-iterations", "1"], environment: env)
+        #expect(unconverged.status == 2)
+        #expect(unconverged.stderr.contains("the fit did not converge in 1 EM cycles"), "\(unconverged.stderr)")
+        #expect(try stored() == before, "nothing was stored")
+
+        let calibrated = try CommandRun.assay(["bank", "calibrate", "physics-core", "--min-responses", "20", "--force", "--actor", "psychometrician"], environment: env)
         #expect(calibrated.status == 0, "\(calibrated.stderr)")
+        #expect(calibrated.stderr.contains("warning: stored with --force"), "\(calibrated.stderr)")
+        let forced: Int = try Connection(url).query("""
+            SELECT count(*)::int FROM events WHERE action = 'bank.calibrate' AND details->>'bank' = 'physics-core' AND (details->>'forced')::boolean
+              AND jsonb_array_length(details->'problems') = 1
+            """)[0].decode(0)
+        #expect(forced >= 1, "the event says it was forced and why")
         #expect(calibrated.stdout.contains("60 screens"))
         #expect(calibrated.stdout.contains("log-likelihood"))
         #expect(calibrated.stdout.contains("too-few-responses"), "items never answered are listed too")
@@ -71,6 +91,9 @@ struct BankStatsCommandTests {
         #expect(table.status == 0, "\(table.stderr)")
         #expect(table.stdout.contains("60 scored screens"))
         #expect(table.stdout.contains("IRT parameters from calibration"))
+        #expect(table.stdout.contains(": converged after "), "\(table.stdout)")
+        #expect(table.stdout.contains("SE(A)") && table.stdout.contains("SE(B)"))
+        #expect(table.stdout.contains("too few responses to judge (0 < 20)"), "items never answered are not judged")
         #expect(table.stdout.contains("item(s) to review"))
 
         let json = try CommandRun.assay(["bank", "stats", "physics-core", "--format", "json"], environment: env)
@@ -88,6 +111,17 @@ struct BankStatsCommandTests {
         #expect(text.contains("aria-label=\"score distribution\""))
         #expect(!text.lowercased().contains("<script"))
         #expect(!text.contains("src=\"http"), "self-contained")
+        #expect(text.contains("<th>SE(a)</th>") && text.contains("<th>SE(b)</th>") && text.contains("converged after"))
+        #expect(text.contains("(SE "), "the curves' captions give the standard errors")
+
+        // A forced calibration that did not converge is shown as such.
+        let loose = try CommandRun.assay(["bank", "calibrate", "physics-core", "--min-responses", "20", "--max-iterations", "1", "--force"], environment: env)
+        #expect(loose.status == 0, "\(loose.stderr)")
+        #expect(loose.stdout.contains("NOT converged after 1 EM cycles"))
+        let looseTable = try CommandRun.assay(["bank", "stats", "physics-core"], environment: env)
+        #expect(looseTable.stdout.contains(": NOT converged after 1 EM cycles"), "\(looseTable.stdout)")
+        let loosePage = try CommandRun.assay(["bank", "stats", "physics-core", "--format", "html"], environment: env)
+        #expect(loosePage.stdout.contains("The fit did not converge"))
 
         let unknown = try CommandRun.assay(["bank", "stats", "no-such-bank"], environment: env)
         #expect(unknown.status == 2 && unknown.stderr.contains("no bank 'no-such-bank'"))

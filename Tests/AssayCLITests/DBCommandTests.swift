@@ -29,7 +29,7 @@ struct DBCommandTests {
         #expect(status.status == 0)
         let report = try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any]
         #expect(report?["state"] as? String == "running")
-        #expect((report?["migrationsPending"] as? [String])?.isEmpty == true)
+        #expect((report?["migrations_pending"] as? [String])?.isEmpty == true)
 
         // `assay db url` prints a URI that libpq (and so psql) accepts as is.
         let url = try CommandRun.assay(["db", "url"], environment: env).stdout.trimmingCharacters(in: .whitespacesAndNewlines)

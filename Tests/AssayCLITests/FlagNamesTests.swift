@@ -34,7 +34,7 @@ struct FlagNamesTests {
         let lists: [KeyValuePairs<String, String>] = [
             AddCommand.flags, ExpertsListCommand.flags, InviteCommand.flags, ScreenListCommand.flags, ExtendCommand.flags, VoidCommand.flags,
             GradeCommand.flags, PromoteCommand.flags, PoolListCommand.flags, SuspendCommand.flags, ReinstateCommand.flags,
-            ExportCommand.flags, BankCalibrateCommand.flags,
+            ExportCommand.flags, BankCalibrateCommand.flags, ReviewListCommand.flags,
         ]
         for list in lists {
             for (field, flag) in list {

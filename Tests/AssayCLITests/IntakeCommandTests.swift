@@ -157,7 +157,7 @@ struct IntakeCommandTests {
         // A new file of the same kind (the same file again is already imported, and decided in memory).
         let manyMore = try write("email,full_name,country,domains,languages\nn-\(tag)@example.org,N,FR,law,en;fr;de;es;it;pt;nl;sv;da\n")
         let json = try CommandRun.assay(["intake", "import", manyMore, "--output", "json"], environment: env)
-        #expect(json.stdout.contains("\"mergeReason\""), "\(json.stdout)")
+        #expect(json.stdout.contains("\"merge_reason\""), "\(json.stdout)")
     }
 
     @Test("a header without a required column exits 2 with file:line, naming all of them, and writes nothing")

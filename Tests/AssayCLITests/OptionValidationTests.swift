@@ -85,7 +85,7 @@ struct OptionValidationTests {
         Case(arguments: ["screen", "void", "1", "--reason", "  "], flag: "--reason", says: "empty"),
         Case(arguments: ["review", "grade", "1", "1", "--points=-1"], flag: "--points", says: "from 0"),
         Case(arguments: ["review", "grade", "1", "1", "--points", "nan"], flag: "--points", says: "from 0"),
-        Case(arguments: ["review", "list", "--format", "csv"], flag: "--format", says: "'text' and 'json'"),
+        Case(arguments: ["review", "list", "--format", "csv"], flag: "--format", says: "'table' and 'json'"),
         Case(arguments: ["pool", "promote", "--domain", "Medicine & Law"], flag: "--domain", says: "domain"),
         Case(arguments: ["pool", "list", "--status", "pooled"], flag: "--status", says: "suspended"),
         Case(arguments: ["pool", "list", "--tier", "top tier"], flag: "--tier", says: "tier"),

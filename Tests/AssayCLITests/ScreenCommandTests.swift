@@ -28,7 +28,7 @@ struct ScreenCommandTests {
         let invite = try CommandRun.assay(["screen", "invite", email, "--bank", bank, "--format", "json"], environment: env)
         #expect(invite.status == 0, "\(invite.stderr)")
         let json = try #require(try JSONSerialization.jsonObject(with: Data(invite.stdout.utf8)) as? [String: Any])
-        return (json["screenID"] as! Int, json["code"] as! String)
+        return (json["screen_id"] as! Int, json["code"] as! String)
     }
 
     /// Typed answers, valid for each question of the screen in order (read from the database).
@@ -152,7 +152,7 @@ struct ScreenCommandTests {
             let invite = try CommandRun.assay(["screen", "invite", email, "--bank", "chemistry-core", "--seed", seed, "--format", "json"], environment: env)
             #expect(invite.status == 0, "\(invite.stderr)")
             let json = try #require(try JSONSerialization.jsonObject(with: Data(invite.stdout.utf8)) as? [String: Any])
-            let screen = try #require(json["screenID"] as? Int)
+            let screen = try #require(json["screen_id"] as? Int)
             let connection = try Connection(url)
             let recorded: Int = try connection.query("SELECT seed FROM screens WHERE id = $1", [screen])[0].decode(0)
             let draw = try connection.query("""

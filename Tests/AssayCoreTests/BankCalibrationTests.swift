@@ -112,6 +112,41 @@ struct BankCalibrationTests {
         #expect(throws: PostgresError.self) { try fixture.connection.execute("UPDATE calibration_items SET b = 0 WHERE calibration_id = $1", [first.id]) }
     }
 
+    @Test("a fit that estimates under 80% of the current items, or does not converge, is refused with the reasons and not stored; force stores it and says why")
+    func refusedUnlessForced() throws {
+        // 30 persons answer only c1…c7 (7 of 10 items): with a minimum of 20 responses, at most 7 are estimated.
+        var rng = SplitMix64(seed: 3)
+        let sittings = (0..<30).map { _ -> StoredResponsesFixture.Sitting in
+            let theta = rng.nextStandardNormal()
+            var points: [String: Double] = [:]
+            for (index, item) in CalibrationFixture.truth.prefix(7).enumerated() {
+                points["c\(index + 1)"] = rng.nextUnit() < 1 / (1 + exp(-item.a * (theta - item.b))) ? 1 : 0
+            }
+            return .init(points: points)
+        }
+        let database = try CalibrationFixture("calibrations_refused")
+        try StoredResponsesFixture.insert(sittings, bank: "calib-demo", on: database.connection)
+        let service = BankCalibration(connection: database.connection)
+        let partial = try #require(throws: AssayError.self) {
+            _ = try service.calibrate(bank: "calib-demo", model: .rasch, minimumResponses: 20, actor: "x")
+        }
+        #expect(partial.code == .badInput && partial.exitStatus == 2)
+        #expect(partial.message.hasPrefix("calibration of calib-demo not stored: it estimated 7 of the 10 items of the current version, under the 80% needed (8): 3 too-few-responses"), "\(partial.message)")
+        #expect(partial.hint?.contains("--force") == true)
+        let unconverged = try #require(throws: AssayError.self) {
+            _ = try service.calibrate(bank: "calib-demo", model: .rasch, minimumResponses: 1, maximumIterations: 1, actor: "x")
+        }
+        #expect(unconverged.message.contains("the fit did not converge in 1 EM cycles"), "\(unconverged.message)")
+        #expect(unconverged.message.contains("; and it estimated 7 of the 10 items"), "both reasons are given")
+        #expect(try service.latest(bank: "calib-demo") == nil, "nothing was stored")
+        #expect(try database.connection.query("SELECT count(*)::int FROM events WHERE action = 'bank.calibrate'")[0].decode(0, as: Int.self) == 0)
+
+        let forced = try service.calibrate(bank: "calib-demo", model: .rasch, minimumResponses: 20, force: true, actor: "psychometrician")
+        #expect(forced.itemsEstimated == 7)
+        #expect(forced.forcedDespite.count == 1 && forced.forcedDespite[0].contains("7 of the 10 items"))
+        #expect(try service.calibration(id: forced.id).forcedDespite == forced.forcedDespite, "read back from the event")
+    }
+
     @Test("too few responses are refused with the counts found, and nothing is stored")
     func tooFew() throws {
         try StoredResponsesFixture.insert((0..<3).map { index in .init(points: ["f1": Double(index % 2), "f2": 1, "f3": 0]) }, bank: "calib-few", on: fixture.connection)
@@ -133,7 +168,13 @@ struct BankCalibrationTests {
                                            choices: ["q4": chosen[person]])
         }
         try StoredResponsesFixture.insert(sittings, bank: "stats-demo", on: fixture.connection)
-        let report = try BankStatistics(connection: fixture.connection).report(bank: "stats-demo")
+        // Eight responses per item are too few to judge an item by default (20 are needed).
+        let unjudged = try BankStatistics(connection: fixture.connection).report(bank: "stats-demo")
+        #expect(unjudged.minimumResponsesToFlag == 20)
+        #expect(unjudged.items.allSatisfy { $0.flags.isEmpty && $0.tooFewToFlag }, "\(unjudged.items.map(\.flags))")
+        #expect(unjudged.items.map(\.facility) == [0.625, 0.5, 0.375, 0.625, 1, 0], "the statistics themselves are still reported")
+        let report = try BankStatistics(connection: fixture.connection).report(bank: "stats-demo", minimumResponsesToFlag: 8)
+        #expect(report.items.allSatisfy { !$0.tooFewToFlag })
         #expect(report.persons == 8 && report.responses == 48 && report.groupSize == 2)
         #expect(report.items.map(\.itemKey) == ["q1", "q2", "q3", "q4", "q5", "q6"])
         #expect(report.items.map(\.facility) == [0.625, 0.5, 0.375, 0.625, 1, 0])

@@ -21,4 +21,16 @@ struct CountryCode: ExpressibleByArgument, Sendable {
 
     /// The code, shown as a default in help.
     var defaultValueDescription: String { code }
+
+    /// Common names that are not ISO 3166-1 alpha-2 codes, and the code they mean.
+    static let aliases = ["uk": "GB", "el": "GR", "en": "GB"]
+
+    /// Parses a code for a filter, suggesting the nearest assigned codes on a typo.
+    ///
+    /// - Parameter text: the text typed.
+    /// - Throws: `ValidationError`: `no ISO 3166-1 alpha-2 country 'UK'; did you mean 'GB'?`.
+    static func parse(_ text: String) throws -> CountryCode {
+        if let code = CountryCode(argument: text) { return code }
+        throw ValidationError(unknownMessage(noun: "ISO 3166-1 alpha-2 country", value: text, known: ISOCodes.countries.sorted(), aliases: aliases))
+    }
 }

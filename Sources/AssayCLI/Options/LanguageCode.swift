@@ -21,4 +21,17 @@ struct LanguageCode: ExpressibleByArgument, Sendable {
 
     /// The code, shown as a default in help.
     var defaultValueDescription: String { code }
+
+    /// Country codes and retired codes often typed for a language, and the ISO 639-1 code meant.
+    static let aliases = ["jp": "ja", "cn": "zh", "gr": "el", "dk": "da", "cz": "cs", "kr": "ko", "vn": "vi", "ua": "uk",
+                          "iw": "he", "in": "id", "ji": "yi", "us": "en", "gb": "en"]
+
+    /// Parses a code for a filter, suggesting the nearest assigned codes on a typo.
+    ///
+    /// - Parameter text: the text typed.
+    /// - Throws: `ValidationError`: `no ISO 639-1 language 'jp'; did you mean 'ja'?`.
+    static func parse(_ text: String) throws -> LanguageCode {
+        if let code = LanguageCode(argument: text) { return code }
+        throw ValidationError(unknownMessage(noun: "ISO 639-1 language", value: text, known: ISOCodes.languages.sorted(), aliases: aliases))
+    }
 }

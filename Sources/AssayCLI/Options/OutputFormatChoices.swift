@@ -32,3 +32,9 @@ enum CSVJSONLOrJSON: OutputFormatChoices {
     static let offered: [OutputFormat] = [.csv, .jsonl, .json]
     static let standard = OutputFormat.csv
 }
+
+/// `table` (the default) or `json`: listings (`assay screen list`, `pool list`, `review list`).
+enum TableOrJSON: OutputFormatChoices {
+    static let offered: [OutputFormat] = [.table, .json]
+    static let standard = OutputFormat.table
+}

@@ -31,8 +31,13 @@ public struct AuditAction: Hashable, Sendable, CustomStringConvertible {
     public static let screenExtend = AuditAction("screen.extend")
     /// Staff looked at a screen's integrity flags and cleared them, so that promotion may use it.
     public static let screenClearFlags = AuditAction("screen.clear_flags")
-    /// A reviewer graded an essay.
+    /// A reviewer graded an essay or a short-text near miss.
     public static let reviewGrade = AuditAction("review.grade")
+    /// A reviewer corrected a grade; the details keep the grade it replaced.
+    public static let reviewRegrade = AuditAction("review.regrade")
+    /// A scored screen was totalled afresh after a grade was corrected; the details keep the
+    /// result before and after.
+    public static let screenRescore = AuditAction("screen.rescore")
     /// An expert joined a domain's pool.
     public static let poolPromote = AuditAction("pool.promote")
     /// A member moved to a higher tier.

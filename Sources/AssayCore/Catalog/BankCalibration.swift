@@ -52,6 +52,11 @@ public struct BankCalibration {
         public var iterations: Int
         /// Whether the convergence rule was met.
         public var converged: Bool
+        /// The largest parameter change in the last EM cycle (nil when not recorded).
+        public var lastChange: Double?
+        /// Why the calibration would have been refused, when it was stored with `force`
+        /// (from its `bank.calibrate` event); empty otherwise.
+        public var forcedDespite: [String]
         /// The marginal log-likelihood.
         public var logLikelihood: Double
         /// Akaike's information criterion.
@@ -123,20 +128,35 @@ public struct BankCalibration {
         return try rows.map { (try $0.decode("id"), try $0.decode("item_key"), try $0.decode("topic"), try $0.decode("content")) }
     }
 
+    /// The share of the current version's items a calibration must estimate to be stored
+    /// without `force`.
+    public static let minimumEstimatedShare = 0.8
+
     /// Fits the bank's items from its stored responses and stores the result as a new calibration.
+    ///
+    /// A calibration that adaptive screens would rely on must be sound: one whose EM did not
+    /// converge, or that estimated fewer than ``minimumEstimatedShare`` (80 %) of the items of the
+    /// bank's current version, is refused with the reasons (nothing stored) unless `force` is set;
+    /// a forced calibration's event says it was forced and why it would have been refused.
     ///
     /// - Parameters:
     ///   - slug: the bank's slug.
     ///   - model: ``IRTModel/twoParameter`` or ``IRTModel/rasch``.
     ///   - minimumResponses: items with fewer responses are stored as `too-few-responses`.
+    ///   - force: store the calibration even when it did not converge or estimated too few items.
+    ///   - maximumIterations: the EM cycle limit (default 500).
     ///   - actor: who calibrates, for the calibration row and the audit trail.
     /// - Returns: the stored calibration.
     /// - Throws: ``AssayError``: a 3PL model (field `model`) or a minimum below 1 (field
     ///   `minimumResponses`); an unknown bank (`notFound`); too few responses to estimate any
-    ///   item, with the counts found (`badInput`, field `minimumResponses`); ``PostgresError``.
-    public func calibrate(bank slug: String, model: IRTModel, minimumResponses: Int, actor: String) throws -> Summary {
+    ///   item, with the counts found (`badInput`, field `minimumResponses`); a fit that did not
+    ///   converge or estimated under 80 % of the items, without `force` (`badInput`, saying
+    ///   which); ``PostgresError``.
+    public func calibrate(bank slug: String, model: IRTModel, minimumResponses: Int, force: Bool = false, maximumIterations: Int = 500,
+                          actor: String) throws -> Summary {
         guard model != .threeParameter else { throw AssayError(.badInput, "must be 2pl or rasch; 3PL items are not calibrated from responses", field: "model") }
         guard minimumResponses >= 1 else { throw AssayError(.badInput, "must be at least 1, is \(minimumResponses)", field: "minimumResponses") }
+        guard maximumIterations >= 1 else { throw AssayError(.badInput, "must be at least 1, is \(maximumIterations)", field: "maximumIterations") }
         let known: Int = try connection.query("SELECT count(*)::int FROM banks WHERE slug = $1", [slug]).one().decode(0)
         guard known > 0 else { throw AssayError(.notFound, "no bank '\(slug)'; assay bank list shows the banks") }
         let responses = try Self.responses(bank: slug, connection)
@@ -153,13 +173,33 @@ public struct BankCalibration {
         let matrix = try ResponseMatrix(personCount: personIndex.count, itemCount: items.count, observations: observations)
         let result: CalibrationResult
         do {
-            result = try Calibrator(model: model, minimumResponses: minimumResponses).calibrate(matrix)
+            result = try Calibrator(model: model, maximumIterations: maximumIterations, minimumResponses: minimumResponses).calibrate(matrix)
         } catch let error as PsychometricsError where error.code == .invalidData {
             let best = items.indices.map { index in observations.filter { $0.item == index }.count }.max() ?? 0
             throw AssayError(.badInput, "too few responses to calibrate \(slug): \(personIndex.count) scored screens with \(observations.count) answered items, the most-answered item has \(best); every item needs at least \(minimumResponses) responses with both right and wrong answers",
                              field: "minimumResponses")
         }
         let estimated = result.items.filter { $0.status == .estimated }.count
+        // The items it was asked to estimate: the current version's (what adaptive screens draw).
+        let current = Set(try connection.query("""
+            SELECT bi.item_id FROM bank_items bi JOIN banks b ON b.id = bi.bank_id WHERE b.slug = $1 AND b.is_current
+            """, [slug]).map { try $0.decode("item_id", as: Int.self) })
+        let estimatedCurrent = result.items.filter { $0.status == .estimated && current.contains(items[$0.item].id) }.count
+        var problems: [String] = []
+        if !result.converged {
+            problems.append("the fit did not converge in \(result.iterations) EM cycles (last change \(String(format: "%.2g", result.lastChange)), needs below 1e-4)")
+        }
+        let needed = Int((Self.minimumEstimatedShare * Double(current.count)).rounded(.up))
+        if estimatedCurrent < needed {
+            let reasons = Dictionary(grouping: result.items.filter { $0.status != .estimated && current.contains(items[$0.item].id) }, by: \.status.rawValue)
+                .map { "\($0.value.count) \($0.key)" }.sorted().joined(separator: ", ")
+            problems.append("it estimated \(estimatedCurrent) of the \(current.count) items of the current version, under the 80% needed (\(needed))"
+                            + (reasons.isEmpty ? "" : ": \(reasons)"))
+        }
+        if !problems.isEmpty, !force {
+            throw AssayError(.badInput, "calibration of \(slug) not stored: " + problems.joined(separator: "; and "),
+                             hint: "collect more scored screens (assay bank stats \(slug) shows each item's responses) or lower --min-responses; --force stores it anyway, and adaptive screens would use it")
+        }
         let k = Double(estimated * (model == .twoParameter ? 2 : 1))
         let aic = -2 * result.logLikelihood + 2 * k
         let bic = -2 * result.logLikelihood + k * log(Double(max(1, personIndex.count)))
@@ -179,12 +219,31 @@ public struct BankCalibration {
                           item.proportionCorrect, item.status.rawValue, item.atBound])
             }
             try AuditTrail(tx).record(.bankCalibrate, actor: actor, subject: .calibration(id),
-                                      details: ["bank": slug, "model": model.rawValue, "persons": String(personIndex.count),
-                                                "responses": String(observations.count), "items_estimated": String(estimated),
-                                                "converged": String(result.converged)])
+                                      details: CalibrateDetails(bank: slug, model: model.rawValue, persons: personIndex.count, responses: observations.count,
+                                                                itemsEstimated: estimated, currentItems: current.count, converged: result.converged,
+                                                                forced: problems.isEmpty ? nil : true, problems: problems.isEmpty ? nil : problems))
             return id
         }
         return try calibration(id: id)
+    }
+
+    /// The details of a `bank.calibrate` event.
+    private struct CalibrateDetails: Encodable {
+        var bank: String
+        var model: String
+        var persons: Int
+        var responses: Int
+        var itemsEstimated: Int
+        var currentItems: Int
+        var converged: Bool
+        /// Set when `force` stored a calibration that would have been refused.
+        var forced: Bool?
+        /// Why it would have been refused.
+        var problems: [String]?
+
+        enum CodingKeys: String, CodingKey {
+            case bank, model, persons, responses, itemsEstimated = "items_estimated", currentItems = "current_items", converged, forced, problems
+        }
     }
 
     /// The latest calibration of a bank, or nil when it has none.
@@ -211,6 +270,10 @@ public struct BankCalibration {
             throw AssayError(.notFound, "no calibration \(id)")
         }
         let slug: String = try row.decode("bank_slug")
+        let problems = try connection.query("""
+            SELECT coalesce(details->'problems', '[]'::jsonb) AS problems FROM events
+            WHERE action = $2 AND subject_type = 'calibration' AND subject_id = $1 ORDER BY id LIMIT 1
+            """, [id, AuditAction.bankCalibrate.rawValue]).first.map { try $0.decode("problems", as: PostgresJSON.self).decode([String].self) } ?? []
         let items = try connection.query("""
             SELECT ci.*, i.item_key, i.topic FROM calibration_items ci JOIN items i ON i.id = ci.item_id
             LEFT JOIN bank_items bi ON bi.item_id = i.id AND bi.bank_id = (SELECT id FROM banks WHERE slug = $2 AND is_current)
@@ -225,6 +288,7 @@ public struct BankCalibration {
                        model: try row.decode("model"), persons: try row.decode("persons"), responses: try row.decode("responses"),
                        itemsEstimated: try row.decode("items_estimated"), minResponses: try row.decode("min_responses"),
                        iterations: try row.decode("iterations"), converged: try row.decode("converged"),
+                       lastChange: try row.decode("last_change", as: Double?.self).flatMap { $0 < 0 ? nil : $0 }, forcedDespite: problems,
                        logLikelihood: try row.decode("log_likelihood"), aic: try row.decode("aic"), bic: try row.decode("bic"), items: items)
     }
 }

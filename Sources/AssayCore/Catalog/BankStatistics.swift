@@ -43,6 +43,14 @@ public struct BankStatistics {
         public var calibratedAt: Date?
         /// The latest calibration's model.
         public var calibrationModel: String?
+        /// Whether the latest calibration's fit converged.
+        public var calibrationConverged: Bool?
+        /// The latest calibration's EM cycles.
+        public var calibrationIterations: Int?
+        /// How many items the latest calibration estimated.
+        public var calibrationItemsEstimated: Int?
+        /// Items need at least this many responses before they are flagged for review.
+        public var minimumResponsesToFlag: Int
         /// The items: the current version's in order, then other answered item versions.
         public var items: [ItemReport]
     }
@@ -65,8 +73,11 @@ public struct BankStatistics {
         public var pointBiserial: Double?
         /// Single-choice items: each option, with how often it was chosen overall and in the groups.
         public var options: [OptionReport]?
-        /// Why to review the item (empty: nothing to review).
+        /// Why to review the item (empty: nothing to review, or too few responses to judge).
         public var flags: [String]
+        /// Whether the item has too few responses (under the report's
+        /// ``Report/minimumResponsesToFlag``) for its statistics to flag it.
+        public var tooFewToFlag: Bool
         /// The latest calibration's parameters for the item, when estimated.
         public var irt: IRTReport?
     }
@@ -101,12 +112,19 @@ public struct BankStatistics {
         public var seB: Double?
     }
 
+    /// Items with fewer responses than this are not flagged for review: their statistics are
+    /// too noisy to judge.
+    public static let minimumResponsesToFlag = 20
+
     /// Computes the report.
     ///
-    /// - Parameter slug: the bank's slug.
+    /// - Parameters:
+    ///   - slug: the bank's slug.
+    ///   - minimumResponsesToFlag: items with fewer responses are not flagged for review
+    ///     (default ``minimumResponsesToFlag``).
     /// - Throws: ``AssayError``: unknown bank (`notFound`); fewer than 2 scored screens with
     ///   answers (`badInput`); ``PostgresError``.
-    public func report(bank slug: String) throws -> Report {
+    public func report(bank slug: String, minimumResponsesToFlag: Int = BankStatistics.minimumResponsesToFlag) throws -> Report {
         guard let title: String = try connection.query("SELECT title FROM banks WHERE slug = $1 ORDER BY is_current DESC, version DESC LIMIT 1", [slug]).first?.decode("title") else {
             throw AssayError(.notFound, "no bank '\(slug)'; assay bank list shows the banks")
         }
@@ -155,7 +173,8 @@ public struct BankStatistics {
         for (index, item) in items.enumerated() {
             let content = decoded[index]
             var report = ItemReport(itemID: item.id, itemKey: item.key, topic: item.topic, type: content.type.rawValue,
-                                    n: counts[item.id] ?? 0, facility: nil, pointBiserial: nil, options: nil, flags: [], irt: parameters[item.id])
+                                    n: counts[item.id] ?? 0, facility: nil, pointBiserial: nil, options: nil, flags: [],
+                                    tooFewToFlag: (counts[item.id] ?? 0) < minimumResponsesToFlag, irt: parameters[item.id])
             if let c = column[item.id] {
                 let statistics = analysis.items[c]
                 report.facility = statistics.facility
@@ -166,7 +185,7 @@ public struct BankStatistics {
                                      all: $0.proportionAll, top: $0.proportionTop, bottom: $0.proportionBottom)
                     }
                 }
-                report.flags = statistics.flags.map { flag in
+                report.flags = report.tooFewToFlag ? [] : statistics.flags.map { flag in
                     switch flag {
                     case .negativeDiscrimination: "negative discrimination"
                     case .tooHard: "too hard (facility below \(ClassicalItemAnalysis.minimumFacility))"
@@ -182,6 +201,8 @@ public struct BankStatistics {
             """, [slug]).map { try $0.decode("score_percent", as: Double.self) }
         return Report(bankSlug: slug, title: title, persons: screens.count, responses: responses.count, cronbachAlpha: analysis.cronbachAlpha,
                       groupSize: analysis.groupSize, scores: percents, calibrationID: calibration?.id, calibratedAt: calibration?.createdAt,
-                      calibrationModel: calibration?.model, items: reports)
+                      calibrationModel: calibration?.model, calibrationConverged: calibration?.converged,
+                      calibrationIterations: calibration?.iterations, calibrationItemsEstimated: calibration?.itemsEstimated,
+                      minimumResponsesToFlag: minimumResponsesToFlag, items: reports)
     }
 }

@@ -74,21 +74,35 @@ public struct ExpertDirectory {
                domains: try row.decode("domains"), statuses: try row.decode("statuses"), createdAt: try row.decode("created_at"))
     }
 
-    /// Experts matching the filter, oldest first (people merged into others left out).
+    /// The condition on `experts e` that applies a ``Filter``'s `$1` (domain) … `$4` (language);
+    /// people merged into others are left out.
+    private static let filterCondition = """
+        e.merged_into IS NULL
+          AND ($1::text IS NULL OR EXISTS (SELECT 1 FROM applications a WHERE a.expert_id = e.id AND $1 = ANY (a.domains)))
+          AND ($2::text IS NULL OR EXISTS (SELECT 1 FROM applications a WHERE a.expert_id = e.id AND a.status = $2))
+          AND ($3::text IS NULL OR e.country = upper($3))
+          AND ($4::text IS NULL OR lower($4) = ANY (e.languages))
+        """
+
+    /// Experts matching the filter, oldest first (people merged into others left out), at most `filter.limit`.
     ///
     /// - Throws: ``PostgresError``.
     public func list(_ filter: Filter) throws -> [Expert] {
         try connection.query("""
             SELECT \(Self.expertColumns)
             FROM experts e
-            WHERE e.merged_into IS NULL
-              AND ($1::text IS NULL OR EXISTS (SELECT 1 FROM applications a WHERE a.expert_id = e.id AND $1 = ANY (a.domains)))
-              AND ($2::text IS NULL OR EXISTS (SELECT 1 FROM applications a WHERE a.expert_id = e.id AND a.status = $2))
-              AND ($3::text IS NULL OR e.country = upper($3))
-              AND ($4::text IS NULL OR lower($4) = ANY (e.languages))
+            WHERE \(Self.filterCondition)
             ORDER BY e.id
             LIMIT $5
             """, [filter.domain, filter.status, filter.country, filter.language, filter.limit]).map(expert)
+    }
+
+    /// How many experts match the filter, its limit aside.
+    ///
+    /// - Throws: ``PostgresError``.
+    public func count(_ filter: Filter) throws -> Int {
+        try connection.query("SELECT count(*)::int FROM experts e WHERE \(Self.filterCondition)",
+                             [filter.domain, filter.status, filter.country, filter.language]).one().decode(0)
     }
 
     /// One application.
@@ -123,8 +137,8 @@ public struct ExpertDirectory {
         public var action: String
         /// Why, if given.
         public var reason: String?
-        /// Details, as JSON.
-        public var details: String
+        /// Details, as stored (a JSON object), its keys in snake_case.
+        public var details: JSONValue
     }
 
     /// One screen of the expert.
@@ -258,7 +272,7 @@ public struct ExpertDirectory {
             ORDER BY occurred_at, id
             """, [expert.id]).map {
             Event(id: try $0.decode("id"), occurredAt: try $0.decode("occurred_at"), actor: try $0.decode("actor"),
-                  action: try $0.decode("action"), reason: try $0.decode("reason"), details: try $0.decode("details"))
+                  action: try $0.decode("action"), reason: try $0.decode("reason"), details: JSONValue(parsing: try $0.decode("details")).snakeCased)
         }
         return Profile(expert: expert, applications: applications, screens: screens, memberships: memberships, events: events)
     }

@@ -34,7 +34,7 @@ extension Intake {
     ///
     /// - Throws: ``DirectImportDecided`` when something fails after the decision (the import is
     ///   then committed, or will be by the next intake); any other error means nothing was written.
-    func directImport(_ pass: ImportPass, request: ImportRequest, details: [String: String], known: (experts: Int, applications: Int),
+    func directImport(_ pass: ImportPass, request: ImportRequest, details: [String: JSONValue], known: (experts: Int, applications: Int),
                       domains: Set<String>, progress: ((Progress) -> Void)?) throws -> Summary {
         // A connection of its own for the liveness lock, the commits, the id blocks and reading
         // what the database has: a fresh session holds no cached values of the experts' id

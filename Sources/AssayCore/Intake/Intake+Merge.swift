@@ -8,7 +8,7 @@ extension Intake {
     private struct RollBack: Error {}
 
     /// Imports a file through the staging table (see ``merge(actor:action:dryRun:details:routing:finishing:feed:)``).
-    func merge(_ pass: ImportPass, request: ImportRequest, action: String, details: [String: String], progress: ((Progress) -> Void)?) throws {
+    func merge(_ pass: ImportPass, request: ImportRequest, action: String, details: [String: JSONValue], progress: ((Progress) -> Void)?) throws {
         var routing = Routing()
         let eventID = try merge(actor: request.actor, action: action, dryRun: request.dryRun, details: details, routing: &routing, finishing: { routing in
             try self.apply(routing, to: pass)
@@ -43,8 +43,8 @@ extension Intake {
     ///   - finishing: given what was decided, returns the counts for the event, or nil to roll back.
     /// - Returns: the event's id, or nil when nothing was committed.
     @discardableResult
-    func merge(actor: String, action: String, dryRun: Bool, details: [String: String], routing: inout Routing,
-               finishing: (Routing) throws -> [String: String]? = { _ in [:] }, feed: (any StagedApplicantSink) throws -> Void) throws -> Int? {
+    func merge(actor: String, action: String, dryRun: Bool, details: [String: JSONValue], routing: inout Routing,
+               finishing: (Routing) throws -> [String: JSONValue]? = { _ in [:] }, feed: (any StagedApplicantSink) throws -> Void) throws -> Int? {
         var decided = Routing()
         var eventID: Int?
         do {

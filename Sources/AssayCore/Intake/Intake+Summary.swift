@@ -73,11 +73,12 @@ extension Intake {
         public var written: Bool { !dryRun && !refusedAsStrict }
 
         /// The counts as the import's event records them.
-        var eventCounts: [String: String] {
-            ["rows_read": String(rowsRead), "new_experts": String(newExperts), "applications_for_known_experts": String(applicationsForKnownExperts),
-             "already_imported": String(alreadyImported), "repeated_in_file": String(repeatedInFile),
-             "open_application_exists": String(openApplicationExists), "rows_invalid": String(rowsInvalid), "conflicts": String(conflicts),
-             "rows_rejected": String(rowsRejected)]
+        var eventCounts: [String: JSONValue] {
+            ["rows_read": .number(Double(rowsRead)), "new_experts": .number(Double(newExperts)),
+             "applications_for_known_experts": .number(Double(applicationsForKnownExperts)),
+             "already_imported": .number(Double(alreadyImported)), "repeated_in_file": .number(Double(repeatedInFile)),
+             "open_application_exists": .number(Double(openApplicationExists)), "rows_invalid": .number(Double(rowsInvalid)),
+             "conflicts": .number(Double(conflicts)), "rows_rejected": .number(Double(rowsRejected))]
         }
     }
 

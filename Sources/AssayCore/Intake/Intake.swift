@@ -46,7 +46,7 @@ public final class Intake {
         _ = try? Self.recoverInterruptedImports(on: connection)
         let sourceName = request.source ?? (request.path == "-" ? "stdin" : URL(fileURLWithPath: request.path).lastPathComponent)
         let validator = ApplicantValidator(knownDomains: domains, defaultSource: sourceName)
-        let details = ["file": source.name, "source": sourceName, "format": source.format.rawValue]
+        let details: [String: JSONValue] = ["file": .string(source.name), "source": .string(sourceName), "format": .string(source.format.rawValue)]
         func pass() throws -> ImportPass { try ImportPass(source: source, request: request, validator: validator) }
         var mergeReason: String?
         if request.method != .merge {
@@ -131,7 +131,7 @@ public final class Intake {
             throw AssayError(.badInput, "--\(problem.field.replacingOccurrences(of: "_", with: "-")) \(problem.reason)")
         }
         var routing = Routing()
-        _ = try merge(actor: actor, action: "intake.add", dryRun: false, details: ["source": record.source], routing: &routing, finishing: { routing in
+        _ = try merge(actor: actor, action: "intake.add", dryRun: false, details: ["source": .string(record.source)], routing: &routing, finishing: { routing in
             if routing.counts.conflicts > 0 { return nil }  // refused below, with nothing written
             var summary = Summary()
             summary.rowsRead = 1

@@ -316,6 +316,21 @@ public struct Pool {
         var cleared: Bool
     }
 
+    /// The condition on `pool_roster` of ``list(domain:tier:status:language:country:limit:)``
+    /// and ``count(domain:tier:status:language:country:)``, with the filters as `$1` … `$5`.
+    private static let listCondition = """
+        ($1::text IS NULL OR domain = $1) AND ($2::text IS NULL OR tier = $2) AND ($3::text IS NULL OR status = $3)
+          AND ($4::text IS NULL OR lower($4) = ANY (languages)) AND ($5::text IS NULL OR country = upper($5))
+        """
+
+    /// How many members match the filters (nil means any).
+    ///
+    /// - Throws: ``PostgresError``.
+    public func count(domain: String?, tier: String?, status: String?, language: String?, country: String?) throws -> Int {
+        try connection.query("SELECT count(*)::int FROM pool_roster WHERE \(Self.listCondition)",
+                             [domain, tier, status, language, country]).one().decode(0)
+    }
+
     /// Members matching the filters (nil means any), by domain and tier.
     ///
     /// - Throws: ``PostgresError``.
@@ -327,8 +342,7 @@ public struct Pool {
                     FROM pool_members m JOIN screens s ON s.id = ANY (m.evidence_screens)
                     WHERE m.expert_id = r.expert_id AND m.domain = r.domain AND s.flags <> '[]'::jsonb) AS evidence_flags
             FROM pool_roster r
-            WHERE ($1::text IS NULL OR r.domain = $1) AND ($2::text IS NULL OR r.tier = $2) AND ($3::text IS NULL OR r.status = $3)
-              AND ($4::text IS NULL OR lower($4) = ANY (r.languages)) AND ($5::text IS NULL OR r.country = upper($5))
+            WHERE \(Self.listCondition)
             ORDER BY r.domain, r.tier_rank, r.expert_id LIMIT $6
             """, [domain, tier, status, language, country, limit]).map {
             let evidence = try ($0.decode("evidence_flags", as: String?.self)).map { try JSONDecoder().decode([EvidenceFlags].self, from: Data($0.utf8)) } ?? []

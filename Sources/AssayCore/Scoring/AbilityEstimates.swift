@@ -40,7 +40,7 @@ enum AbilityEstimates {
 
     /// Stores the screen's final θ̂ and SE over every item shown (unanswered items count as
     /// wrong), when every item has parameters; leaves them unset otherwise.
-    static func recordFinal(screenID: Int, _ tx: Connection) throws {
+    static func recordFinal(screenID: Int, _ tx: Connection, whileIn status: ScreenStatus = .awaitingReview) throws {
         let rows = try tx.query("""
             SELECT si.points, si.max_points, coalesce(si.a, ci.a, (i.content->'irt'->>'a')::float8) AS a,
                    coalesce(si.b, ci.b, (i.content->'irt'->>'b')::float8) AS b,
@@ -48,7 +48,7 @@ enum AbilityEstimates {
             FROM screen_items si JOIN screens s ON s.id = si.screen_id JOIN items i ON i.id = si.item_id
             LEFT JOIN calibration_items ci ON ci.calibration_id = s.calibration_id AND ci.item_id = si.item_id AND ci.status = 'estimated'
             WHERE si.screen_id = $1 AND s.status = $2 ORDER BY si.position
-            """, [screenID, ScreenStatus.awaitingReview.rawValue])
+            """, [screenID, status.rawValue])
         guard !rows.isEmpty else { return }
         var parameters: [ItemParameters] = []
         var responses: [Bool] = []

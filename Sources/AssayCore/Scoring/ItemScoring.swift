@@ -63,6 +63,16 @@ enum ItemScoring {
         return try key.score(response, points: item.points)
     }
 
+    /// The accepted answer a short-text answer that earned nothing is near to (see
+    /// `TextNearMiss`), or nil: for other item types, answers that are not text, and items whose
+    /// only keys are patterns. Literal accepted answers are `accept` and the graded answers
+    /// matched exactly.
+    static func nearMiss(_ item: Item, _ answer: StoredAnswer) -> TextNearMiss? {
+        guard case .shortText(let accept, _, let graded) = item.body, case .text(let given) = answer else { return nil }
+        let literals = accept + (graded ?? []).filter { $0.match == .exact }.map(\.text)
+        return TextNearMiss.find(given, accepted: literals)
+    }
+
     /// Whether an answer counts as correct: it earned the item's full points.
     static func isCorrect(points: Double, of maximum: Double) -> Bool { points >= maximum - 1e-9 }
 }

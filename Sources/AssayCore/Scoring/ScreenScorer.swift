@@ -27,6 +27,9 @@ struct ScreenScorer {
         var details = ["by": by]
         if drafts > 0 { details["drafts_kept"] = String(drafts) }
         try AuditTrail(tx).record(.screenSubmit, actor: by == "staff" ? "staff" : "candidate", subject: .screen(screenID), details: details)
+        let screen = try tx.query("SELECT b.settings, s.adaptive FROM screens s JOIN banks b ON b.id = s.bank_id WHERE s.id = $1", [screenID]).one()
+        let settings = try screen.decode("settings", as: PostgresJSON.self).decode(BankSettings.self)
+        let reviewsNearMisses = try settings.reviewsNearMisses && !screen.decode("adaptive", as: Bool.self)
         let items = try tx.query("""
             SELECT si.position, si.answer, i.content FROM screen_items si JOIN items i ON i.id = si.item_id
             WHERE si.screen_id = $1 ORDER BY si.position
@@ -44,6 +47,11 @@ struct ScreenScorer {
                 continue
             }
             let points = try ItemScoring.points(item, answer)
+            // A short-text answer close to an accepted one goes to a reviewer rather than scoring 0.
+            if points == 0, reviewsNearMisses, ItemScoring.nearMiss(item, answer) != nil {
+                try tx.execute("UPDATE screen_items SET needs_review = true WHERE screen_id = $1 AND position = $2", [screenID, position])
+                continue
+            }
             try tx.execute("UPDATE screen_items SET points = $3, correct = $4 WHERE screen_id = $1 AND position = $2",
                            [screenID, position, points, ItemScoring.isCorrect(points: points, of: item.points)])
         }
@@ -100,11 +108,90 @@ struct ScreenScorer {
             try tx.execute("UPDATE applications SET status = $2, updated_at = now() WHERE id = $1 AND status = ANY ($3)",
                            [application, status.rawValue, status.allowedPredecessorValues])
         }
-        var details = ["score_percent": String(format: "%.1f", percent), "passed": String(passed)]
-        if let theta, let thetaSE {
-            details["theta"] = String(format: "%.3f", theta)
-            details["theta_se"] = String(format: "%.3f", thetaSE)
+        try AuditTrail(tx).record(.screenScored, actor: "assay", subject: .screen(screenID),
+                                  details: ScoredDetails(scorePercent: (percent * 10).rounded() / 10, passed: passed,
+                                                         theta: theta.map { ($0 * 1000).rounded() / 1000 },
+                                                         thetaSE: thetaSE.map { ($0 * 1000).rounded() / 1000 }))
+    }
+
+    /// The details of a `screen.scored` event: numbers as numbers.
+    private struct ScoredDetails: Encodable {
+        var scorePercent: Double
+        var passed: Bool
+        var theta: Double?
+        var thetaSE: Double?
+
+        enum CodingKeys: String, CodingKey {
+            case scorePercent = "score_percent", passed, theta, thetaSE = "theta_se"
         }
-        try AuditTrail(tx).record(.screenScored, actor: "assay", subject: .screen(screenID), details: details)
+    }
+
+    /// A scored screen's result before and after ``rescore(screenID:actor:reason:)``.
+    struct Rescore: Encodable {
+        var previousScorePercent: Double
+        var scorePercent: Double
+        var previousPassed: Bool
+        var passed: Bool
+        var suspendedPools: [String]
+
+        enum CodingKeys: String, CodingKey {
+            case previousScorePercent = "previous_score_percent", scorePercent = "score_percent"
+            case previousPassed = "previous_passed", passed
+            case suspendedPools = "suspended_pools"
+        }
+    }
+
+    /// Totals a scored screen afresh after one of its grades was corrected: points, percent,
+    /// θ̂, pass or fail, and the application's status when the verdict changed. A membership
+    /// that rests on the screen is suspended when the screen no longer passes (as when it is
+    /// voided); a screen that now passes is left to the next `assay pool promote`. Records a
+    /// `screen.rescore` event with the result before and after.
+    ///
+    /// - Parameters:
+    ///   - screenID: the screen, `scored` and locked by the caller.
+    ///   - actor: who corrected the grade.
+    ///   - reason: why, kept in the events.
+    /// - Returns: the result before and after.
+    func rescore(screenID: Int, actor: String, reason: String) throws -> Rescore {
+        let before = try tx.query("SELECT score_percent, passed FROM screens WHERE id = $1 AND status = $2", [screenID, ScreenStatus.scored.rawValue])
+        guard let previous = before.first else { throw AssayError(.badInput, "screen \(screenID) is not scored, so it cannot be re-scored") }
+        let previousPercent: Double = try previous.decode("score_percent", as: Double?.self) ?? 0
+        let previousPassed: Bool = try previous.decode("passed", as: Bool?.self) ?? false
+        try AbilityEstimates.recordFinal(screenID: screenID, tx, whileIn: .scored)
+        let scored = try tx.query("""
+            UPDATE screens s SET points_awarded = t.awarded, points_possible = t.possible,
+                score_percent = CASE WHEN t.possible > 0 THEN 100 * t.awarded / t.possible ELSE 0 END
+            FROM (SELECT coalesce(sum(points), 0) AS awarded, coalesce(sum(max_points), 0) AS possible FROM screen_items WHERE screen_id = $1) t, banks b
+            WHERE s.id = $1 AND b.id = s.bank_id
+            RETURNING s.score_percent, s.application_id, s.theta, s.theta_se, b.settings
+            """, [screenID]).one()
+        let percent: Double = try scored.decode("score_percent")
+        let rule = try scored.decode("settings", as: PostgresJSON.self).decode(BankSettings.self).passRule
+        let passed = rule.passes(percent: percent, theta: try scored.decode("theta"), standardError: try scored.decode("theta_se"))
+        try tx.execute("UPDATE screens SET passed = $2 WHERE id = $1", [screenID, passed])
+        let audit = AuditTrail(tx)
+        if passed != previousPassed, let application = try scored.decode("application_id", as: Int?.self) {
+            let status: ApplicationStatus = passed ? .passed : .failed
+            try tx.execute("UPDATE applications SET status = $2, updated_at = now() WHERE id = $1 AND status = ANY ($3)",
+                           [application, status.rawValue, status.allowedPredecessorValues])
+        }
+        var suspended: [String] = []
+        if previousPassed, !passed {
+            let why = "evidence screen \(screenID) re-graded below the pass mark: \(reason)"
+            let rows = try tx.query("""
+                UPDATE pool_members SET status = $3, suspended_reason = $2, updated_at = now()
+                WHERE $1 = ANY (evidence_screens) AND status = $4
+                RETURNING expert_id, domain
+                """, [screenID, why, PoolMemberStatus.suspended.rawValue, PoolMemberStatus.active.rawValue])
+            for row in rows {
+                let domain: String = try row.decode("domain")
+                suspended.append(domain)
+                try audit.record(.poolSuspend, actor: actor, subject: .expert(try row.decode("expert_id")), reason: why, details: ["domain": domain])
+            }
+        }
+        let result = Rescore(previousScorePercent: previousPercent, scorePercent: percent, previousPassed: previousPassed, passed: passed,
+                             suspendedPools: suspended.sorted())
+        try audit.record(.screenRescore, actor: actor, subject: .screen(screenID), reason: reason, details: result)
+        return result
     }
 }

@@ -90,8 +90,9 @@ extension CandidateSession {
                                              remainingItems: poolSize - shown) else { return false }
         try tx.execute("UPDATE screens SET stop_reason = $2 WHERE id = $1", [row.id, reason.rawValue])
         try AuditTrail(tx).record(.screenAdaptiveStop, actor: "assay", subject: .screen(row.id),
-                                  details: ["reason": reason.rawValue, "items": String(parameters.count),
-                                 "theta": String(format: "%.3f", estimate.theta), "theta_se": String(format: "%.3f", estimate.standardError)])
+                                  details: ["reason": .string(reason.rawValue), "items": .number(Double(parameters.count)),
+                                            "theta": .number((estimate.theta * 1000).rounded() / 1000),
+                                            "theta_se": .number((estimate.standardError * 1000).rounded() / 1000)] as [String: JSONValue])
         return true
     }
 }

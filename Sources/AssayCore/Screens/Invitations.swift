@@ -124,8 +124,9 @@ public struct Invitations {
             }
             let questions = settings.adaptive?.maxItems ?? draw.count
             try AuditTrail(tx).record(.screenInvite, actor: actor, subject: .screen(screenID),
-                                      details: ["bank": slug, "expert_id": String(expertID), "questions": String(questions),
-                                                "seed": String(seed), "mode": settings.isAdaptive ? "adaptive" : "fixed"])
+                                      details: ["bank": .string(slug), "expert_id": .number(Double(expertID)), "questions": .number(Double(questions)),
+                                                // A 64-bit seed stays text: JSON numbers are exact only to 2^53.
+                                                "seed": .string(String(seed)), "mode": .string(settings.isAdaptive ? "adaptive" : "fixed")] as [String: JSONValue])
             let version: Int = try bankRow.decode("version")
             return Invitation(screenID: screenID, code: code, expiresAt: try screen.decode("invite_expires_at"), bankSlug: slug, bankVersion: version,
                               questions: questions, appliedForDomain: application != nil)

@@ -35,9 +35,15 @@ public struct StaffScreens {
         public var scorePercent: Double?
         /// Whether it passed, once scored.
         public var passed: Bool?
-        /// The integrity flags, as JSON.
-        public var flags: String
+        /// How many items the screen has shown (or drawn).
+        public var itemCount: Int
+        /// The integrity flags, each with a sentence for people.
+        public var flags: [IntegrityFlag]
     }
+
+    /// The condition on `screens s` of ``list(status:bank:limit:id:)`` and ``count(status:bank:)``,
+    /// with the status as `$1`, the bank as `$2` (either NULL for any).
+    private static let listCondition = "($1::text IS NULL OR s.status = $1) AND ($2::text IS NULL OR s.bank_slug = $2)"
 
     /// Screens, newest first (overdue screens are closed first).
     ///
@@ -50,16 +56,41 @@ public struct StaffScreens {
     public func list(status: ScreenStatus?, bank: String?, limit: Int = 100, id: Int? = nil) throws -> [ScreenSummary] {
         try ScreenSweeper(connection: connection).closeOverdue()
         return try connection.query("""
-            SELECT s.id, s.expert_id, e.email, s.bank_slug, s.status, s.invited_at, s.deadline, s.score_percent, s.passed, s.flags::text AS flags
+            SELECT s.id, s.expert_id, e.email, s.bank_slug, s.status, s.invited_at, s.deadline, s.score_percent, s.passed, s.flags::text AS flags,
+                   (SELECT count(*)::int FROM screen_items si WHERE si.screen_id = s.id) AS item_count
             FROM screens s JOIN experts e ON e.id = s.expert_id
-            WHERE ($1::text IS NULL OR s.status = $1) AND ($2::text IS NULL OR s.bank_slug = $2) AND ($4::bigint IS NULL OR s.id = $4)
+            WHERE \(Self.listCondition) AND ($4::bigint IS NULL OR s.id = $4)
             ORDER BY s.id DESC LIMIT $3
             """, [status?.rawValue, bank, limit, id]).map {
-            ScreenSummary(id: try $0.decode("id"), expertID: try $0.decode("expert_id"), email: try $0.decode("email"),
-                          bankSlug: try $0.decode("bank_slug"), status: try $0.decode("status"), invitedAt: try $0.decode("invited_at"),
-                          deadline: try $0.decode("deadline"), scorePercent: try $0.decode("score_percent"), passed: try $0.decode("passed"),
-                          flags: try $0.decode("flags"))
+            let itemCount: Int = try $0.decode("item_count")
+            return ScreenSummary(id: try $0.decode("id"), expertID: try $0.decode("expert_id"), email: try $0.decode("email"),
+                                 bankSlug: try $0.decode("bank_slug"), status: try $0.decode("status"), invitedAt: try $0.decode("invited_at"),
+                                 deadline: try $0.decode("deadline"), scorePercent: try $0.decode("score_percent"), passed: try $0.decode("passed"),
+                                 itemCount: itemCount, flags: IntegrityFlag.read(try $0.decode("flags"), itemCount: itemCount))
         }
+    }
+
+    /// How many screens ``list(status:bank:limit:id:)`` would list without a limit (overdue
+    /// screens are closed first).
+    ///
+    /// - Parameters:
+    ///   - status: only screens in this status.
+    ///   - bank: only screens on this bank.
+    /// - Throws: ``PostgresError``.
+    public func count(status: ScreenStatus?, bank: String?) throws -> Int {
+        try ScreenSweeper(connection: connection).closeOverdue()
+        return try connection.query("SELECT count(*)::int FROM screens s WHERE \(Self.listCondition)", [status?.rawValue, bank]).one().decode(0)
+    }
+
+    /// How many screens are in progress: begun, before their deadline (a candidate may be
+    /// answering right now). Zero when the schema is not there yet.
+    ///
+    /// - Throws: ``PostgresError``.
+    public func inProgressCount() throws -> Int {
+        let exists: Bool = try connection.query("SELECT to_regclass('screens') IS NOT NULL AS e").one().decode("e")
+        guard exists else { return 0 }
+        return try connection.query("SELECT count(*)::int FROM screens WHERE status = $1 AND deadline > now()",
+                                    [ScreenStatus.inProgress.rawValue]).one().decode(0)
     }
 
     /// One item of a screen as staff see it: what was shown, answered, and scored.
@@ -84,10 +115,20 @@ public struct StaffScreens {
         public var maxPoints: Double
         /// Whether it earned full points, once scored.
         public var correct: Bool?
-        /// Whether a reviewer grades it (essays).
+        /// Whether it waits for a reviewer's grade (an essay or a short-text near miss not
+        /// graded yet); false once graded.
         public var needsReview: Bool
+        /// Who graded it, when a reviewer did.
+        public var reviewedBy: String?
+        /// When a reviewer graded it.
+        public var reviewedAt: Date?
         /// The reviewer's note.
         public var reviewNote: String?
+        /// The answer key in words (staff only): the correct option(s), the number and its
+        /// tolerance, the accepted answers, the order, the pairs, or the rubric.
+        public var answerKey: String
+        /// Short-text items: every accepted answer (literal ones, then patterns as `/…/`).
+        public var acceptedAnswers: [String]?
         /// Adaptive screens: the ability estimate and its standard error after this answer.
         public var theta: Double?
         /// Adaptive screens: the standard error of ``theta``.
@@ -125,7 +166,8 @@ public struct StaffScreens {
         let extra = try connection.query("SELECT submitted_by, void_reason, adaptive, theta, theta_se, stop_reason FROM screens WHERE id = $1", [screenID]).one()
         let items = try connection.query("""
             SELECT si.position, i.item_key, i.type, i.content, si.choice_order, si.answer_text, si.seconds_taken, si.points,
-                   si.max_points, si.correct, si.needs_review, si.review_note, si.theta, si.theta_se
+                   si.max_points, si.correct, si.needs_review AND si.reviewed_at IS NULL AS needs_review, si.reviewed_by, si.reviewed_at,
+                   si.review_note, si.theta, si.theta_se
             FROM screen_items si JOIN items i ON i.id = si.item_id WHERE si.screen_id = $1 ORDER BY si.position
             """, [screenID]).map { row -> StaffItem in
             let item = try row.decode("content", as: PostgresJSON.self).decode(Item.self)
@@ -134,7 +176,9 @@ public struct StaffScreens {
             return StaffItem(position: try row.decode("position"), itemKey: try row.decode("item_key"), type: try row.decode("type"),
                              prompt: item.prompt, shownChoices: view.choices, answerTyped: try row.decode("answer_text"),
                              secondsTaken: try row.decode("seconds_taken"), points: try row.decode("points"), maxPoints: try row.decode("max_points"),
-                             correct: try row.decode("correct"), needsReview: try row.decode("needs_review"), reviewNote: try row.decode("review_note"),
+                             correct: try row.decode("correct"), needsReview: try row.decode("needs_review"), reviewedBy: try row.decode("reviewed_by"),
+                             reviewedAt: try row.decode("reviewed_at"), reviewNote: try row.decode("review_note"),
+                             answerKey: ItemKeySummary.describe(item), acceptedAnswers: ItemKeySummary.acceptedAnswers(item),
                              theta: try row.decode("theta"), thetaSE: try row.decode("theta_se"))
         }
         return StaffView(summary: summary, items: items, submittedBy: try extra.decode("submitted_by"), voidReason: try extra.decode("void_reason"),
@@ -237,7 +281,7 @@ public struct StaffScreens {
                 RETURNING deadline
                 """, [screenID, minutes, ScreenStatus.openValues])
             guard let row = rows.first else { throw AssayError(.badInput, "screen \(screenID) is not open (or its deadline has passed), so it cannot be extended") }
-            try AuditTrail(tx).record(.screenExtend, actor: actor, subject: .screen(screenID), details: ["minutes": String(minutes)])
+            try AuditTrail(tx).record(.screenExtend, actor: actor, subject: .screen(screenID), details: ["minutes": JSONValue.number(Double(minutes))])
             return try row.decode("deadline", as: Date?.self)
         }
     }

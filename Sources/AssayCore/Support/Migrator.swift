@@ -32,25 +32,19 @@ public struct Migrator: Sendable {
     public init(directory: URL) { self.directory = directory }
 
     /// A migrator for the shipped migrations: `$ASSAY_SQL_DIR` if set, else the `sql/` folder
-    /// found beside the running executable or one of its parent folders, else `./sql`.
+    /// that ``ShippedData`` finds (beside the executable, in `PREFIX/share/assay` of an
+    /// installed one, in a parent folder of a build inside the repository, or in the current
+    /// folder).
     ///
     /// - Throws: ``AssayError`` when no such folder exists.
     public static func shipped(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Migrator {
         if let dir = environment["ASSAY_SQL_DIR"], !dir.isEmpty {
             return Migrator(directory: URL(fileURLWithPath: dir))
         }
-        var candidates: [URL] = []
-        let executable = URL(fileURLWithPath: (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0])
-        var folder = executable.deletingLastPathComponent()
-        for _ in 0..<6 {
-            candidates.append(folder.appendingPathComponent("sql"))
-            folder = folder.deletingLastPathComponent()
+        if let found = ShippedData.folder(holding: "sql/001_core.sql", environment: environment) {
+            return Migrator(directory: found.appendingPathComponent("sql"))
         }
-        candidates.append(URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent("sql"))
-        for candidate in candidates where FileManager.default.fileExists(atPath: candidate.appendingPathComponent("001_core.sql").path) {
-            return Migrator(directory: candidate)
-        }
-        throw AssayError(.migration, "cannot find the sql/ migrations folder beside the assay executable or in the current folder; set ASSAY_SQL_DIR to it")
+        throw AssayError(.migration, "cannot find the sql/ migrations folder beside the assay executable, in its ../share/assay, or in the current folder; reinstall with scripts/install.sh, or set ASSAY_SQL_DIR to it")
     }
 
     /// The migration files, in order.

@@ -13,29 +13,45 @@ struct BankCalibrateCommand: ParsableCommand {
             it earned at least half the item's points. Fits 2PL or Rasch by marginal maximum
             likelihood (EM) and stores the parameters, their standard errors and the fit
             (log-likelihood, AIC, BIC) as a new calibration; earlier calibrations are kept.
-            Adaptive screens invited afterwards use it for every item it estimated. Exit code 2
-            when there are too few responses.
+            Adaptive screens invited afterwards use it for every item it estimated, so a
+            calibration whose fit did not converge, or that estimated under 80% of the items of
+            the bank's current version, is not stored (exit 2, saying why) unless --force.
+            Exit code 2 too when there are too few responses.
+
+            Examples:
+              assay bank calibrate medicine-core
+              assay bank calibrate medicine-core --model rasch --min-responses 50 --format json
             """)
 
     @Argument(help: "The bank's slug.") var slug: String
     @Option(name: .customLong("min-responses"), help: "Items with fewer responses are reported, not estimated (default 20).")
     var minimumResponses: Int = 20
     @Option(help: "Model: 2pl or rasch.") var model: IRTCommand.Model = .twoParameter
+    @Flag(help: "Store the calibration even if the fit did not converge or estimated under 80% of the items.") var force = false
+    /// The EM cycle limit; tests lower it to make a fit stop before it converges.
+    @Option(name: .customLong("max-iterations"), help: ArgumentHelp("EM cycle limit (default 500).", visibility: .hidden))
+    var maximumIterations: Int = 500
     @Option(help: "Who calibrates, for the audit trail (default: the OS user).") var actor: String?
     @Option(help: "Output format: text or json.") var format: FormatOption<TextOrJSON> = .standard
     @OptionGroup var database: DatabaseOptions
 
     /// The service's names for the parameters these flags feed, for its error messages.
-    static let flags: KeyValuePairs = ["model": "--model", "minimumResponses": "--min-responses"]
+    static let flags: KeyValuePairs = ["model": "--model", "minimumResponses": "--min-responses", "maximumIterations": "--max-iterations"]
 
     func validate() throws {
         guard minimumResponses >= 1 else { throw ValidationError("--min-responses must be at least 1, is \(minimumResponses)") }
+        guard maximumIterations >= 1 else { throw ValidationError("--max-iterations must be at least 1, is \(maximumIterations)") }
     }
 
     func run() throws {
         let calibration = try namingFlags(Self.flags) {
             let service = BankCalibration(connection: try database.migratedConnection())
-            return try service.calibrate(bank: slug, model: model.irtModel, minimumResponses: minimumResponses, actor: actor ?? ActorName.current)
+            return try service.calibrate(bank: slug, model: model.irtModel, minimumResponses: minimumResponses, force: force,
+                                         maximumIterations: maximumIterations, actor: actor ?? ActorName.current)
+        }
+        if !calibration.forcedDespite.isEmpty {
+            Assay.printError("assay: warning: stored with --force although " + calibration.forcedDespite.joined(separator: "; and ")
+                             + "; adaptive screens invited from now on use it")
         }
         switch format.value {
         case .json:

@@ -4,7 +4,13 @@ import Foundation
 
 /// `assay bank list`: the banks in the database.
 struct BankListCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "list", abstract: "List the banks in the database (current versions).")
+    static let configuration = CommandConfiguration(
+        commandName: "list",
+        abstract: "List the banks in the database (current versions).",
+        discussion: """
+            Example:
+              assay bank list
+            """)
     @Option(help: "Output format: text or json.") var format: FormatOption<TextOrJSON> = .standard
     @OptionGroup var database: DatabaseOptions
 

@@ -7,7 +7,12 @@ import Foundation
 struct BankShowCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "show",
-        abstract: "Show a bank with its answer keys (staff only: never give this output to a candidate).")
+        abstract: "Show a bank with its answer keys (staff only: never give this output to a candidate).",
+        discussion: """
+            Examples:
+              assay bank show medicine-core
+              assay bank show law-core --format json
+            """)
     @Argument(help: "The bank's slug.") var slug: String
     @Option(help: "Output format: text (YAML) or json.") var format: FormatOption<TextOrJSON> = .standard
     @OptionGroup var database: DatabaseOptions

@@ -20,17 +20,19 @@ enum BankStatsPage {
             </style></head><body>
             <h1>\(escape(report.title)) <small>(\(escape(report.bankSlug)))</small></h1>
             <p>\(report.persons) scored screens, \(report.responses) responses. Cronbach's alpha \(number(report.cronbachAlpha)); top and bottom groups of \(report.groupSize).
-            \(report.calibrationID.map { "IRT parameters from calibration \($0) (\(escape(report.calibrationModel ?? "")))." } ?? "No calibration yet: run assay bank calibrate \(escape(report.bankSlug)).")</p>
+            \(escape(StatsCommand.calibrationLine(report))).\(report.calibrationConverged == false ? " <strong class=\"flag\">The fit did not converge: treat its parameters with caution.</strong>" : "")
+            Items with fewer than \(report.minimumResponsesToFlag) responses are not flagged for review.</p>
             <h2>Score distribution</h2>
             \(histogram(report.scores))
             <h2>Items</h2>
-            <table><tr><th class="l">item</th><th class="l">topic</th><th>n</th><th>facility</th><th>r(pb)</th><th>a</th><th>b</th><th class="l">review</th></tr>
+            <table><tr><th class="l">item</th><th class="l">topic</th><th>n</th><th>facility</th><th>r(pb)</th><th>a</th><th>SE(a)</th><th>b</th><th>SE(b)</th><th class="l">review</th></tr>
 
             """
         for item in report.items {
             page += "<tr\(item.flags.isEmpty ? "" : " class=\"review\"")><td class=\"l\">\(escape(item.itemKey))</td><td class=\"l\">\(escape(item.topic))</td>"
-                + "<td>\(item.n)</td><td>\(number(item.facility))</td><td>\(number(item.pointBiserial))</td><td>\(number(item.irt?.a))</td><td>\(number(item.irt?.b))</td>"
-                + "<td class=\"l flag\">\(escape(item.flags.joined(separator: "; ")))</td></tr>\n"
+                + "<td>\(item.n)</td><td>\(number(item.facility))</td><td>\(number(item.pointBiserial))</td><td>\(number(item.irt?.a))</td><td>\(number(item.irt?.seA))</td>"
+                + "<td>\(number(item.irt?.b))</td><td>\(number(item.irt?.seB))</td>"
+                + "<td class=\"l flag\">\(escape(item.flags.isEmpty && item.tooFewToFlag ? "too few responses to judge (\(item.n) < \(report.minimumResponsesToFlag))" : item.flags.joined(separator: "; ")))</td></tr>\n"
         }
         page += "</table>\n"
         let withOptions = report.items.filter { $0.options != nil }
@@ -66,7 +68,8 @@ enum BankStatsPage {
             let p = irt.c + (1 - irt.c) / (1 + exp(-irt.a * (theta - irt.b)))
             return String(format: "%.1f,%.1f", x(theta), y(p))
         }.joined(separator: " ")
-        let label = String(format: "a %.2f, b %.2f", irt.a, irt.b)
+        let label = String(format: "a %.2f", irt.a) + (irt.seA.map { String(format: " (SE %.2f)", $0) } ?? "")
+            + String(format: ", b %.2f", irt.b) + (irt.seB.map { String(format: " (SE %.2f)", $0) } ?? "")
         return """
             <figure><svg xmlns="http://www.w3.org/2000/svg" width="\(Int(width))" height="\(Int(height))" viewBox="0 0 \(Int(width)) \(Int(height))" role="img" aria-label="ICC of \(escape(item.itemKey))">
             <line x1="\(margin)" y1="\(y(0))" x2="\(width - margin)" y2="\(y(0))" stroke="#999"/><line x1="\(x(0))" y1="\(y(0))" x2="\(x(0))" y2="\(y(1))" stroke="#ccc"/>

@@ -13,6 +13,9 @@ struct ExportGiftCommand: ParsableCommand {
             that file (it must lint without errors). What GIFT cannot express (ordering items, \
             all-or-nothing select-all and matching, regular-expression answers) is left out and named \
             on stderr; exit code 1 when anything was left out (the file is still written), 2 for bad input.
+
+            Example:
+              assay bank export-gift medicine-core --out medicine.gift
             """)
     @Argument(help: "A bank's slug, or the path of a bank file.") var bank: String
     @Option(help: "Where to write the GIFT text (default: standard output).") var out: String?

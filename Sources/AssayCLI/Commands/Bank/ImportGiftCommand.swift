@@ -8,7 +8,13 @@ struct ImportGiftCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import-gift",
         abstract: "Convert a Moodle GIFT file into a bank file in our YAML format.",
-        discussion: "Anything that cannot be converted is reported with its line number. Exit code 2 when something could not be converted.")
+        discussion: """
+            Anything that cannot be converted is reported with its line number. Exit code 2 when
+            something could not be converted.
+
+            Example:
+              assay bank import-gift quiz.gift --domain physics --bank physics-quiz --out interview-banks/physics/quiz.yaml
+            """)
     @Argument(help: "The GIFT file.") var file: String
     @Option(help: "The domain slug of the new bank.") var domain: Slug
     @Option(help: "The slug of the new bank.") var bank: Slug

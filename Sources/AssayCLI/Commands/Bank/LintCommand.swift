@@ -8,12 +8,19 @@ struct LintCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lint",
         abstract: "Check bank files and report every problem as file:line:column.",
-        discussion: "Exit code 2 when any error is found, 0 otherwise (warnings alone do not fail).")
+        discussion: """
+            Exit code 2 when any error is found, 0 otherwise (warnings alone do not fail).
 
-    @Argument(help: "The banks folder, one domain's folder, or one bank file.")
-    var path: String = BankCommand.defaultPath
+            Examples:
+              assay bank lint
+              assay bank lint interview-banks/law/core.yaml
+            """)
+
+    @Argument(help: "The banks folder, one domain's folder, or one bank file (default: the shipped banks).")
+    var path: String?
 
     func run() throws {
+        let path = self.path ?? BankCommand.defaultPath
         let collection = BankLinter.lint(path: path)
         for diagnostic in collection.diagnostics {
             Assay.printError(diagnostic.description)

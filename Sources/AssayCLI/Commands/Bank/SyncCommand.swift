@@ -7,15 +7,24 @@ import Foundation
 struct SyncCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sync",
-        abstract: "Load banks into the database in one transaction; changed content becomes a new version.")
+        abstract: "Load banks into the database in one transaction; changed content becomes a new version.",
+        discussion: """
+            Lints first and loads nothing if any file has an error. Each domain's folder holds its
+            domain.yaml (the promotion policy: required banks, validity, tiers) and its bank files.
 
-    @Argument(help: "The banks folder, one domain's folder, or one bank file.")
-    var path: String = BankCommand.defaultPath
+            Examples:
+              assay bank sync
+              assay bank sync ./my-banks/medicine
+            """)
+
+    @Argument(help: "The banks folder, one domain's folder, or one bank file (default: the shipped banks).")
+    var path: String?
     @Option(help: "Who is syncing, for the audit trail (default: the OS user).") var actor: String?
     @Option(help: "Output format: text or json.") var format: FormatOption<TextOrJSON> = .standard
     @OptionGroup var database: DatabaseOptions
 
     func run() throws {
+        let path = self.path ?? BankCommand.defaultPath
         let collection = BankLinter.lint(path: path)
         if collection.hasErrors {
             for diagnostic in collection.diagnostics { Assay.printError(diagnostic.description) }

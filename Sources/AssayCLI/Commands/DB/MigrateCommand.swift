@@ -5,7 +5,11 @@ import AssayCore
 struct MigrateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "migrate",
-        abstract: "Apply the schema migrations that are not applied yet.")
+        abstract: "Apply the schema migrations that are not applied yet.",
+        discussion: """
+            Example:
+              assay db migrate --database-url postgresql://assay@db.internal/assay
+            """)
     @OptionGroup var database: DatabaseOptions
 
     func run() throws {

@@ -5,7 +5,12 @@ import AssayCore
 struct StartCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "start",
-        abstract: "Create (on first use) and start the embedded cluster, then apply migrations.")
+        abstract: "Create (on first use) and start the embedded cluster, then apply migrations.",
+        discussion: """
+            Examples:
+              assay db start
+              ASSAY_HOME=/var/lib/assay assay db start
+            """)
     @OptionGroup var database: DatabaseOptions
 
     func run() throws {

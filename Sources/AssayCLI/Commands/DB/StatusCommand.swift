@@ -6,7 +6,12 @@ import Foundation
 struct StatusCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "status",
-        abstract: "Show where the database is, whether it runs, and the schema's state.")
+        abstract: "Show where the database is, whether it runs, and the schema's state.",
+        discussion: """
+            Examples:
+              assay db status
+              assay db status --format json
+            """)
     @OptionGroup var database: DatabaseOptions
     @Option(help: "Output format: text or json.") var format: FormatOption<TextOrJSON> = .standard
 

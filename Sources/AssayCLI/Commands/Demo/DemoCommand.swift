@@ -13,32 +13,44 @@ struct DemoCommand: ParsableCommand {
             the main database. Writes the roster of the resulting pool to ./roster.csv. A simulated
             client then receives the roster pseudonymized, measures each member's gold accuracy
             (driven by the simulated expert's true skill, with noise), sends it back by pseudonym
-            (assay outcomes import), and the validity report closes the loop.
+            (assay outcomes import), and the validity report closes the loop. Open the demo's
+            database with psql "$(assay db url --demo)".
+
+            Examples:
+              assay demo
+              assay demo --applications my-applicants.csv --roster /tmp/roster.csv
             """)
 
-    @Option(help: "The applicants to import.") var applications = "examples/applications.csv"
-    @Option(help: "The banks folder.") var banks = "interview-banks"
+    /// The shipped sample applicants, else `examples/applications.csv` in the current folder.
+    static var defaultApplications: String { ShippedData.path(ShippedData.sampleApplicants, or: "examples/applications.csv") }
+
+    @Option(help: "The applicants to import (default: the shipped sample, examples/applications.csv).") var applications: String?
+    @Option(help: "The banks folder (default: the shipped banks).") var banks: String?
     @Option(help: "Where to write the roster.") var roster = "roster.csv"
     @Option(help: "Seed of the simulated candidates.") var seed: UInt64 = 42
 
     func run() throws {
+        let applications = self.applications ?? Self.defaultApplications
+        let banks = self.banks ?? BankCommand.defaultPath
+        guard FileManager.default.fileExists(atPath: applications) else {
+            throw AssayError(.badInput, "cannot find \(applications); reinstall assay with scripts/install.sh (it ships the sample), or pass --applications FILE")
+        }
         let configuration = DatabaseConfiguration.resolve(option: nil)
         guard case .embedded(let cluster) = configuration else {
             throw AssayError(.configuration, "assay demo runs on the embedded cluster and resets its own database; unset \(configuration.summary.replacingOccurrences(of: "server from ", with: "")) to run it")
         }
-        guard FileManager.default.fileExists(atPath: applications) else {
-            throw AssayError(.badInput, "cannot find \(applications); run assay demo from the repository's root folder or pass --applications FILE")
-        }
         let connection = try Demo.resetDatabase(in: cluster)
+        print("applicants: \(applications)")
+        print("banks: \(banks)")
         print("demo database: \(DatabaseOptions.Cluster(cluster).uri(database: "assay_demo")) (reset)")
         let report = try Demo(connection: connection, banksPath: banks, applicationsPath: applications, rosterPath: roster, seed: seed) { print($0) }.run()
         print("")
         print("funnel per domain:")
-        print("DOMAIN".padding(toLength: 22, withPad: " ", startingAt: 0) + "APPLIED  INVITED  SCREENED  PASSED  POOLED")
+        var table = TextTable([.init(title: "DOMAIN")] + ["APPLIED", "INVITED", "SCREENED", "PASSED", "POOLED"].map { .init(title: $0, alignRight: true) })
         for row in report.funnel {
-            print(row.domain.padding(toLength: 22, withPad: " ", startingAt: 0)
-                  + [row.applied, row.invited, row.screened, row.passed, row.pooled].map { String($0).padding(toLength: 9, withPad: " ", startingAt: 0) }.joined())
+            table.append([row.domain] + [row.applied, row.invited, row.screened, row.passed, row.pooled].map(String.init))
         }
+        table.print()
         print("")
         print("roster: \(report.rosterRows) pool members written to \(roster)")
         if let validity = report.validity {
@@ -46,5 +58,6 @@ struct DemoCommand: ParsableCommand {
             print("does the screen predict the simulated client's gold accuracy? (assay validity report)")
             print(ValidityReportCommand.table(validity), terminator: "")
         }
+        print("look around: psql \"$(assay db url --demo)\", or assay pool list --database-url \"$(assay db url --demo)\"")
     }
 }

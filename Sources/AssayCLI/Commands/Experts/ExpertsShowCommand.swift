@@ -4,7 +4,14 @@ import Foundation
 
 /// `assay experts show EXPERT`: one expert with applications, screens, pool memberships and events.
 struct ExpertsShowCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "show", abstract: "Show one expert: details, applications and events.")
+    static let configuration = CommandConfiguration(
+        commandName: "show",
+        abstract: "Show one expert: details, applications, screens, pool memberships with their evidence, and events.",
+        discussion: """
+            Examples:
+              assay experts show ana@example.org
+              assay experts show 42 --format json
+            """)
     @Argument(help: "The expert's email or id.") var expert: String
     @Option(help: "Output format: text or json.") var format: FormatOption<TextOrJSON> = .standard
     @OptionGroup var database: DatabaseOptions
@@ -14,12 +21,12 @@ struct ExpertsShowCommand: ParsableCommand {
         if format.value == .json { try printJSON(profile); return }
         let e = profile.expert
         let iso = ISO8601DateFormatter()
-        print("expert \(e.id): \(e.fullName) <\(e.email)>")
+        print("expert \(e.id): \(e.fullName.visibleSafe) <\(e.email.visibleSafe)>")
         if let into = e.mergedInto { print("  merged into expert \(into) (assay experts show \(into))") }
-        print("  country \(e.country), languages \(e.languages.isEmpty ? "unknown" : e.languages.joined(separator: ", ")), degree \(e.highestDegree ?? "unknown"), \(e.yearsExperience.map { "\($0) years" } ?? "years unknown")\(e.phone.map { ", phone \($0)" } ?? "")")
+        print("  country \(e.country), languages \(e.languages.isEmpty ? "unknown" : e.languages.joined(separator: ", ")), degree \(e.highestDegree ?? "unknown"), \(e.yearsExperience.map { "\($0) years" } ?? "years unknown")\(e.phone.map { ", phone \($0.visibleSafe)" } ?? "")")
         print("applications:")
         for a in profile.applications {
-            print("  #\(a.id) \(a.source)/\(a.externalID): \(a.domains.joined(separator: ", ")) — \(a.status), applied \(iso.string(from: a.appliedAt))\(a.hasResume ? ", résumé on file" : "")")
+            print("  #\(a.id) \(a.source.visibleSafe)/\(a.externalID.visibleSafe): \(a.domains.joined(separator: ", ")) — \(a.status), applied \(iso.string(from: a.appliedAt))\(a.hasResume ? ", résumé on file" : "")")
         }
         print("screens:")
         for sc in profile.screens {
@@ -54,7 +61,7 @@ struct ExpertsShowCommand: ParsableCommand {
         }
         print("events:")
         for ev in profile.events {
-            print("  \(iso.string(from: ev.occurredAt)) \(ev.action) by \(ev.actor)\(ev.reason.map { ": \($0)" } ?? "") \(ev.details)")
+            print("  \(iso.string(from: ev.occurredAt)) \(ev.action) by \(ev.actor.visibleSafe)\(ev.reason.map { ": \($0.visibleSafe)" } ?? "") \(ev.details.description.visibleSafe)")
         }
     }
 }

@@ -17,6 +17,9 @@ struct CatSimCommand: ParsableCommand {
             answers are exactly those written by
             `assay irt simulate --persons P --items B --seed S` (2PL, complete), so other tools
             can be run on the same data.
+
+            Example:
+              assay irt cat-sim --bank-size 200 --persons 1000 --max-length 30
             """)
 
     @Option(name: .customLong("bank-size"), help: "Items in the simulated bank.") var bankSize: Int = 300

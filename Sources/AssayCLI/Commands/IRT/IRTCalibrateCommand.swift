@@ -15,6 +15,9 @@ struct IRTCalibrateCommand: ParsableCommand {
             item), all-correct, all-wrong or too-few-responses (those three have no parameters).
             Bad rows are reported as FILE:LINE with the field, and nothing is written (exit 2).
             A summary goes to stderr.
+
+            Example:
+              assay irt calibrate --responses responses.csv --model 2pl --out items.csv
             """)
 
     @Option(help: "The response file (CSV: person,item,score).") var responses: String

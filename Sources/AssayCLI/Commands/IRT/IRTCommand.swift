@@ -10,6 +10,10 @@ struct IRTCommand: ParsableCommand {
             Response files are long format with a header: person,item,score (score 0 or 1, one row
             per answer; a missing answer is an absent row). All models use the logistic metric
             with D = 1.
+
+            Examples:
+              assay irt simulate --out-dir sim && assay irt calibrate --responses sim/responses.csv --out items.csv
+              assay irt score --items items.csv --responses sim/responses.csv
             """,
         subcommands: [SimulateCommand.self, IRTCalibrateCommand.self, ScoreCommand.self, CatSimCommand.self]
     )

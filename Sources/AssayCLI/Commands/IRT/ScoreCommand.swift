@@ -14,6 +14,9 @@ struct ScoreCommand: ParsableCommand {
             an all-correct or all-wrong pattern has no finite maximum and gets the EAP estimate.
             Items listed in ITEMS.csv without parameters (not estimated) are left out; a response
             to an item not listed at all is an error.
+
+            Example:
+              assay irt score --items items.csv --responses responses.csv --method eap --out thetas.csv
             """)
 
     /// How θ is estimated.

@@ -13,6 +13,9 @@ struct SimulateCommand: ParsableCommand {
             DIR/responses.csv (person,item,score; with --sparse, absent rows are items not
             presented). Abilities ~ N(0, 1); b ~ N(0, 1) clipped to [-2.5, 2.5]; 2PL a =
             exp(0.4 z) clipped to [0.3, 3]. Equal arguments give equal files.
+
+            Example:
+              assay irt simulate --persons 2000 --items 40 --seed 7 --out-dir sim
             """)
 
     @Option(help: "Number of persons (≥ 1).") var persons: Int

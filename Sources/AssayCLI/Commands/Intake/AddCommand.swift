@@ -4,7 +4,14 @@ import Foundation
 
 /// `assay intake add`: one applicant, from flags.
 struct AddCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "add", abstract: "Add one applicant.")
+    static let configuration = CommandConfiguration(
+        commandName: "add",
+        abstract: "Add one applicant.",
+        discussion: """
+            Example:
+              assay intake add --email ana@example.org --name "Ana Ruiz" --country ES --languages es,en \\
+                  --domains medicine --degree md --years 12
+            """)
     @Option(help: "Email (the expert's identity; trimmed and lower-cased).") var email: String
     @Option(help: "Full name.") var name: String
     @Option(help: "Country, ISO 3166-1 alpha-2 (e.g. FR).") var country: CountryCode

@@ -42,7 +42,9 @@ struct ImportCommand: ParsableCommand {
             problem, or every row rejected), and with --strict when any row is rejected (nothing
             is then written); 1 when the database fails.
 
-            Example: assay intake import applicants.csv --rejects rejects.csv
+            Examples:
+              assay intake import applicants.csv --rejects rejects.csv
+              assay intake import applicants.jsonl --source campaign-7 --dry-run
             """)
     @Argument(help: "The file to import, or - for standard input.") var file: String
     @Option(help: "The file's format: csv or jsonl (default: from the extension, else from the content).") var format: FileFormat?

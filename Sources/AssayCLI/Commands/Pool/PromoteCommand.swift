@@ -4,7 +4,14 @@ import Foundation
 
 /// `assay pool promote`: everyone whose results qualify joins the pool.
 struct PromoteCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "promote", abstract: "Promote everyone whose results qualify, by each domain's policy (idempotent).")
+    static let configuration = CommandConfiguration(
+        commandName: "promote",
+        abstract: "Promote everyone whose results qualify, by each domain's policy (idempotent).",
+        discussion: """
+            Examples:
+              assay pool promote --dry-run
+              assay pool promote --domain medicine
+            """)
     @Option(help: "Only this domain.") var domain: Slug?
     @Flag(name: .customLong("dry-run"), help: "Show what would change, write nothing.") var dryRun = false
     @Flag(name: .customLong("include-flagged"), help: "Use screens with integrity flags that nobody cleared as evidence too (by default they are held: see assay screen clear-flags).")
@@ -22,7 +29,9 @@ struct PromoteCommand: ParsableCommand {
 
     func run() throws {
         let promotion = try namingFlags(Self.flags) {
-            let pool = Pool(connection: try database.migratedConnection())
+            let connection = try database.migratedConnection()
+            if let domain { try KnownValues(connection: connection).checkDomain(domain.name) }
+            let pool = Pool(connection: connection)
             if rowByRow {
                 return Pool.Promotion(changes: try pool.promoteRowByRow(domain: domain?.name, dryRun: dryRun, actor: actor ?? ActorName.current), held: [])
             }

@@ -4,7 +4,13 @@ import Foundation
 
 /// `assay pool reinstate EXPERT --domain D`: undo a suspension.
 struct ReinstateCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "reinstate", abstract: "Reinstate a suspended member.")
+    static let configuration = CommandConfiguration(
+        commandName: "reinstate",
+        abstract: "Reinstate a suspended member.",
+        discussion: """
+            Example:
+              assay pool reinstate ana@example.org --domain medicine --reason "identity confirmed"
+            """)
     @Argument(help: "The expert's email or id.") var expert: String
     @Option(help: "The domain.") var domain: Slug
     @Option(help: "Why (kept in the audit trail).") var reason: String?

@@ -4,7 +4,13 @@ import Foundation
 
 /// `assay pool suspend EXPERT --domain D --reason …`: take a member out of listings and exports.
 struct SuspendCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "suspend", abstract: "Suspend a member: they leave listings of active members and exports.")
+    static let configuration = CommandConfiguration(
+        commandName: "suspend",
+        abstract: "Suspend a member: they leave listings of active members and exports.",
+        discussion: """
+            Example:
+              assay pool suspend ana@example.org --domain medicine --reason "client complaint under review"
+            """)
     @Argument(help: "The expert's email or id.") var expert: String
     @Option(help: "The domain.") var domain: Slug
     @Option(help: "Why (kept in the audit trail).") var reason: String

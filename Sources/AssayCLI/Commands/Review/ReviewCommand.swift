@@ -4,7 +4,12 @@ import ArgumentParser
 struct ReviewCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "review",
-        abstract: "Grade essay answers against their rubric.",
+        abstract: "Grade the answers a person must judge: essays, and short-text near misses.",
+        discussion: """
+            Examples:
+              assay review list
+              assay review grade 12 3 --points 4 --note "complete and correct"
+            """,
         subcommands: [ReviewListCommand.self, GradeCommand.self]
     )
 }

@@ -4,7 +4,13 @@ import Foundation
 
 /// `assay screen extend ID --minutes N`: more time for a screen.
 struct ExtendCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "extend", abstract: "Give a screen more time.")
+    static let configuration = CommandConfiguration(
+        commandName: "extend",
+        abstract: "Give a screen more time.",
+        discussion: """
+            Example:
+              assay screen extend 12 --minutes 15
+            """)
     @Argument(help: "The screen's id.") var id: Int
     @Option(help: "Minutes to add, 1 to 1440.") var minutes: Int
     @Option(help: "Who extends, for the audit trail (default: the OS user).") var actor: String?

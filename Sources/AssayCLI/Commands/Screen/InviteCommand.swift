@@ -9,9 +9,14 @@ struct InviteCommand: ParsableCommand {
         commandName: "invite",
         abstract: "Create a screen for an expert and print its single-use invite code, or invite a whole campaign.",
         discussion: """
-            One expert: assay screen invite ana@example.org --bank medicine-core (prints the code).
-            A campaign, in one transaction: assay screen invite --bank medicine-core --domain medicine --status received --limit 500 --out codes.csv
-            or --experts FILE (one email or expert id per line). The codes go to the --out file only (CSV: code, email, name, expires_at, screen_id; mode 0600, for a mail merge), never to the terminal.
+            One expert: prints the code. A campaign, in one transaction: --domain D --status
+            received [--limit N], or --experts FILE (one email or expert id per line). The codes go
+            to the --out file only (CSV: code, email, name, expires_at, screen_id; mode 0600, for a
+            mail merge), never to the terminal.
+
+            Examples:
+              assay screen invite ana@example.org --bank medicine-core --expires 3d
+              assay screen invite --bank medicine-core --domain medicine --status received --limit 500 --out codes.csv
             """)
     @Argument(help: "The expert's email or id (one invitation).") var expert: String?
     @Option(help: "The bank's slug.") var bank: String

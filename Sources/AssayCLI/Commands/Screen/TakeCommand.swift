@@ -13,7 +13,12 @@ struct TakeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "take",
         abstract: "Take a screen (for candidates): one question at a time, answers saved as you go.",
-        discussion: "Ctrl-C pauses; run the same command again with the same code to resume, while time remains.")
+        discussion: """
+            Ctrl-C pauses; run the same command again with the same code to resume, while time remains.
+
+            Example:
+              assay screen take ABCD-EFGH-JKLM-NPQR-STUV-WXYZ-2345-6789
+            """)
     @Argument(help: "The invite code.") var code: String
     @OptionGroup var database: DatabaseOptions
 

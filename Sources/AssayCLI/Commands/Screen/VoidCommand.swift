@@ -4,7 +4,13 @@ import Foundation
 
 /// `assay screen void ID --reason …`: cancel a screen.
 struct VoidCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "void", abstract: "Cancel a screen; its result no longer counts.")
+    static let configuration = CommandConfiguration(
+        commandName: "void",
+        abstract: "Cancel a screen; its result no longer counts.",
+        discussion: """
+            Example:
+              assay screen void 12 --reason "identity could not be confirmed"
+            """)
     @Argument(help: "The screen's id.") var id: Int
     @Option(help: "Why (kept in the audit trail).") var reason: String
     @Option(help: "Who voids, for the audit trail (default: the OS user).") var actor: String?
