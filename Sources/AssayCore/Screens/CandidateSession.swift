@@ -121,7 +121,7 @@ public final class CandidateSession: CandidateScreenService {
             }
             let item = try itemData.decode("content", as: PostgresJSON.self).decode(Item.self)
             let order: [Int]? = try itemData.decode("choice_order")
-            let stored = try AnswerMapping.stored(answer, item: item, order: order)
+            let stored = try AnswerMapping.stored(answer, item: item, order: order, typed: typed)
             let updated = try tx.execute("""
                 UPDATE screen_items SET answer = $3, answer_text = $4, answered_at = now(),
                     seconds_taken = extract(epoch FROM now() - coalesce(first_shown_at, now()))

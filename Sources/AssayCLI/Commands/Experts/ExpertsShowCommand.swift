@@ -14,6 +14,8 @@ struct ExpertsShowCommand: ParsableCommand {
         if format.value == .json { try printJSON(profile); return }
         let e = profile.expert
         let iso = ISO8601DateFormatter()
+        // Names, sources, ids, actors, reasons and details come from outside: each line is shown visible-safe.
+        func print(_ line: String) { Swift.print(line.visibleSafe) }
         print("expert \(e.id): \(e.fullName) <\(e.email)>")
         print("  country \(e.country), languages \(e.languages.joined(separator: ", ")), \(e.highestDegree), \(e.yearsExperience) years")
         print("applications:")

@@ -30,7 +30,7 @@ struct PoolListCommand: ParsableCommand {
         if members.isEmpty { print("no members match"); return }
         let iso = ISO8601DateFormatter()
         for m in members {
-            print("\(m.domain)\t\(m.tier)\t\(m.status)\t\(m.fullName) <\(m.email)>\t\(m.country)\t\(m.languages.joined(separator: ","))\t\(String(format: "%.1f", m.score))\tuntil \(iso.string(from: m.expiresAt))")
+            print("\(m.domain)\t\(m.tier)\t\(m.status)\t\(m.fullName.visibleSafe) <\(m.email.visibleSafe)>\t\(m.country)\t\(m.languages.joined(separator: ","))\t\(String(format: "%.1f", m.score))\tuntil \(iso.string(from: m.expiresAt))")
         }
     }
 }

@@ -21,7 +21,7 @@ struct PromoteCommand: ParsableCommand {
         if format.value == .json { try printJSON(changes); return }
         for c in changes {
             let from = c.previousTier.map { " (was \($0))" } ?? ""
-            print("\(dryRun ? "would " : "")\(c.action) \(c.email) in \(c.domain): \(c.tier)\(from), score \(String(format: "%.1f", c.score)), screens \(c.evidenceScreens.map(String.init).joined(separator: ",")) — \(c.rule)")
+            print("\(dryRun ? "would " : "")\(c.action) \(c.email) in \(c.domain): \(c.tier)\(from), score \(String(format: "%.1f", c.score)), screens \(c.evidenceScreens.map(String.init).joined(separator: ",")) — \(c.rule)".visibleSafe)
         }
         print(changes.isEmpty ? "no changes: the pool is up to date" : "\(changes.count) change(s)\(dryRun ? " (dry run: nothing written)" : "")")
     }

@@ -23,6 +23,6 @@ struct GradeCommand: ParsableCommand {
         try namingFlags(Self.flags) {
             try Reviews(connection: try database.migratedConnection()).grade(screenID: screen, item: item, points: points, note: note, actor: actor ?? ActorName.current)
         }
-        print("graded screen \(screen) item \(item): \(String(format: "%g", points)) points")
+        print("graded screen \(screen) item \(item): \(String(format: "%g", points)) points".visibleSafe)
     }
 }

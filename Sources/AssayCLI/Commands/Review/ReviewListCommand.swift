@@ -13,10 +13,12 @@ struct ReviewListCommand: ParsableCommand {
         if format.value == .json { try printJSON(pending); return }
         if pending.isEmpty { print("no essays are waiting"); return }
         for p in pending {
-            print("screen \(p.screenID) item \(p.position) (\(p.bankSlug)/\(p.itemKey)), up to \(String(format: "%g", p.maxPoints)) points")
-            print("  prompt: \(p.prompt.trimmingCharacters(in: .whitespacesAndNewlines))")
-            print("  rubric: \(p.rubric.trimmingCharacters(in: .whitespacesAndNewlines))")
-            print("  answer: \(p.answer)")
+            // The answer is the candidate's and the prompt and rubric a bank file's: shown visible-safe,
+            // several lines behind a gutter, so that none can forge the grade line below.
+            print("screen \(p.screenID) item \(p.position) (\(p.bankSlug)/\(p.itemKey)), up to \(String(format: "%g", p.maxPoints)) points".visibleSafe)
+            print(p.prompt.trimmingCharacters(in: .whitespacesAndNewlines).labelledBlock("prompt"))
+            print(p.rubric.trimmingCharacters(in: .whitespacesAndNewlines).labelledBlock("rubric"))
+            print(p.answer.labelledBlock("answer"))
             print("  grade with: assay review grade \(p.screenID) \(p.position) --points P --note \"…\"\n")
         }
     }

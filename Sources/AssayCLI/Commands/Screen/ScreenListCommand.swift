@@ -34,7 +34,7 @@ struct ScreenListCommand: ParsableCommand {
         if screens.isEmpty { print("no screens match"); return }
         for s in screens {
             let score = s.scorePercent.map { String(format: "%.0f%% %@", $0, s.passed == true ? "pass" : "fail") } ?? "-"
-            print("\(s.id)\t\(s.status)\t\(s.bankSlug)\t\(s.email)\t\(score)\(s.flags == "[]" ? "" : "\tflags: \(s.flags)")")
+            print("\(s.id)\t\(s.status)\t\(s.bankSlug.visibleSafe)\t\(s.email.visibleSafe)\t\(score)\(s.flags == "[]" ? "" : "\tflags: \(s.flags.visibleSafe)")")
         }
     }
 }
