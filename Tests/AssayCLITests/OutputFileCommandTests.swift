@@ -116,11 +116,24 @@ struct OutputFileCommandTests {
         #expect(try imported(tag) == 1)
     }
 
-    @Test("bank stats --out refuses a folder and a symbolic link before reading anything")
+    @Test("bank stats --out refuses a folder and a symbolic link; statistics are not personal data (0644 less the umask)")
     func statsOut() throws {
+        // A few scored screens, so that the statistics themselves succeed.
+        let connection = try Connection(url)
+        let scored: Int = try connection.query("SELECT count(*)::int FROM screens WHERE bank_slug = 'medicine-core'")[0].decode(0)
+        if scored == 0 {
+            let keys: [String] = try connection.query("""
+                SELECT i.item_key FROM banks b JOIN bank_items bi ON bi.bank_id = b.id JOIN items i ON i.id = bi.item_id
+                WHERE b.slug = 'medicine-core' AND b.is_current AND i.type = 'true_false' ORDER BY bi.position LIMIT 4
+                """).map { try $0.decode("item_key") }
+            let sittings = (0..<6).map { person in
+                StoredResponsesFixture.Sitting(points: Dictionary(uniqueKeysWithValues: keys.enumerated().map { ($1, Double((person + $0) % 2)) }))
+            }
+            try StoredResponsesFixture.insert(sittings, bank: "medicine-core", on: connection)
+        }
         let kept = try keptFolder("stats-folder")
         for out in [kept.path, kept.path + "/"] {
-            let result = try CommandRun.assay(["bank", "stats", "physics-core", "--format", "html", "--out", out], environment: env)
+            let result = try CommandRun.assay(["bank", "stats", "medicine-core", "--format", "html", "--out", out], environment: env)
             #expect(result.status == 2, "\(result.stderr)")
             #expect(intact(kept))
         }
@@ -128,9 +141,14 @@ struct OutputFileCommandTests {
         try "precious".write(toFile: target, atomically: true, encoding: .utf8)
         let link = folder.appendingPathComponent("stats-link.html").path
         try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: target)
-        let result = try CommandRun.assay(["bank", "stats", "physics-core", "--out", link], environment: env)
+        let result = try CommandRun.assay(["bank", "stats", "medicine-core", "--out", link], environment: env)
         #expect(result.status == 2, "\(result.stderr)")
         #expect(try String(contentsOfFile: target, encoding: .utf8) == "precious")
+        let page = folder.appendingPathComponent("stats.html").path
+        let written = try CommandRun.run("/bin/sh", ["-c", "umask 022 && exec \"$0\" \"$@\"", CommandRun.assayPath, "bank", "stats", "medicine-core",
+                                                      "--format", "html", "--out", page], environment: CommandRun.cleanEnvironment.merging(env) { $1 })
+        #expect(written.status == 0, "\(written.stderr)")
+        #expect(try mode(page) == 0o644)
     }
 
     @Test("bank import-gift --out never overwrites its GIFT file, a folder or a link; a bank file is not personal data (0644 less the umask)")
