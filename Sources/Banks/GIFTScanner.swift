@@ -10,8 +10,9 @@ struct GIFTPosition: Sendable, Hashable {
 ///
 /// An escaped unit (`\{`, `\=`, `\n` …) is always literal text, never GIFT syntax.
 struct GIFTUnit: Sendable, Hashable {
-    /// The character (for `\n`, a newline).
-    var character: Character
+    /// The character when it is not one ASCII byte (an ASCII character is made from ``ascii``
+    /// only when asked for: most units are ASCII, and making each a `Character` cost time).
+    private let stored: Character?
     /// Whether the source wrote it with a backslash escape.
     var isEscaped: Bool
     /// Where the character (or its backslash) starts.
@@ -19,18 +20,26 @@ struct GIFTUnit: Sendable, Hashable {
     /// The character's byte when it is one ASCII scalar, else 0 (syntax is compared on it).
     let ascii: UInt8
 
+    /// The character (for `\n`, a newline).
+    var character: Character { stored ?? Character(Unicode.Scalar(ascii)) }
+
     /// A unit.
     init(character: Character, isEscaped: Bool, position: GIFTPosition) {
-        self.character = character
         self.isEscaped = isEscaped
         self.position = position
         let utf8 = character.utf8
-        ascii = utf8.count == 1 ? utf8.first ?? 0 : 0
+        if utf8.count == 1, let byte = utf8.first, byte != 0 {
+            ascii = byte
+            stored = nil
+        } else {
+            ascii = 0
+            stored = character
+        }
     }
 
-    /// A unit of one ASCII byte (not a line break).
+    /// A unit of one ASCII byte (not NUL).
     init(ascii: UInt8, isEscaped: Bool, position: GIFTPosition) {
-        character = Character(Unicode.Scalar(ascii))
+        stored = ascii == 0 ? Character(Unicode.Scalar(0)) : nil
         self.isEscaped = isEscaped
         self.position = position
         self.ascii = ascii
@@ -38,8 +47,16 @@ struct GIFTUnit: Sendable, Hashable {
 
     /// Whether this unit is the GIFT syntax character `character`, i.e. unescaped.
     func isSyntax(_ syntax: Character) -> Bool {
-        if let byte = syntax.asciiValue, syntax.utf8.count == 1 { return isSyntax(byte) }
+        if let byte = GIFTUnit.byte(of: syntax) { return isSyntax(byte) }
         return !isEscaped && character == syntax
+    }
+
+    /// The byte of a one-byte (ASCII) character, read from its UTF-8 (`asciiValue` compares the
+    /// character with CR LF first, a string comparison that showed on every unit).
+    static func byte(of character: Character) -> UInt8? {
+        let utf8 = character.utf8
+        guard utf8.count == 1, let byte = utf8.first, byte != 0 else { return nil }
+        return byte
     }
 
     /// Whether this unit is the unescaped ASCII syntax character `syntax`.
@@ -58,6 +75,11 @@ struct GIFTSourceLine: Sendable {
     let contentColumn: Int
     /// Whether the line is all ASCII (then every byte is one character).
     let isASCII: Bool
+    /// Whether reading the line's GIFT syntax byte by byte gives what reading it character by
+    /// character gives: no syntax character (or escaped character) stands next to a non-ASCII
+    /// byte, where a combining mark could make it part of another character, and there is no
+    /// byte-order mark.
+    let isByteSafe: Bool
 
     /// A line of `text`.
     init(number: Int, text: Substring) {
@@ -65,6 +87,7 @@ struct GIFTSourceLine: Sendable {
         self.text = text
         let bytes = text.utf8
         isASCII = bytes.allSatisfy { $0 < 0x80 }
+        isByteSafe = isASCII || Self.byteSafe(bytes)
         if isASCII {
             func space(_ byte: UInt8) -> Bool { byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) }
             let start = bytes.firstIndex { !space($0) } ?? bytes.endIndex
@@ -80,6 +103,28 @@ struct GIFTSourceLine: Sendable {
             content = text[text.endIndex...]
             contentColumn = text.count
         }
+    }
+
+    private static func byteSafe(_ bytes: Substring.UTF8View) -> Bool {
+        func isSyntax(_ byte: UInt8) -> Bool {
+            switch byte {
+            case UInt8(ascii: "{"), UInt8(ascii: "}"), UInt8(ascii: "\\"), UInt8(ascii: ":"), UInt8(ascii: "~"), UInt8(ascii: "="),
+                 UInt8(ascii: "#"):
+                return true
+            default:
+                return false
+            }
+        }
+        var previous: UInt8 = 0x20
+        var beforePrevious: UInt8 = 0x20
+        for byte in bytes {
+            if byte == 0xEF { return false }  // a byte-order mark, perhaps (EF BB BF): read character by character
+            if byte >= 0x80, isSyntax(previous) || (beforePrevious == UInt8(ascii: "\\") && previous < 0x80) { return false }
+            if previous >= 0x80, isSyntax(byte) { return false }
+            beforePrevious = previous
+            previous = byte
+        }
+        return true
     }
 
     /// Whether the line holds only whitespace (a question separator).
@@ -220,7 +265,7 @@ enum GIFTScanner {
     private static func braces(in line: GIFTSourceLine) -> (opens: Int, closes: Int, endsWithClose: Bool) {
         var opens = 0, closes = 0, lastWasClose = false
         let content = line.content
-        if line.isASCII {
+        if line.isByteSafe {
             let bytes = content.utf8
             var index = bytes.startIndex
             while index < bytes.endIndex {
@@ -238,19 +283,18 @@ enum GIFTScanner {
             }
             return (opens, closes, lastWasClose)
         }
-        var index = content.startIndex
-        while index < content.endIndex {
-            let character = content[index]
-            let next = content.index(after: index)
-            if character == "\\", next < content.endIndex, escapable.contains(content[next]) || content[next] == "n" {
-                index = content.index(after: next)
+        var characters = content.makeIterator()
+        var pending = characters.next()
+        while let character = pending {
+            pending = characters.next()
+            if character == "\\", let next = pending, escapable.contains(next) || next == "n" {
+                pending = characters.next()
                 lastWasClose = false
                 continue
             }
             if character == "{" { opens += 1 }
             if character == "}" { closes += 1 }
             lastWasClose = character == "}"
-            index = next
         }
         return (opens, closes, lastWasClose)
     }
@@ -260,26 +304,39 @@ enum GIFTScanner {
     /// Reads the line's units as ``text(of:)`` makes them (escapes resolved, byte-order marks
     /// skipped) without building them, so that a huge line costs no memory here.
     private static func hasTitle(_ line: GIFTSourceLine) -> Bool {
-        let content = line.content
-        var index = content.startIndex
         var unit = 0
         var previousWasColon = false
-        while index < content.endIndex {
-            let character = content[index]
-            var next = content.index(after: index)
-            if character == byteOrderMark {
-                index = next
-                continue
+        if line.isByteSafe {
+            // Units of several bytes are never colons; counting their bytes as units only makes
+            // `unit` larger than 3 sooner, and the first two units are the leading "::".
+            var bytes = line.content.utf8.makeIterator()
+            var pending = bytes.next()
+            while let byte = pending {
+                pending = bytes.next()
+                var isColon = byte == UInt8(ascii: ":")
+                if byte == UInt8(ascii: "\\"), let next = pending, asciiEscapable(next) {
+                    isColon = false
+                    pending = bytes.next()
+                }
+                if unit >= 3, isColon, previousWasColon { return true }
+                previousWasColon = isColon
+                unit += 1
             }
+            return false
+        }
+        var characters = line.content.makeIterator()
+        var pending = characters.next()
+        while let character = pending {
+            pending = characters.next()
+            if character == byteOrderMark { continue }
             var isColon = character == ":"
-            if character == "\\", next < content.endIndex, escapable.contains(content[next]) || content[next] == "n" {
+            if character == "\\", let next = pending, escapable.contains(next) || next == "n" {
                 isColon = false
-                next = content.index(after: next)
+                pending = characters.next()
             }
             if unit >= 3, isColon, previousWasColon { return true }
             previousWasColon = isColon
             unit += 1
-            index = next
         }
         return false
     }
@@ -329,27 +386,22 @@ enum GIFTScanner {
                 previousEnd = GIFTPosition(line: line.number, column: column)
                 continue
             }
-            var index = content.startIndex
-            while index < content.endIndex {
-                let character = content[index]
-                let next = content.index(after: index)
+            var characters = content.makeIterator()
+            var pending = characters.next()
+            while let character = pending {
+                pending = characters.next()
                 let position = GIFTPosition(line: line.number, column: column)
                 if character == byteOrderMark {
-                    index = next
                     column += 1
                     continue
                 }
-                if character == "\\", next < content.endIndex {
-                    let escaped = content[next]
-                    if escapable.contains(escaped) || escaped == "n" {
-                        units.append(GIFTUnit(character: escaped == "n" ? "\n" : escaped, isEscaped: true, position: position))
-                        index = content.index(after: next)
-                        column += 2
-                        continue
-                    }
+                if character == "\\", let escaped = pending, escapable.contains(escaped) || escaped == "n" {
+                    units.append(GIFTUnit(character: escaped == "n" ? "\n" : escaped, isEscaped: true, position: position))
+                    pending = characters.next()
+                    column += 2
+                    continue
                 }
                 units.append(GIFTUnit(character: character, isEscaped: false, position: position))
-                index = next
                 column += 1
             }
             previousEnd = GIFTPosition(line: line.number, column: column)

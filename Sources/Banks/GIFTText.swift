@@ -37,16 +37,16 @@ struct GIFTText: Sendable {
 
     /// The text as a string (escapes resolved).
     var string: String {
-        var result = ""
-        result.reserveCapacity(storage.count)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(storage.count)
         for unit in storage {
             if unit.ascii != 0 {
-                result.unicodeScalars.append(Unicode.Scalar(unit.ascii))
+                bytes.append(unit.ascii)
             } else {
-                result.append(unit.character)
+                bytes.append(contentsOf: unit.character.utf8)
             }
         }
-        return result
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// Where the text's first unit is, or its anchor when empty.
@@ -126,7 +126,7 @@ struct GIFTText: Sendable {
 
     /// Whether the text holds the unescaped character `syntax`.
     func contains(syntax: Character) -> Bool {
-        guard let byte = syntax.asciiValue, syntax.utf8.count == 1 else { return units.contains { $0.isSyntax(syntax) } }
+        guard let byte = GIFTUnit.byte(of: syntax) else { return units.contains { $0.isSyntax(syntax) } }
         return units.contains { $0.isSyntax(byte) }
     }
 
@@ -142,7 +142,7 @@ struct GIFTText: Sendable {
     func split(atSyntax separator: Character) -> [GIFTText] {
         var parts: [GIFTText] = []
         var start = 0
-        let byte = separator.utf8.count == 1 ? separator.asciiValue : nil
+        let byte = GIFTUnit.byte(of: separator)
         let units = self.units
         for index in units.indices where byte.map({ units[index].isSyntax($0) }) ?? units[index].isSyntax(separator) {
             parts.append(self[start..<index])

@@ -251,6 +251,26 @@ struct HostileTextCommandTests {
         #expect(experts.contains { $0["fullName"] as? String == "Mallory\u{202E}gnp.exe" })
     }
 
+    @Test("experts list --format csv neutralises formula cells (OWASP) and keeps the data exact when not on a terminal")
+    func expertsCSV() throws {
+        let tag = UUID().uuidString.prefix(6).lowercased()
+        for (name, email) in [("=HYPERLINK(\"http://x\",\"y\")", "f1-\(tag)@example.org"), ("@SUM(A1)", "f2-\(tag)@example.org"),
+                              ("-2+3 Dr\u{202E}", "f3-\(tag)@example.org")] {
+            // --name=… : a name starting with '-' is not an option.
+            let add = try CommandRun.assay(["intake", "add", "--email", email, "--name=\(name)", "--country", "FR", "--languages", "fr",
+                                            "--domains", "hostile", "--degree", "phd", "--years", "3"], environment: env)
+            #expect(add.status == 0, "\(add.stderr)")
+        }
+        let csv = try CommandRun.assay(["experts", "list", "--domain", "hostile", "--limit", "1000", "--format", "csv"], environment: env)
+        #expect(csv.status == 0, "\(csv.stderr)")
+        #expect(csv.stdout.contains("\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\""))
+        #expect(csv.stdout.contains("\"'@SUM(A1)\""))
+        #expect(csv.stdout.contains("\"'-2+3 Dr\u{202E}\""), "redirected to a file, the cell keeps its exact text")
+        for line in csv.stdout.split(separator: "\n") {
+            #expect(!line.split(separator: ",").contains { $0.hasPrefix("=") || $0.hasPrefix("@") || $0.hasPrefix("+") }, "\(line)")
+        }
+    }
+
     @Test("a pooled expert's name is escaped by pool list and pool promote")
     func poolListing() throws {
         let (screen, code, email) = try invite(name: "Zed\u{202E}evil\u{200B}x")
