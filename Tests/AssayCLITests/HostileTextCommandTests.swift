@@ -269,6 +269,14 @@ struct HostileTextCommandTests {
         for line in csv.stdout.split(separator: "\n") {
             #expect(!line.split(separator: ",").contains { $0.hasPrefix("=") || $0.hasPrefix("@") || $0.hasPrefix("+") }, "\(line)")
         }
+        // On a terminal (script(1) gives it one) the same cells are shown visible-safe.
+        if FileManager.default.isExecutableFile(atPath: "/usr/bin/script") {
+            let shown = try CommandRun.run("/usr/bin/script", ["-qec", "\(CommandRun.assayPath) experts list --domain hostile --limit 1000 --format csv", "/dev/null"],
+                                           environment: CommandRun.cleanEnvironment.merging(env) { $1 })
+            #expect(shown.status == 0, "\(shown.stdout)")
+            #expect(shown.stdout.contains("\"'-2+3 Dr\\u{202E}\""), "\(shown.stdout)")
+            #expect(rawControls(shown.stdout.replacingOccurrences(of: "\r\n", with: "\n")).isEmpty)
+        }
     }
 
     @Test("a pooled expert's name is escaped by pool list and pool promote")
