@@ -36,6 +36,10 @@ struct Assay: ParsableCommand {
     }
 
     /// Prints the error and returns the exit code for it.
+    ///
+    /// Messages quote what the user or a file gave (a path, a field's value, an email): every
+    /// line is printed visible-safe, so that nothing in it acts on the terminal or starts a line
+    /// of its own.
     static func report(_ error: any Error) -> Int32 {
         switch error {
         case let error as any ReportableError:
@@ -46,18 +50,23 @@ struct Assay: ParsableCommand {
             return error.rawValue
         default:
             let code = exitCode(for: error)
+            // Help and usage text span several lines: their line breaks are kept, the rest escaped.
             if code == .success {
-                print(fullMessage(for: error))
+                print(fullMessage(for: error).visibleSafeLines)
                 return 0
             }
-            printError(fullMessage(for: error))
+            FileHandle.standardError.write(Data((fullMessage(for: error).visibleSafeLines + "\n").utf8))
             // ArgumentParser's usage errors (EX_USAGE, 64) become our 2.
             return code.rawValue == 64 || error is ValidationError ? 2 : code.rawValue
         }
     }
 
+    /// Prints one line on standard error, visible-safe: control, bidirectional and invisible
+    /// characters (line breaks and tabs included) are shown as `\u{…}` escapes, never obeyed.
+    ///
+    /// - Parameter line: the line, which may quote outside text.
     static func printError(_ line: String) {
-        FileHandle.standardError.write(Data((line + "\n").utf8))
+        FileHandle.standardError.write(Data((line.visibleSafe + "\n").utf8))
     }
 
     static func exit(withStatus status: Int32) -> Never {

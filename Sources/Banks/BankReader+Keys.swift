@@ -92,7 +92,7 @@ extension BankReader {
             fields.context.error(node, "options must have 2 to 10 entries, not \(list.count)")
             isValid = false
         }
-        let texts = options.map { $0.text.trimmingCharacters(in: .whitespacesAndNewlines) }  // case matters (capitalisation items)
+        let texts = options.map { $0.text.trimmingWhitespace }  // case matters (capitalisation items)
         if Set(texts).count != texts.count {
             fields.context.error(node, "two options have the same text")
             isValid = false
@@ -329,7 +329,7 @@ extension BankReader {
             reader.finish()
             fields.context = reader.context
             guard let prompt, let answer else { isValid = false; continue }
-            let trimmed = prompt.trimmingCharacters(in: .whitespacesAndNewlines)
+            let trimmed = prompt.trimmingWhitespace
             if let first = prompts[trimmed] {
                 fields.context.error(reader.values["prompt"], "the prompt '\(trimmed)' is already pair \(first); every prompt of a matching item must differ")
                 isValid = false
@@ -345,10 +345,10 @@ extension BankReader {
             fields.context.error(pairsNode, "a matching item needs 2 to \(MatchingLayout.maximumPairs) pairs, not \(list.count)")
             return nil
         }
-        let answers = Set(pairs.map { $0.answer.trimmingCharacters(in: .whitespacesAndNewlines) })
+        let answers = Set(pairs.map { $0.answer.trimmingWhitespace })
         var seen: Set<String> = []
         for (index, distractor) in distractors.enumerated() {
-            let trimmed = distractor.trimmingCharacters(in: .whitespacesAndNewlines)
+            let trimmed = distractor.trimmingWhitespace
             let at = fields.values["distractors"]?.sequence?[index]
             if trimmed.isEmpty {
                 fields.context.error(at, "a distractor is empty")

@@ -18,10 +18,10 @@ public enum BankReader {
         guard let root = context.compose(text) else { return (nil, context.diagnostics) }
         guard let map = context.mapping(root, what: "a bank file") else { return (nil, context.diagnostics) }
         var fields = FieldReader(map: map, context: context, allowed: ["slug", "title", "domain", "language", "description", "settings", "items"])
-        let slug = fields.string("slug", pattern: slugPattern, patternHelp: "lower-case letters, digits and '-', starting with a letter")
+        let slug = fields.string("slug", pattern: .slug, patternHelp: "lower-case letters, digits and '-', starting with a letter")
         let title = fields.string("title")
         let domain = fields.string("domain")
-        let language = fields.string("language", pattern: "^[a-z]{2}$", patternHelp: "a two-letter ISO 639-1 code such as en or fr")
+        let language = fields.string("language", pattern: .language, patternHelp: "a two-letter ISO 639-1 code such as en or fr")
         let description = fields.optionalString("description")
         let settings = fields.node("settings").flatMap { readSettings($0, context: &fields.context) }
         var items: [Item] = []
@@ -65,7 +65,7 @@ public enum BankReader {
         var context = ReadContext(file: file)
         guard let root = context.compose(text), let map = context.mapping(root, what: "domain.yaml") else { return (nil, context.diagnostics) }
         var fields = FieldReader(map: map, context: context, allowed: ["slug", "name", "description", "policy"])
-        let slug = fields.string("slug", pattern: slugPattern, patternHelp: "lower-case letters, digits and '-', starting with a letter")
+        let slug = fields.string("slug", pattern: .slug, patternHelp: "lower-case letters, digits and '-', starting with a letter")
         let name = fields.string("name")
         let description = fields.string("description")
         var policy: PromotionPolicy?
@@ -77,10 +77,10 @@ public enum BankReader {
         fields.finish()
         context = fields.context
         guard let slug, let name, let description, policyOK else { return (nil, context.diagnostics) }
-        return (Domain(slug: slug, name: name, description: description.trimmingCharacters(in: .whitespacesAndNewlines), policy: policy), context.diagnostics)
+        return (Domain(slug: slug, name: name, description: description.trimmingWhitespace, policy: policy), context.diagnostics)
     }
 
-    static let slugPattern = "^[a-z][a-z0-9-]{1,39}$"
+    static let slugPattern = NamePattern.slug.expression
     static let degrees: Set<String> = ["none", "bachelor", "master", "phd", "md", "jd", "other"]
 
     private static func readPolicy(_ node: Node, context: inout ReadContext) -> PromotionPolicy? {
@@ -102,7 +102,7 @@ public enum BankReader {
             for tierNode in list {
                 guard let tierMap = fields.context.mapping(tierNode, what: "a tier") else { tiersOK = false; continue }
                 var tier = FieldReader(map: tierMap, context: fields.context, allowed: ["name", "min_score", "degrees", "min_years"])
-                let name = tier.string("name", pattern: "^[a-z][a-z0-9-]{0,39}$", patternHelp: "lower-case letters, digits and '-'")
+                let name = tier.string("name", pattern: .tierName, patternHelp: "lower-case letters, digits and '-'")
                 let score = tier.double("min_score", range: 0...100)
                 var degrees: [String]?
                 if let degreesNode = tier.optionalNode("degrees"), let degreeList = tier.context.sequence(degreesNode, what: "degrees") {
@@ -128,7 +128,7 @@ public enum BankReader {
         guard let required, let validity, tiersOK else { return nil }
         return PromotionPolicy(requiredBanks: required, validityDays: validity, tiers: tiers)
     }
-    static let itemIDPattern = "^[a-z0-9][a-z0-9._-]{0,63}$"
+    static let itemIDPattern = NamePattern.itemID.expression
 
     private static func readSettings(_ node: Node, context: inout ReadContext) -> BankSettings? {
         guard let map = context.mapping(node, what: "settings") else { return nil }
@@ -260,7 +260,7 @@ public enum BankReader {
         }
         let allowed = commonItemFields.union(type.flatMap { typeFields[$0] } ?? typeFields.values.reduce([], { $0.union($1) }))
         var fields = FieldReader(map: map, context: context, allowed: allowed)
-        let id = fields.string("id", pattern: itemIDPattern, patternHelp: "lower-case letters, digits, '.', '_' and '-', at most 64")
+        let id = fields.string("id", pattern: .itemID, patternHelp: "lower-case letters, digits, '.', '_' and '-', at most 64")
         if type == nil, typeNode == nil { fields.context.error(node, "missing field 'type'") }
         fields.consumed.insert("type")
         let topic = fields.string("topic")
@@ -307,6 +307,11 @@ struct ReadContext {
     }
 
     mutating func compose(_ text: String) -> Node? {
+        // Aliases and deep nesting are refused before Yams builds (and hashes) a tree.
+        if let problem = YAMLShapeCheck.problem(in: text) {
+            diagnostics.append(BankDiagnostic(file: file, line: problem.line, column: problem.column, message: problem.message))
+            return nil
+        }
         do {
             guard let node = try Yams.compose(yaml: text) else {
                 diagnostics.append(BankDiagnostic(file: file, line: 1, column: 1, message: "the file is empty"))
@@ -404,16 +409,16 @@ struct FieldReader {
     mutating func optionalString(_ key: String) -> String? {
         guard let node = optionalNode(key) else { return nil }
         guard let text = scalarText(node, key: key, expected: "text") else { return nil }
-        if text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+        if text.trimmingWhitespace.isEmpty {
             context.error(node, "'\(key)' is empty")
             return nil
         }
         return text
     }
 
-    mutating func string(_ key: String, pattern: String? = nil, patternHelp: String = "") -> String? {
+    mutating func string(_ key: String, pattern: NamePattern? = nil, patternHelp: String = "") -> String? {
         guard let node = node(key), let text = optionalString(key) else { return nil }
-        if let pattern, text.range(of: pattern, options: .regularExpression) == nil {
+        if let pattern, !pattern.matches(text) {
             context.error(node, "'\(key)' is '\(text)', which is not valid: use \(patternHelp)")
             return nil
         }
@@ -440,7 +445,8 @@ struct FieldReader {
 
     mutating func optionalDouble(_ key: String, range: ClosedRange<Double>) -> Double? {
         guard let node = optionalNode(key), let text = scalarText(node, key: key, expected: "a number") else { return nil }
-        guard let value = Double(text.replacingOccurrences(of: "_", with: "")), value.isFinite, text.range(of: "^[-+]?[0-9._]+([eE][-+]?[0-9]+)?$", options: .regularExpression) != nil else {
+        guard Self.isDecimalNumeral(text), let value = Double(text.utf8.contains(UInt8(ascii: "_")) ? text.replacingOccurrences(of: "_", with: "") : text),
+              value.isFinite else {
             context.error(node, "'\(key)' must be a number, not '\(text)'")
             return nil
         }
@@ -449,6 +455,21 @@ struct FieldReader {
             return nil
         }
         return value
+    }
+
+    /// Whether `text` is written `^[-+]?[0-9._]+([eE][-+]?[0-9]+)?$` (decimal, `_` between
+    /// digits allowed; never hexadecimal, `inf` or `nan`).
+    static func isDecimalNumeral(_ text: String) -> Bool {
+        var bytes = text.utf8[...]
+        if let sign = bytes.first, sign == UInt8(ascii: "-") || sign == UInt8(ascii: "+") { bytes = bytes.dropFirst() }
+        let mantissa = bytes.prefix { ($0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9")) || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "_") }
+        guard !mantissa.isEmpty else { return false }
+        bytes = bytes.dropFirst(mantissa.count)
+        guard let marker = bytes.first else { return true }
+        guard marker == UInt8(ascii: "e") || marker == UInt8(ascii: "E") else { return false }
+        bytes = bytes.dropFirst()
+        if let sign = bytes.first, sign == UInt8(ascii: "-") || sign == UInt8(ascii: "+") { bytes = bytes.dropFirst() }
+        return !bytes.isEmpty && bytes.allSatisfy { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
     }
 
     mutating func double(_ key: String, range: ClosedRange<Double>) -> Double? {

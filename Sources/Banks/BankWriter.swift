@@ -4,11 +4,50 @@ import Yams
 /// Writes a bank back to the YAML format of `docs/bank-format.md`, in the field order authors
 /// use, with multi-line text as literal blocks. Reading the output with ``BankReader`` gives the
 /// same bank.
+///
+/// A bank file can be written in pieces, ``yamlHead(_:)`` then ``yamlItems(_:)`` for the items
+/// in batches, so that a large import never holds every item's YAML tree at once; the pieces
+/// put together are exactly ``yaml(_:)``.
 public enum BankWriter {
     /// The YAML text of a bank.
     ///
     /// - Throws: Yams's emitter error (not expected for a valid bank).
     public static func yaml(_ bank: Bank) throws -> String {
+        if bank.items.isEmpty {
+            let nodes = BankNodes()
+            return try serialize(.mapping(.init(headPairs(bank, nodes: nodes) + [(nodes.key("items"), .sequence(.init([])))])))
+        }
+        return try yamlHead(bank) + yamlItems(bank.items)
+    }
+
+    /// The YAML text of a bank's fields before its items, ending with the line `items:`; the
+    /// bank's own items are not written.
+    ///
+    /// - Throws: Yams's emitter error (not expected for a valid bank).
+    public static func yamlHead(_ bank: Bank) throws -> String {
+        let nodes = BankNodes()
+        return try serialize(.mapping(.init(headPairs(bank, nodes: nodes)))) + "items:\n"
+    }
+
+    /// The YAML text of items as they stand under `items:` in a bank file (`- id: …`), to follow
+    /// ``yamlHead(_:)`` or another batch of items.
+    ///
+    /// - Throws: Yams's emitter error (not expected for valid items).
+    public static func yamlItems(_ items: [Item]) throws -> String {
+        guard !items.isEmpty else { return "" }
+        let nodes = BankNodes()
+        return try serialize(.sequence(.init(items.map { nodes.node(for: $0) })))
+    }
+
+    private static func serialize(_ node: Node) throws -> String {
+        try Yams.serialize(node: node, indent: 2, width: 100, allowUnicode: true, sortKeys: false)
+    }
+
+    private static func headPairs(_ bank: Bank, nodes: BankNodes) -> [(Node, Node)] {
+        func key(_ name: String) -> Node { nodes.key(name) }
+        func text(_ value: String) -> Node { nodes.text(value) }
+        func number(_ value: Double) -> Node { nodes.number(value) }
+        func flag(_ value: Bool) -> Node { nodes.flag(value) }
         var root: [(Node, Node)] = [
             (key("slug"), text(bank.slug)), (key("title"), text(bank.title)),
             (key("domain"), text(bank.domain)), (key("language"), text(bank.language)),
@@ -36,12 +75,30 @@ public enum BankWriter {
         ]
         if s.nearMissReview == false { settings.append((key("near_miss_review"), flag(false))) }
         root.append((key("settings"), .mapping(.init(settings))))
-        root.append((key("items"), .sequence(.init(bank.items.map(node(for:))))))
-        return try Yams.serialize(node: .mapping(.init(root)), indent: 2, width: 100, allowUnicode: true, sortKeys: false)
+        return root
     }
 
     /// The YAML node of one item, as it stands in a bank file.
     static func node(for item: Item) -> Node {
+        BankNodes().node(for: item)
+    }
+}
+
+/// Builds the YAML nodes of a bank file, every node sharing one Yams `Constructor`.
+///
+/// (A Yams `Tag` made without one builds its own `Constructor`, three dictionaries, for every
+/// node; and a tag left implicit is resolved by the emitter with a handful of regular
+/// expressions. Scalars here carry their tag, which the emitter does not write, as every scalar
+/// is emitted as implicit.)
+struct BankNodes {
+    private let constructor = Constructor.default
+
+    private func scalar(_ value: String, _ tag: Tag.Name, _ style: Node.Scalar.Style) -> Node {
+        .scalar(Node.Scalar(value, Tag(tag, .default, constructor), style))
+    }
+
+    /// The YAML node of one item, as it stands in a bank file.
+    func node(for item: Item) -> Node {
         var pairs: [(Node, Node)] = [
             (key("id"), text(item.id)), (key("type"), key(item.type.rawValue)), (key("topic"), text(item.topic)),
             (key("difficulty"), key(item.difficulty.rawValue)),
@@ -100,7 +157,7 @@ public enum BankWriter {
     }
 
     /// Options with `correct: true`, or, when the item gives credits, with their non-zero credit.
-    private static func optionList(_ options: [ChoiceOption]) -> Node {
+    private func optionList(_ options: [ChoiceOption]) -> Node {
         let credited = options.contains { $0.credit != nil }
         return .sequence(.init(options.map { option in
             var pairs: [(Node, Node)] = [(key("text"), text(option.text))]
@@ -114,7 +171,7 @@ public enum BankWriter {
     }
 
     /// `answer` and the field of its tolerance.
-    private static func numericAnswer(_ answer: Double?, _ tolerance: NumericTolerance) -> [(Node, Node)] {
+    private func numericAnswer(_ answer: Double?, _ tolerance: NumericTolerance) -> [(Node, Node)] {
         var pairs: [(Node, Node)] = []
         if let answer { pairs.append((key("answer"), number(answer))) }
         switch tolerance {
@@ -127,21 +184,22 @@ public enum BankWriter {
         return pairs
     }
 
-    private static func quoted(_ value: String) -> Node { .scalar(Node.Scalar(value, .implicit, .singleQuoted)) }
+    func quoted(_ value: String) -> Node { scalar(value, .str, .singleQuoted) }
 
-    private static func key(_ name: String) -> Node { .scalar(.init(name, .implicit, .plain)) }
-    private static func flag(_ value: Bool) -> Node { .scalar(.init(value ? "true" : "false", .implicit, .plain)) }
+    func key(_ name: String) -> Node { scalar(name, .str, .plain) }
+    func flag(_ value: Bool) -> Node { scalar(value ? "true" : "false", .bool, .plain) }
 
-    private static func number(_ value: Double) -> Node {
-        let textValue = value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(value)
-        return .scalar(.init(textValue, .implicit, .plain))
+    func number(_ value: Double) -> Node {
+        if value == value.rounded() && abs(value) < 1e15 { return scalar(String(Int64(value)), .int, .plain) }
+        return scalar(String(value), .float, .plain)
     }
 
     /// Multi-line text as a literal block; other text double-quoted, so that no text is read
     /// back as a number, a boolean or null.
-    private static func text(_ value: String) -> Node {
-        value.contains("\n") && !value.hasPrefix(" ") && !value.contains("\r") && !value.contains("\t") && !value.hasSuffix(" ")
-            ? .scalar(.init(value, .implicit, .literal))
-            : .scalar(.init(value, .implicit, .doubleQuoted))
+    func text(_ value: String) -> Node {
+        // (Byte checks: `String.contains(_:)` with a string goes through Foundation, slowly.)
+        value.utf8.contains(0x0A) && !value.hasPrefix(" ") && !value.utf8.contains(0x0D) && !value.utf8.contains(0x09) && !value.hasSuffix(" ")
+            ? scalar(value, .str, .literal)
+            : scalar(value, .str, .doubleQuoted)
     }
 }

@@ -12,6 +12,9 @@ struct GIFTIdentifiers {
     private let bankSlug: String
     private var used: Set<String> = []
     private var untitledCount = 0
+    /// For each base id that was taken, the suffix to try first next time: a file whose every
+    /// question has the same title costs one lookup per question, not one per earlier question.
+    private var nextSuffix: [String: Int] = [:]
 
     /// Creates an allocator for items of the bank `bankSlug`.
     init(bankSlug: String) {
@@ -21,16 +24,17 @@ struct GIFTIdentifiers {
 
     /// A fresh id for a question with `title` (`nil` or unusable: a numbered id).
     mutating func allocate(title: String?) -> String {
-        let (id, numbered) = candidate(title: title)
+        let (id, numbered, base, suffix) = candidate(title: title)
         if numbered { untitledCount += 1 }
         used.insert(id)
+        if suffix > 1 || used.contains(base) { nextSuffix[base] = suffix + 1 }
         return id
     }
 
     /// The id ``allocate(title:)`` would hand out next for `title`, without taking it.
     func peek(title: String?) -> String { candidate(title: title).id }
 
-    private func candidate(title: String?) -> (id: String, numbered: Bool) {
+    private func candidate(title: String?) -> (id: String, numbered: Bool, base: String, suffix: Int) {
         let base: String
         var numbered = false
         if let title, Self.isValidID(title) {
@@ -44,13 +48,14 @@ struct GIFTIdentifiers {
         }
         var candidate = String(base.prefix(Self.maximumLength))
         var suffix = 1
+        if used.contains(candidate), let next = nextSuffix[base] { suffix = next - 1 }
         while used.contains(candidate) {
             suffix += 1
             let tail = "-\(suffix)"
             let head = Self.trimmingTrailingSeparators(String(base.prefix(Self.maximumLength - tail.count)))
             candidate = head + tail
         }
-        return (candidate, numbered)
+        return (candidate, numbered, base, suffix)
     }
 
     /// Whether `text` is already an item id (`^[a-z0-9][a-z0-9._-]{0,63}$`).
@@ -64,7 +69,9 @@ struct GIFTIdentifiers {
     /// `a-z 0-9 . _ -` turned into one `-`, leading punctuation and trailing separators removed,
     /// at most 64 characters. May be empty.
     static func slug(_ text: String) -> String {
-        let folded = text.folding(options: [.diacriticInsensitive, .caseInsensitive, .widthInsensitive], locale: nil).lowercased()
+        // ASCII needs no folding (and Foundation's folding is slow): lower-casing is all it does.
+        let folded = text.utf8.allSatisfy({ $0 < 0x80 }) ? text.lowercased()
+            : text.folding(options: [.diacriticInsensitive, .caseInsensitive, .widthInsensitive], locale: nil).lowercased()
         var slug = ""
         for scalar in folded.unicodeScalars {
             let isAllowed = ("a"..."z").contains(scalar) || ("0"..."9").contains(scalar) || scalar == "." || scalar == "_" || scalar == "-"

@@ -31,16 +31,72 @@ extension GIFTImportResult {
     ///   ``BankError/Code/invalidLanguage``, or with ``BankError/Code/noItems`` when nothing was
     ///   converted.
     public func bank(slug: String, domain: String, title: String? = nil, language: String = "en") throws -> Bank {
-        for (option, value) in [("--bank", slug), ("--domain", domain)] where value.range(of: BankReader.slugPattern, options: .regularExpression) == nil {
+        try Self.checkNames(slug: slug, domain: domain, language: language)
+        guard !items.isEmpty else { throw BankError(.noItems, "no question could be converted, so there is no bank to write") }
+        return Self.newBank(slug: slug, domain: domain, title: title, language: language, items: items, itemCount: items.count)
+    }
+
+    /// Checks the names a new bank is given.
+    ///
+    /// - Throws: ``BankError`` with ``BankError/Code/invalidSlug`` naming the option, or with
+    ///   ``BankError/Code/invalidLanguage``.
+    static func checkNames(slug: String, domain: String, language: String) throws {
+        for (option, value) in [("--bank", slug), ("--domain", domain)] where !NamePattern.slug.matches(value) {
             throw BankError(.invalidSlug, "\(option) '\(value)' is not a valid slug: use 2 to 40 lower-case letters, digits and '-', starting with a letter (e.g. cardiology-core)")
         }
-        guard language.range(of: "^[a-z]{2}$", options: .regularExpression) != nil else {
+        guard NamePattern.language.matches(language) else {
             throw BankError(.invalidLanguage, "'\(language)' is not a two-letter ISO 639-1 language code such as en or fr")
         }
-        guard !items.isEmpty else { throw BankError(.noItems, "no question could be converted, so there is no bank to write") }
-        return Bank(slug: slug, title: title ?? slug, domain: domain, language: language,
-                    settings: BankSettings(itemsPerScreen: min(20, items.count), timeLimitMinutes: 40, shuffleOptions: true,
-                                           retakeCooldownDays: 90, showScore: false, passRule: PassRule(minPercent: 70)),
-                    items: items)
+    }
+
+    /// The new bank's fields, for `itemCount` converted items (of which `items` may hold none
+    /// when they are written separately).
+    static func newBank(slug: String, domain: String, title: String?, language: String, items: [Item], itemCount: Int) -> Bank {
+        Bank(slug: slug, title: title ?? slug, domain: domain, language: language,
+             settings: BankSettings(itemsPerScreen: min(20, itemCount), timeLimitMinutes: 40, shuffleOptions: true,
+                                    retakeCooldownDays: 90, showScore: false, passRule: PassRule(minPercent: 70)),
+             items: items)
+    }
+}
+
+extension GIFTImporter {
+    /// Converts GIFT source straight into the text of a new bank file, question by question: the
+    /// same text as ``BankWriter/yaml(_:)`` of ``GIFTImportResult/bank(slug:domain:title:language:)``
+    /// after ``convert(_:file:bankSlug:)``, but holding only the YAML written so far and the
+    /// question being converted, never every item, so that a file of any size converts in time
+    /// and memory linear in it.
+    ///
+    /// - Parameters:
+    ///   - text: the GIFT source.
+    ///   - file: the path named in diagnostics.
+    ///   - slug: the new bank's slug (`--bank`).
+    ///   - domain: its domain's slug (`--domain`).
+    ///   - title: the title; the slug when nil.
+    ///   - language: the ISO 639-1 code of the items' language.
+    ///   - diagnostic: called with each diagnostic, in the order found.
+    /// - Returns: the bank file's text in two parts to be written one after the other (its head
+    ///   and its items, kept apart so that they are not copied into one string), and the number
+    ///   of items.
+    /// - Throws: ``BankError`` for an invalid slug or language (before anything is converted) or
+    ///   when no question could be converted; what `diagnostic` throws.
+    public static func bankFile(_ text: String, file: String, slug: String, domain: String, title: String? = nil, language: String = "en",
+                                diagnostic: (BankDiagnostic) throws -> Void) throws -> (head: String, items: String, count: Int) {
+        try GIFTImportResult.checkNames(slug: slug, domain: domain, language: language)
+        var body = ""
+        var batch: [Item] = []
+        var count = 0
+        // Items are written in batches: one YAML emitter per batch, one batch of trees at a time.
+        try convert(text, file: file, bankSlug: slug, item: { item in
+            batch.append(item)
+            count += 1
+            if batch.count == 256 {
+                body += try BankWriter.yamlItems(batch)
+                batch.removeAll(keepingCapacity: true)
+            }
+        }, diagnostic: diagnostic)
+        body += try BankWriter.yamlItems(batch)
+        guard count > 0 else { throw BankError(.noItems, "no question could be converted, so there is no bank to write") }
+        let head = try BankWriter.yamlHead(GIFTImportResult.newBank(slug: slug, domain: domain, title: title, language: language, items: [], itemCount: count))
+        return (head, body, count)
     }
 }

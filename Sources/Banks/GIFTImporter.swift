@@ -55,48 +55,91 @@ public enum GIFTImporter {
     ///   - bankSlug: The slug of the receiving bank, the stem of untitled items' ids.
     /// - Returns: The converted items in file order and the diagnostics in the order found.
     public static func convert(_ text: String, file: String, bankSlug: String) -> GIFTImportResult {
+        var items: [Item] = []
+        var diagnostics: [BankDiagnostic] = []
+        convert(text, file: file, bankSlug: bankSlug, item: { items.append($0) }, diagnostic: { diagnostics.append($0) })
+        return GIFTImportResult(items: items, diagnostics: diagnostics)
+    }
+
+    /// The longest question read, in bytes of UTF-8: a longer one is reported and skipped, so
+    /// that one enormous question cannot take the memory of many (a question's characters are
+    /// held with their positions while it is converted).
+    public static let maximumQuestionLength = 1_000_000
+
+    /// Converts GIFT source question by question, handing over each item and each diagnostic as
+    /// soon as it is made.
+    ///
+    /// Only the question being converted is held (besides the source and the ids given out), so
+    /// memory does not grow with the number of questions; time is linear in the source. Items
+    /// and diagnostics come in the order ``convert(_:file:bankSlug:)`` returns them.
+    ///
+    /// - Parameters:
+    ///   - text: The GIFT source.
+    ///   - file: The path named in diagnostics.
+    ///   - bankSlug: The slug of the receiving bank, the stem of untitled items' ids.
+    ///   - item: Called with each converted item, in file order.
+    ///   - diagnostic: Called with each diagnostic, in the order found.
+    /// - Throws: Only what `item` or `diagnostic` throws; conversion then stops.
+    public static func convert(_ text: String, file: String, bankSlug: String,
+                               item: (Item) throws -> Void, diagnostic: (BankDiagnostic) throws -> Void) rethrows {
         var converter = GIFTQuestionConverter(file: file)
         var identifiers = GIFTIdentifiers(bankSlug: bankSlug)
         var topic = "general"
-        var items: [Item] = []
+        var blocks = GIFTBlockReader(text)
+        let nodes = BankNodes()
 
-        for block in GIFTScanner.blocks(of: GIFTScanner.lines(of: text)) {
+        while let block = blocks.next() {
             for segment in GIFTScanner.segments(of: block) {
                 switch segment {
                 case let .category(path, _):
                     topic = GIFTIdentifiers.topic(fromCategory: path)
                 case let .question(lines, isSeparated):
-                    guard !lines.isEmpty else { continue }
+                    guard let first = lines.first else { continue }
+                    if lines.reduce(0, { $0 + $1.text.utf8.count }) > maximumQuestionLength {
+                        converter.beginQuestion()
+                        converter.error(GIFTPosition(line: first.number, column: first.trimmed.column + 1),
+                                        "This question is longer than \(maximumQuestionLength / 1_000_000) MB, which no screen question needs, so it was not imported: split it, or look for a missing blank line between questions.")
+                        break
+                    }
                     let source = GIFTScanner.text(of: lines)
                     if !isSeparated {
                         converter.warning(source.position, "No blank line before this question: Moodle would read it as part of what comes before; it was read as a question of its own. Put a blank line before it.")
                     }
-                    guard let question = converter.convert(source) else { continue }
-                    let item = Item(
-                        id: identifiers.peek(title: question.title),
-                        topic: topic,
-                        prompt: question.prompt,
-                        explanation: question.explanation,
-                        points: 1,
-                        difficulty: .medium,
-                        body: question.body
-                    )
-                    if let problem = ruleViolation(of: item) {
-                        converter.error(source.position, "The converted question breaks a rule of the bank format, so it was left out: \(problem)")
-                        continue
+                    if let converted = convertQuestion(source, converter: &converter, identifiers: &identifiers, topic: topic, nodes: nodes) {
+                        for found in converter.takeDiagnostics() { try diagnostic(found) }
+                        try item(converted)
                     }
-                    items.append(Item(id: identifiers.allocate(title: question.title), topic: item.topic, prompt: item.prompt,
-                                      explanation: item.explanation, points: 1, difficulty: .medium, body: item.body))
                 }
+                for found in converter.takeDiagnostics() { try diagnostic(found) }
             }
         }
-        return GIFTImportResult(items: items, diagnostics: converter.diagnostics)
+    }
+
+    /// One question's item, with its id taken, or nil (the converter's diagnostics say why).
+    private static func convertQuestion(_ source: GIFTText, converter: inout GIFTQuestionConverter,
+                                        identifiers: inout GIFTIdentifiers, topic: String, nodes: BankNodes) -> Item? {
+        guard let question = converter.convert(source) else { return nil }
+        let item = Item(
+            id: identifiers.peek(title: question.title),
+            topic: topic,
+            prompt: question.prompt,
+            explanation: question.explanation,
+            points: 1,
+            difficulty: .medium,
+            body: question.body
+        )
+        if let problem = ruleViolation(of: item, nodes: nodes) {
+            converter.error(source.position, "The converted question breaks a rule of the bank format, so it was left out: \(problem)")
+            return nil
+        }
+        return Item(id: identifiers.allocate(title: question.title), topic: item.topic, prompt: item.prompt,
+                    explanation: item.explanation, points: 1, difficulty: .medium, body: item.body)
     }
 
     /// The first rule of the bank format that `item` breaks, checked by the bank reader itself on
     /// the item's YAML node, or nil when it has none.
-    static func ruleViolation(of item: Item) -> String? {
-        let (read, diagnostics) = BankReader.item(from: BankWriter.node(for: item), file: "converted")
+    static func ruleViolation(of item: Item, nodes: BankNodes = BankNodes()) -> String? {
+        let (read, diagnostics) = BankReader.item(from: nodes.node(for: item), file: "converted")
         if let problem = diagnostics.first(where: { $0.severity == .error }) { return problem.message }
         guard read == item else { return "it does not read back the same from a bank file" }
         return nil

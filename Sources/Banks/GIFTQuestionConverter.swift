@@ -129,6 +129,18 @@ struct GIFTQuestionConverter {
 
     // MARK: - Diagnostics
 
+    /// Starts a question outside ``convert(_:)`` (for an error about the question as a whole).
+    mutating func beginQuestion() {
+        questionMarkup = .moodle
+        failed = false
+    }
+
+    /// The diagnostics found since the last call, in order; they are then forgotten.
+    mutating func takeDiagnostics() -> [BankDiagnostic] {
+        defer { diagnostics.removeAll(keepingCapacity: true) }
+        return diagnostics
+    }
+
     /// Records an error: the question is not converted. Only the first error of a question is
     /// recorded.
     mutating func error(_ position: GIFTPosition, _ message: String) {

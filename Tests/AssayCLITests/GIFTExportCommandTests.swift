@@ -20,7 +20,7 @@ struct GIFTExportCommandTests {
         let gift = try String(contentsOf: out, encoding: .utf8)
         #expect(gift.contains("::phys-001::"))
         let again = try CommandRun.assay(["bank", "export-gift", bankFile, "--out", out.path])
-        #expect(again.status == 2 && again.stderr.contains("must not exist"))
+        #expect(again.status == 2 && again.stderr.contains("already exists and is not replaced"), "\(again.stderr)")
         #expect(try String(contentsOf: out, encoding: .utf8) == gift, "the first export is untouched")
 
         let yaml = root.appendingPathComponent("back.yaml")

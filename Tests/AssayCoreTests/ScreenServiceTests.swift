@@ -82,9 +82,17 @@ struct ScreenServiceTests {
         let overview = try fixture.session.begin(code: code)
         for position in 1...overview.questionCount {
             let question = try fixture.session.question(code: code, position: position)
-            _ = try fixture.session.answer(code: code, position: position, answer: answer(question), typed: "x")
+            let given = answer(question)
+            _ = try fixture.session.answer(code: code, position: position, answer: given, typed: Self.typed(given))
         }
         return try fixture.session.submit(code: code)
+    }
+
+    /// What a candidate types for `answer`: a number as written in decimal (the service reads it
+    /// back), anything else a placeholder.
+    static func typed(_ answer: CandidateAnswer) -> String {
+        if case .number(let value) = answer { return String(value) }
+        return "x"
     }
 
     /// The correct answer in the candidate's terms, from the key (test only).
@@ -140,10 +148,12 @@ struct ScreenServiceTests {
         let invitation = try fixture.invitations.invite(expert: email, bank: "physics-core", expiresInDays: 7, actor: "recruiter")
         _ = try fixture.session.begin(code: invitation.code)
         _ = try fixture.session.question(code: invitation.code, position: 1)
-        #expect(try fixture.session.answer(code: invitation.code, position: 1, answer: correctAnswer(screen: invitation.screenID, position: 1), typed: "x").saved)
+        #expect(try fixture.session.answer(code: invitation.code, position: 1, answer: correctAnswer(screen: invitation.screenID, position: 1),
+                                               typed: Self.typed(correctAnswer(screen: invitation.screenID, position: 1))).saved)
         // The server's clock runs out.
         try fixture.connection.execute("UPDATE screens SET deadline = now() - interval '1 second' WHERE id = $1", [invitation.screenID])
-        let late = try fixture.session.answer(code: invitation.code, position: 2, answer: correctAnswer(screen: invitation.screenID, position: 2), typed: "x")
+        let second = try correctAnswer(screen: invitation.screenID, position: 2)
+        let late = try fixture.session.answer(code: invitation.code, position: 2, answer: second, typed: Self.typed(second))
         #expect(!late.saved && late.closed)
         #expect(try fixture.int("SELECT count(*)::int FROM screen_items WHERE screen_id = $1 AND answered_at IS NOT NULL", [invitation.screenID]) == 1)
         let row = try fixture.connection.query("SELECT status, submitted_by, points_awarded FROM screens WHERE id = $1", [invitation.screenID])[0]

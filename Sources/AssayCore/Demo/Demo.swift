@@ -151,7 +151,9 @@ public struct Demo {
             guard let item = knowledge[question.prompt] else { continue }
             let knows = rng.nextUnit() < skill
             guard let answer = Self.answer(question, item: item, knows: knows, rng: &rng) else { continue }
-            _ = try service.answer(code: code, position: position, answer: answer, typed: "(simulated)")
+            // A number is typed as a person would write it (the service reads the number from it).
+            let typed = if case .number(let value) = answer { String(value) } else { "(simulated)" }
+            _ = try service.answer(code: code, position: position, answer: answer, typed: typed)
         }
         _ = try service.submit(code: code)
     }

@@ -1,5 +1,6 @@
 import Banks
 import Foundation
+import Psychometrics
 
 /// Maps between what a candidate saw (shuffled positions) and what is stored and scored (the
 /// item's original indices), and checks that an answer fits its item.
@@ -25,8 +26,11 @@ enum AnswerMapping {
     ///   - answer: the answer in shown positions.
     ///   - item: the item answered.
     ///   - order: shown position → original index, nil when the choices were not shuffled.
+    ///   - typed: what the candidate typed, when known: a numeric answer must read from it as a
+    ///     decimal number (the item's unit after it allowed), so that `0x1p3`, which Swift reads as
+    ///     8, is not scored as 8 while the reviewer sees letters.
     /// - Throws: ``AssayError`` (bad input) when the answer does not fit the item.
-    static func stored(_ answer: CandidateAnswer, item: Item, order: [Int]?) throws -> StoredAnswer {
+    static func stored(_ answer: CandidateAnswer, item: Item, order: [Int]?, typed: String? = nil) throws -> StoredAnswer {
         let count = choiceCount(item)
         func original(_ shown: Int) throws -> Int {
             guard shown >= 0, shown < count else { throw AssayError(.badInput, "there is no option \(shown + 1)") }
@@ -40,8 +44,11 @@ enum AnswerMapping {
             return .choices(try shown.map(original).sorted())
         case (.trueFalse, .boolean(let value)):
             return .boolean(value)
-        case (.numeric, .number(let value)):
+        case (.numeric(let key), .number(let value)):
             guard value.isFinite else { throw AssayError(.badInput, "the number must be finite") }
+            if let typed, Self.decimalValue(typed, unit: key.unit) != value {
+                throw AssayError(.badInput, "'\(typed.visibleSafe)' is not a number written in decimal, such as 42, -3.5 or 1.2e-3")
+            }
             return .number(value)
         case (.shortText, .text(let value)), (.essay, .text(let value)):
             guard !value.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw AssayError(.badInput, "the answer is empty") }
@@ -55,5 +62,12 @@ enum AnswerMapping {
         default:
             throw AssayError(.badInput, "this kind of answer does not fit a \(item.type.rawValue) question")
         }
+    }
+
+    /// The decimal number typed, without surrounding spaces and the item's unit after it.
+    static func decimalValue(_ typed: String, unit: String?) -> Double? {
+        var text = typed.trimmingCharacters(in: .whitespaces)
+        if let unit, !unit.isEmpty, text.hasSuffix(unit) { text = String(text.dropLast(unit.count)).trimmingCharacters(in: .whitespaces) }
+        return DecimalNumber.parse(text)
     }
 }

@@ -181,7 +181,7 @@ public final class CandidateSession: CandidateScreenService {
                 }
                 let item = try itemData.decode("content", as: PostgresJSON.self).decode(Item.self)
                 let order: [Int]? = try itemData.decode("choice_order")
-                let stored = try AnswerMapping.stored(answer, item: item, order: order)
+                let stored = try AnswerMapping.stored(answer, item: item, order: order, typed: typed)
                 let texts = [typed] + { if case .text(let value) = answer { [value] } else { [] } }()
                 for text in texts {
                     if let problem = AnswerLimits.problem(with: text, kind: item.type == .essay ? .essay : .shortText, maxWords: Self.maxWords(item)) {

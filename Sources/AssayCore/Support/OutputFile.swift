@@ -26,6 +26,8 @@ public final class OutputFile {
     public let descriptor: Int32
     private var temporaryName: String?
     private var finished = false
+    /// Whether ``commit()`` may replace a file that exists by then.
+    private let replacing: Bool
     private var pending: [UInt8] = []
 
     /// Opens an output file for writing.
@@ -40,6 +42,7 @@ public final class OutputFile {
     ///   folder, or a file that may not be replaced; (configuration) when it cannot be created.
     public init(path: String, inputs: [String] = [], personalData: Bool, replacing: Bool = true, field: String? = nil) throws {
         self.path = path
+        self.replacing = replacing
         func refuse(_ message: String, _ hint: String) -> AssayError {
             AssayError(.badInput, message, field: field, hint: hint)
         }
@@ -138,7 +141,8 @@ public final class OutputFile {
     }
 
     /// Writes what is buffered, flushes it to disk and gives the file its name (replacing an
-    /// existing regular file atomically).
+    /// existing regular file atomically, or, when replacing is off, only if no file has the name
+    /// by then: a file created meanwhile is not replaced either).
     ///
     /// - Throws: ``AssayError`` when the file cannot be written or named; the file is then gone.
     public func commit() throws {
@@ -149,6 +153,20 @@ public final class OutputFile {
                 throw AssayError(.configuration, "cannot write \(path.visibleSafe): \(String(cString: strerror(errno)))")
             }
             let folder = (path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent
+            if !replacing {
+                // Named in one step that fails if the name is taken (link(2) never replaces).
+                let linked = temporaryName.map { link($0, path) } ?? linkat(AT_FDCWD, "/proc/self/fd/\(descriptor)", AT_FDCWD, path, AT_SYMLINK_FOLLOW)
+                guard linked == 0 else {
+                    let error = errno
+                    throw AssayError(error == EEXIST ? .badInput : .configuration,
+                                     "cannot write \(path.visibleSafe): \(error == EEXIST ? "a file of that name was created meanwhile, and it is not replaced" : String(cString: strerror(error)))")
+                }
+                if let temporaryName { unlink(temporaryName) }
+                temporaryName = nil
+                finished = true
+                close(descriptor)
+                return
+            }
             var named = temporaryName
             if named == nil {
                 // Link the unnamed file under a fresh hidden name, then rename that over the target.

@@ -18,10 +18,14 @@ struct ExportGiftCommand: ParsableCommand {
               assay bank export-gift medicine-core --out medicine.gift
             """)
     @Argument(help: "A bank's slug, or the path of a bank file.") var bank: String
-    @Option(help: "Where to write the GIFT text (default: standard output).") var out: String?
+    @Option(help: "Where to write the GIFT text (default: standard output); never an existing file, a folder or a link.") var out: String?
     @OptionGroup var database: DatabaseOptions
 
     func run() throws {
+        // Checked before anything is read: an existing file is never replaced.
+        let inputs = bank.hasSuffix(".yaml") || bank.hasSuffix(".yml") || bank.contains("/") ? [bank] : []
+        let output = try out.map { try OutputFile(path: $0, inputs: inputs, personalData: false, replacing: false, field: "--out") }
+        defer { output?.discard() }
         let source: Bank
         if bank.hasSuffix(".yaml") || bank.hasSuffix(".yml") || bank.contains("/") {
             let collection = BankLinter.lint(path: bank)
@@ -36,13 +40,10 @@ struct ExportGiftCommand: ParsableCommand {
         }
         let export = GIFTExporter.export(source)
         for note in export.notes { Assay.printError("assay: \(note.description)") }
-        if let out {
-            do {
-                try Data(export.text.utf8).write(to: URL(fileURLWithPath: out), options: .withoutOverwriting)
-            } catch {
-                throw AssayError(.badInput, "cannot write \(out): \(error.localizedDescription) (it must not exist yet)")
-            }
-            Assay.printError("wrote \(export.exportedItemIDs.count) of \(source.items.count) item(s) to \(out)")
+        if let output {
+            try output.write(export.text)
+            try output.commit()
+            Assay.printError("wrote \(export.exportedItemIDs.count) of \(source.items.count) item(s) to \(output.path)")
         } else {
             print(export.text, terminator: "")
         }

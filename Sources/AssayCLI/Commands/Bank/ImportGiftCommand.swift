@@ -18,31 +18,43 @@ struct ImportGiftCommand: ParsableCommand {
     @Argument(help: "The GIFT file.") var file: String
     @Option(help: "The domain slug of the new bank.") var domain: Slug
     @Option(help: "The slug of the new bank.") var bank: Slug
-    @Option(help: "Where to write the YAML (default: standard output).") var out: String?
+    @Option(help: "Where to write the YAML (default: standard output); an existing file is replaced, never the GIFT file, a folder or a link.") var out: String?
 
     func run() throws {
-        guard let data = FileManager.default.contents(atPath: file) else {
-            throw AssayError(.badInput, "cannot read \(file): no such file, or not readable")
-        }
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw AssayError(.badInput, "\(file) is not valid UTF-8; convert it first (iconv -f latin1 -t utf-8)")
-        }
-        let result = GIFTImporter.convert(text, file: file, bankSlug: bank.name)
-        for diagnostic in result.diagnostics { Assay.printError(diagnostic.description) }
-        let count = result.items.count
-        let converted: Bank
+        // Checked before the conversion: a refused --out costs nothing.
+        let output = try out.map { try OutputFile(path: $0, inputs: [file], personalData: false, field: "--out") }
+        defer { output?.discard() }
+        let text: String
         do {
-            converted = try result.bank(slug: bank.name, domain: domain.name)
+            guard let data = FileManager.default.contents(atPath: file) else {
+                throw AssayError(.badInput, "cannot read \(file): no such file, or not readable")
+            }
+            guard let decoded = String(validating: data, as: UTF8.self) else {
+                throw AssayError(.badInput, "\(file) is not valid UTF-8; convert it first (iconv -f latin1 -t utf-8)")
+            }
+            text = decoded
+        }
+        // Question by question: diagnostics are printed as they are found, items written as YAML
+        // as they are converted (memory and time linear in the file).
+        var errors = false
+        let converted: (head: String, items: String, count: Int)
+        do {
+            converted = try GIFTImporter.bankFile(text, file: file, slug: bank.name, domain: domain.name) { diagnostic in
+                if diagnostic.severity == .error { errors = true }
+                Assay.printError(diagnostic.description)
+            }
         } catch let error as BankError {
             throw AssayError(.badInput, "\(file): \(error.description)")
         }
-        let yaml = try BankWriter.yaml(converted)
-        if let out {
-            try Data(yaml.utf8).write(to: URL(fileURLWithPath: out))
-            Assay.printError("wrote \(count) item(s) to \(out); review title, language, settings, topics and difficulties before syncing")
+        if let output {
+            try output.write(converted.head)
+            try output.write(converted.items)
+            try output.commit()
+            Assay.printError("wrote \(converted.count) item(s) to \(output.path); review title, language, settings, topics and difficulties before syncing")
         } else {
-            print(yaml, terminator: "")
+            print(converted.head, terminator: "")
+            print(converted.items, terminator: "")
         }
-        if result.diagnostics.contains(where: { $0.severity == .error }) { throw ExitCode(2) }
+        if errors { throw ExitCode(2) }
     }
 }

@@ -24,10 +24,12 @@ struct StatsCommand: ParsableCommand {
 
     @Argument(help: "The bank's slug.") var slug: String
     @Option(help: "Output format: table, json or html.") var format: FormatOption<TableJSONOrHTML> = .standard
-    @Option(help: "Write to this file instead of standard output.") var out: String?
+    @Option(help: "Write to this file instead of standard output (replaced if it exists; never a folder or a link).") var out: String?
     @OptionGroup var database: DatabaseOptions
 
     func run() throws {
+        let output = try out.map { try OutputFile(path: $0, personalData: false, field: "--out") }
+        defer { output?.discard() }
         let report = try BankStatistics(connection: try database.migratedConnection()).report(bank: slug)
         let text: String
         switch format.value {
@@ -38,12 +40,9 @@ struct StatsCommand: ParsableCommand {
         default:
             text = Self.table(report)
         }
-        if let out {
-            do {
-                try Data(text.utf8).write(to: URL(fileURLWithPath: out))
-            } catch {
-                throw AssayError(.badInput, "cannot write \(out): \(error.localizedDescription)")
-            }
+        if let output {
+            try output.write(text)
+            try output.commit()
         } else {
             print(text, terminator: "")
         }

@@ -1,6 +1,9 @@
 import ArgumentParser
 import AssayCore
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// `assay experts list`: experts matching filters, oldest first.
 struct ExpertsListCommand: ParsableCommand {
@@ -53,11 +56,13 @@ struct ExpertsListCommand: ParsableCommand {
         case .json:
             try printJSON(ListingJSON(name: "experts", rows: experts, total: total, limit: limit))
         case .csv:
+            let onTerminal = isatty(1) == 1
             print("id,email,full_name,country,languages,highest_degree,years_experience,domains,statuses")
             for e in experts {
-                print([String(e.id), e.email, e.fullName, e.country, e.languages.joined(separator: ";"), e.highestDegree ?? "",
-                       e.yearsExperience.map(String.init) ?? "", e.domains.joined(separator: ";"), e.statuses.joined(separator: ";")]
-                    .map(CSVText.field).joined(separator: ","))
+                // Cells are data (verbatim, formulas neutralised); on a terminal they are shown visible-safe.
+                let cells = [String(e.id), e.email, e.fullName, e.country, e.languages.joined(separator: ";"), e.highestDegree ?? "",
+                             e.yearsExperience.map(String.init) ?? "", e.domains.joined(separator: ";"), e.statuses.joined(separator: ";")]
+                print(cells.map { CSVText.field(onTerminal ? $0.visibleSafe : $0) }.joined(separator: ","))
             }
             if let note = truncationNote(shown: experts.count, total: total) { Assay.printError(note) }
         default:

@@ -21,9 +21,11 @@ struct ExpertsShowCommand: ParsableCommand {
         if format.value == .json { try printJSON(profile); return }
         let e = profile.expert
         let iso = ISO8601DateFormatter()
-        print("expert \(e.id): \(e.fullName.visibleSafe) <\(e.email.visibleSafe)>")
+        // Names, sources, ids, actors, reasons and details come from outside: each line is shown visible-safe.
+        func print(_ line: String) { Swift.print(line.visibleSafe) }
+        print("expert \(e.id): \(e.fullName) <\(e.email)>")
         if let into = e.mergedInto { print("  merged into expert \(into) (assay experts show \(into))") }
-        print("  country \(e.country), languages \(e.languages.isEmpty ? "unknown" : e.languages.joined(separator: ", ")), degree \(e.highestDegree ?? "unknown"), \(e.yearsExperience.map { "\($0) years" } ?? "years unknown")\(e.phone.map { ", phone \($0.visibleSafe)" } ?? "")")
+        print("  country \(e.country), languages \(e.languages.isEmpty ? "unknown" : e.languages.joined(separator: ", ")), degree \(e.highestDegree ?? "unknown"), \(e.yearsExperience.map { "\($0) years" } ?? "years unknown")\(e.phone.map { ", phone \($0)" } ?? "")")
         print("applications:")
         for a in profile.applications {
             print("  #\(a.id) \(a.source.visibleSafe)/\(a.externalID.visibleSafe): \(a.domains.joined(separator: ", ")) — \(a.status), applied \(iso.string(from: a.appliedAt))\(a.hasResume ? ", résumé on file" : "")")

@@ -1,9 +1,8 @@
 import AssayCore
 import Foundation
 
-/// A CSV document built in memory and written in one piece: to a file atomically (a reader
-/// never sees half a file, and an error before ``write(to:)`` leaves nothing behind), or to
-/// standard output.
+/// A CSV document built in memory and written in one piece: to an ``OutputFile`` (named only
+/// when complete, never a folder, a link or an input), or to standard output.
 struct CSVOutput {
     private var bytes: [UInt8] = []
 
@@ -27,22 +26,18 @@ struct CSVOutput {
         bytes.append(UInt8(ascii: "\n"))
     }
 
-    /// Writes the document to a file (atomically) or, with nil, to standard output.
+    /// Writes the document to an output file, committing it, or, with nil, to standard output.
     ///
     /// - Parameters:
-    ///   - path: the file to write, or nil for standard output.
-    /// - Throws: ``AssayError`` when the file cannot be written.
-    func write(to path: String?) throws {
-        let data = Data(bytes)
-        guard let path else {
-            FileHandle.standardOutput.write(data)
+    ///   - file: the file to write (opened before the work began), or nil for standard output.
+    /// - Throws: ``AssayError`` when the file cannot be written; it is then not created.
+    func write(to file: OutputFile?) throws {
+        guard let file else {
+            FileHandle.standardOutput.write(Data(bytes))
             return
         }
-        do {
-            try data.write(to: URL(fileURLWithPath: path), options: .atomic)
-        } catch {
-            throw AssayError(.badInput, "cannot write the file: \(error.localizedDescription)", file: path)
-        }
+        try file.write(bytes)
+        try file.commit()
     }
 
     /// Formats a number for CSV output with a fixed number of decimals.

@@ -33,6 +33,9 @@ struct IRTCalibrateCommand: ParsableCommand {
     }
 
     func run() throws {
+        // Checked first: never a folder, a link or the response file.
+        let outputFile = try out.map { try OutputFile(path: $0, inputs: [responses], personalData: false, field: "--out") }
+        defer { outputFile?.discard() }
         let clock = ContinuousClock()
         let started = clock.now
         let file = try ResponseFile.read(path: responses)
@@ -60,7 +63,7 @@ struct IRTCalibrateCommand: ParsableCommand {
                 String(item.responseCount), status,
             ])
         }
-        try output.write(to: out)
+        try output.write(to: outputFile)
 
         let estimated = result.items.filter { $0.status == .estimated }.count
         let ending = result.converged

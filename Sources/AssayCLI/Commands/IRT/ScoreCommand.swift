@@ -30,9 +30,12 @@ struct ScoreCommand: ParsableCommand {
     @Option(help: "The item parameters (CSV: item,a,b[,c], as written by assay irt calibrate).") var items: String
     @Option(help: "The response file (CSV: person,item,score).") var responses: String
     @Option(help: "Estimator: eap or mle.") var method: Method = .eap
-    @Option(help: "Where to write the estimates (default: standard output).") var out: String?
+    @Option(help: "Where to write the estimates (default: standard output); created 0600, as persons' estimates may be personal data.") var out: String?
 
     func run() throws {
+        // Checked first: never a folder, a link or one of the two input files.
+        let outputFile = try out.map { try OutputFile(path: $0, inputs: [items, responses], personalData: true, field: "--out") }
+        defer { outputFile?.discard() }
         let parameterFile = try ItemParameterFile.read(path: items)
         let file = try ResponseFile.read(path: responses)
         var itemParameters: [ItemParameters?] = []
@@ -65,7 +68,7 @@ struct ScoreCommand: ParsableCommand {
             if estimate.method == .expectedAPosterioriFallback { fallbacks += 1 }
             output.append([id, CSVOutput.number(estimate.theta), CSVOutput.number(estimate.standardError)])
         }
-        try output.write(to: out)
+        try output.write(to: outputFile)
         var summary = "scored \(file.personIDs.count) persons (\(method.rawValue)) on \(file.itemIDs.count - skippedItems) items"
         if skippedItems > 0 { summary += "; \(skippedItems) item(s) without parameters left out" }
         if fallbacks > 0 { summary += "; \(fallbacks) all-correct, all-wrong or empty pattern(s) got the EAP estimate" }

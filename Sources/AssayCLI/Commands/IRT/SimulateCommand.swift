@@ -57,10 +57,16 @@ struct SimulateCommand: ParsableCommand {
         } catch {
             throw AssayError(.badInput, "cannot create the folder: \(error.localizedDescription)", file: outDir)
         }
+        // All three are checked (never a folder or a link) before any is written, and named only
+        // when complete.
         let folder = URL(fileURLWithPath: outDir)
-        try trueItems.write(to: folder.appendingPathComponent("true_items.csv").path)
-        try truePersons.write(to: folder.appendingPathComponent("true_persons.csv").path)
-        try responses.write(to: folder.appendingPathComponent("responses.csv").path)
+        let files = try ["true_items.csv", "true_persons.csv", "responses.csv"].map {
+            try OutputFile(path: folder.appendingPathComponent($0).path, personalData: false, field: "--out-dir")
+        }
+        defer { files.forEach { $0.discard() } }
+        try trueItems.write(to: files[0])
+        try truePersons.write(to: files[1])
+        try responses.write(to: files[2])
         Assay.printError("wrote \(items) items, \(persons) persons and \(simulation.responses.observationCount) responses (\(model.rawValue), seed \(seed)) to \(outDir)")
     }
 }

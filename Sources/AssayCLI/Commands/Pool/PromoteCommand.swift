@@ -41,7 +41,7 @@ struct PromoteCommand: ParsableCommand {
         let changes = promotion.changes
         for c in changes {
             let from = c.previousTier.map { " (was \($0))" } ?? ""
-            print("\(dryRun ? "would " : "")\(c.action) \(c.email.visibleSafe) in \(c.domain): \(c.tier)\(from), score \(String(format: "%.1f", c.score)), screens \(c.evidenceScreens.map(String.init).joined(separator: ",")) — \(c.rule)")
+            print("\(dryRun ? "would " : "")\(c.action) \(c.email) in \(c.domain): \(c.tier)\(from), score \(String(format: "%.1f", c.score)), screens \(c.evidenceScreens.map(String.init).joined(separator: ",")) — \(c.rule)".visibleSafe)
         }
         print(changes.isEmpty ? "no changes: the pool is up to date" : "\(changes.count) change(s)\(dryRun ? " (dry run: nothing written)" : "")")
         guard !promotion.held.isEmpty else { return }

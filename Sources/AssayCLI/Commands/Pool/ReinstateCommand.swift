@@ -24,6 +24,6 @@ struct ReinstateCommand: ParsableCommand {
         try namingFlags(Self.flags) {
             try Pool(connection: try database.migratedConnection()).setSuspended(false, expert: expert, domain: domain.name, reason: reason, actor: actor ?? ActorName.current)
         }
-        print("reinstated \(expert) in \(domain.name)")
+        print("reinstated \(expert) in \(domain.name)".visibleSafe)
     }
 }

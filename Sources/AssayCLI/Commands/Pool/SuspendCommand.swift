@@ -28,6 +28,6 @@ struct SuspendCommand: ParsableCommand {
         try namingFlags(Self.flags) {
             try Pool(connection: try database.migratedConnection()).setSuspended(true, expert: expert, domain: domain.name, reason: reason, actor: actor ?? ActorName.current)
         }
-        print("suspended \(expert) in \(domain.name)")
+        print("suspended \(expert) in \(domain.name)".visibleSafe)
     }
 }

@@ -42,11 +42,13 @@ struct ReviewListCommand: ParsableCommand {
         if pending.isEmpty { print("no answers are waiting for a grade"); return }
         if full {
             for p in pending {
-                print("screen \(p.screenID) item \(p.position) (\(p.bankSlug)/\(p.itemKey.visibleSafe), \(Self.kind(p))), up to \(String(format: "%g", p.maxPoints)) points, \(p.email.visibleSafe)")
-                print("  prompt: \(p.prompt.trimmingCharacters(in: .whitespacesAndNewlines).visibleSafeLines)")
-                print("  rubric: \(p.rubric.trimmingCharacters(in: .whitespacesAndNewlines).visibleSafeLines)")
+                // The answer is the candidate's and the prompt and rubric a bank file's: shown visible-safe,
+                // several lines behind a gutter, so that none can forge the grade line below.
+                print("screen \(p.screenID) item \(p.position) (\(p.bankSlug)/\(p.itemKey), \(Self.kind(p))), up to \(String(format: "%g", p.maxPoints)) points, \(p.email)".visibleSafe)
+                print(p.prompt.trimmingCharacters(in: .whitespacesAndNewlines).labelledBlock("prompt"))
+                print(p.rubric.trimmingCharacters(in: .whitespacesAndNewlines).labelledBlock("rubric"))
                 if let near = p.nearMiss { print("  near:   \(Self.describe(near))") }
-                print("  answer: \(p.answer.visibleSafeLines)")
+                print(p.answer.labelledBlock("answer"))
                 print("  grade with: assay review grade \(p.screenID) \(p.position) --points P --note \"…\"\n")
             }
         } else {

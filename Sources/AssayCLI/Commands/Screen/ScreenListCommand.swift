@@ -55,7 +55,7 @@ struct ScreenListCommand: ParsableCommand {
             .init(title: "SCORE", alignRight: true), .init(title: "RESULT"), .init(title: "FLAGS"),
         ])
         for s in screens {
-            table.append([String(s.id), s.status, s.bankSlug, s.email.visibleSafe, s.scorePercent.map { String(format: "%.1f%%", $0) } ?? "-",
+            table.append([String(s.id), s.status, s.bankSlug.visibleSafe, s.email.visibleSafe, s.scorePercent.map { String(format: "%.1f%%", $0) } ?? "-",
                           s.passed.map { $0 ? "pass" : "fail" } ?? "-", s.flags.isEmpty ? "-" : s.flags.map(\.summary).joined(separator: "; ")])
         }
         table.print()

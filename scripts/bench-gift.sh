@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# import-gift benchmark (issue 15, item 5): time and peak memory of `assay bank import-gift` on a
+# generated GIFT file. Target: a 50 MB file in under 30 s and under 300 MB peak RSS.
+#
+# usage: scripts/bench-gift.sh [MEGABYTES]   (default 50)
+# Builds assay in release, exports the shipped banks as GIFT (real questions, about 1 KB each)
+# and generates two files of the size asked with scripts/bench/generate_gift.py: those questions
+# repeated with unique titles ("shipped"), and short synthetic questions of every kind, about
+# 110 bytes each ("short", the worst case for per-question costs). Each is imported with
+# /usr/bin/time -v; prints wall time, CPU time, peak RSS, items and bytes of YAML written.
+# Files are kept in .build-bench-gift/.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+megabytes=${1:-50}
+size=$((megabytes * 1000 * 1000))
+work="$root/.build-bench-gift"
+mkdir -p "$work"
+
+echo "== building assay (release)" >&2
+swift build -c release --product assay >&2
+assay="$(swift build -c release --show-bin-path)/assay"
+
+: > "$work/shipped-source.gift"
+for bank in interview-banks/*/core.yaml; do
+    # Items GIFT cannot hold (ordering) are left out with a note and exit 1: expected here.
+    "$assay" bank export-gift "$bank" >> "$work/shipped-source.gift" 2>/dev/null || true
+done
+python3 scripts/bench/generate_gift.py "$size" "$work/shipped.gift" "$work/shipped-source.gift"
+python3 scripts/bench/generate_gift.py "$size" "$work/short.gift"
+
+printf '\n| file | size | questions converted | wall | CPU (user+sys) | peak RSS | YAML written |\n|---|---|---|---|---|---|---|\n'
+for kind in shipped short; do
+    file="$work/$kind.gift"
+    rm -f "$work/$kind.yaml"
+    /usr/bin/time -v "$assay" bank import-gift "$file" --domain medicine --bank bench --out "$work/$kind.yaml" \
+        2> "$work/$kind.time" > /dev/null || true
+    wall=$(grep "Elapsed (wall clock)" "$work/$kind.time" | awk '{print $NF}')
+    user=$(grep "User time" "$work/$kind.time" | awk '{print $NF}')
+    sys=$(grep "System time" "$work/$kind.time" | awk '{print $NF}')
+    rss=$(grep "Maximum resident" "$work/$kind.time" | awk '{print $NF}')
+    items=$(grep -o "wrote [0-9]* item" "$work/$kind.time" | awk '{print $2}')
+    printf '| %s | %s MB | %s | %s | %.1f s | %d MB | %s MB |\n' "$kind" "$(( $(stat -c %s "$file") / 1000000 ))" "${items:-?}" "$wall" \
+        "$(echo "$user + $sys" | bc)" "$((rss / 1024))" "$(( $(stat -c %s "$work/$kind.yaml" 2>/dev/null || echo 0) / 1000000 ))"
+done
+echo
+echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
