@@ -13,7 +13,7 @@ struct Assay: ParsableCommand {
             cluster in $ASSAY_HOME (default ./.assay), created and started on demand.
             Exit codes: 0 ok, 1 failure, 2 bad usage or bad input.
             """,
-        subcommands: [DBCommand.self, IntakeCommand.self, ExpertsCommand.self, BankCommand.self, ScreenCommand.self, ReviewCommand.self, PoolCommand.self, RosterCommand.self, DemoCommand.self, IRTCommand.self]
+        subcommands: [DBCommand.self, IntakeCommand.self, ExpertsCommand.self, BankCommand.self, ScreenCommand.self, ServeCommand.self, ReviewCommand.self, PoolCommand.self, RosterCommand.self, DemoCommand.self, IRTCommand.self]
     )
 
     /// Parses the arguments and runs the command, turning every error into one line on stderr

@@ -12,7 +12,7 @@ struct TakeCommand: ParsableCommand {
     @OptionGroup var database: DatabaseOptions
 
     func run() throws {
-        let service = CandidateSession(connection: try database.migratedConnection())
+        let service = AnswerRoundTrip(connection: try database.migratedConnection())
         let outcome = try CandidatePrompt(service: service, code: code).run()
         if outcome == .inputEnded { throw ExitCode(1) }
     }
