@@ -102,6 +102,11 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(
+            name: "AssayServerTests",
+            dependencies: ["AssayServer", "AssayCore", "Postgres", "AssayTesting", "Banks", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
             name: "AssayCLITests",
             dependencies: ["AssayCLI", "AssayCore", "Postgres", "Banks", "Psychometrics", "AssayTesting"],
             swiftSettings: strictSettings

@@ -36,7 +36,7 @@ final class DoorRegistry: Sendable {
             state.connections[id] = channel
             let count = state.perAddress[address, default: 0]
             guard count < configuration.maxSessionsPerAddress else {
-                return .admitted(id: id, refusal: "There are already \(count) sessions from your address, the most this service allows. Close one and connect again.")
+                return .admitted(id: id, refusal: "Your address already has \(count) open session\(count == 1 ? "" : "s"), the most this service allows. Close one and connect again.")
             }
             state.perAddress[address] = count + 1
             state.counted[id] = address

@@ -9,7 +9,8 @@ import Synchronization
 /// to ``maximumDelay``; while an address is at its allowance it also waits until its oldest
 /// failure leaves the window, so no window ever holds more than the allowance. With the
 /// defaults: five wrong codes a minute, then a wait until that minute is over (at least 10 s),
-/// then 20 s, 40 s, 80 s … up to 15 minutes between attempts. `Sendable`.
+/// then 20 s, 40 s, 80 s … up to 15 minutes between attempts, until the address has made no
+/// attempt for an hour. `Sendable`.
 public struct FailurePolicy: Sendable, Equatable {
     /// Failures allowed within ``window`` before the address is blocked.
     public var allowance: Int
@@ -19,7 +20,8 @@ public struct FailurePolicy: Sendable, Equatable {
     public var baseDelay: Double
     /// The longest delay, in seconds.
     public var maximumDelay: Double
-    /// Seconds without a failure after which an address starts afresh.
+    /// Seconds without a failure after which an address starts afresh (longer than
+    /// ``maximumDelay``, or a patient guesser would start afresh after every wait).
     public var quietPeriod: Double
 
     /// A policy.
@@ -30,7 +32,7 @@ public struct FailurePolicy: Sendable, Equatable {
     ///   - baseDelay: the first delay once blocked, in seconds.
     ///   - maximumDelay: the longest delay, in seconds.
     ///   - quietPeriod: seconds without failures that forgive an address.
-    public init(allowance: Int = 5, window: Double = 60, baseDelay: Double = 10, maximumDelay: Double = 900, quietPeriod: Double = 900) {
+    public init(allowance: Int = 5, window: Double = 60, baseDelay: Double = 10, maximumDelay: Double = 900, quietPeriod: Double = 3600) {
         self.allowance = max(1, allowance)
         self.window = window
         self.baseDelay = baseDelay

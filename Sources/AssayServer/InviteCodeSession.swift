@@ -50,7 +50,7 @@ public struct InviteCodeSession: DoorSession {
                     terminal.write("No code entered. Connect again when you have your invite code.\r\n")
                     return terminal.close(exitStatus: 1)
                 case .ended:
-                    return
+                    return terminal.close(exitStatus: 1)
                 }
             }
             switch await gate.check(typed, from: terminal.peer.address, service: service) {

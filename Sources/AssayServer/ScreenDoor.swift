@@ -126,7 +126,7 @@ public final class ScreenDoor: Sendable {
             registry.release(id: connection.id)
             logger.info("connection closed", metadata: [
                 "address": "\(address)", "connection": "\(connection.id)",
-                "seconds": "\(Int(Date().timeIntervalSince(opened)))", "reason": "\(connection.endReason)",
+                "seconds": "\(Int(Date().timeIntervalSince(opened)))", "reason": "\(connection.endReason.rawValue)",
             ])
         }
         // A connection that has not started its shell within the grace time is cut.
