@@ -1,4 +1,4 @@
-import AssayCore
+public import AssayCore
 import Foundation
 public import Logging
 
@@ -13,7 +13,8 @@ public struct InviteCodeSession: DoorSession {
     public static let triesPerConnection = 3
 
     let pool: DatabasePool
-    let gate: InviteCodeGate
+    /// The gate that checks codes against the limiter and the database.
+    public let gate: InviteCodeGate
 
     /// A session over the door's pool and limiter.
     ///
@@ -31,8 +32,24 @@ public struct InviteCodeSession: DoorSession {
     /// - Parameter terminal: the candidate's terminal.
     public func serve(_ terminal: DoorTerminal) async {
         let service = PooledScreenService(pool: pool)
-        var editor = LineEditor(terminal)
         terminal.write("\r\nAssay screens\r\n\r\n")
+        guard let admitted = await Self.admit(terminal, gate: gate, service: service) else { return }
+        // The candidate's prompt (issue 13) takes over here, with `admitted.code` and `service`.
+        terminal.write(Self.describe(admitted.overview))
+        terminal.close(exitStatus: 0)
+    }
+
+    /// Gets a code that opens a screen: the user name when it is a code, else asked for, up to
+    /// ``triesPerConnection`` wrong ones. When none comes, tells the candidate why, closes the
+    /// session (exit status 1) and returns nil.
+    ///
+    /// - Parameters:
+    ///   - terminal: the candidate's terminal.
+    ///   - gate: the gate that checks codes.
+    ///   - service: the candidate's screen service.
+    /// - Returns: the normalized code and its screen's overview.
+    public static func admit(_ terminal: DoorTerminal, gate: InviteCodeGate, service: PooledScreenService) async -> (code: String, overview: ScreenOverview)? {
+        var editor = LineEditor(terminal)
         var given: String? = InviteCode.normalize(terminal.peer.userName) == nil ? nil : terminal.peer.userName
         var tries = 0
         while tries < Self.triesPerConnection {
@@ -48,31 +65,33 @@ public struct InviteCodeSession: DoorSession {
                     typed = line
                 case .cancelled:
                     terminal.write("No code entered. Connect again when you have your invite code.\r\n")
-                    return terminal.close(exitStatus: 1)
+                    terminal.close(exitStatus: 1)
+                    return nil
                 case .ended:
-                    return terminal.close(exitStatus: 1)
+                    terminal.close(exitStatus: 1)
+                    return nil
                 }
             }
             switch await gate.check(typed, from: terminal.peer.address, service: service) {
-            case .valid(_, let overview):
-                terminal.write(Self.describe(overview))
-                return terminal.close(exitStatus: 0)
+            case .valid(let code, let overview):
+                return (code, overview)
             case .wrong(let message):
                 tries += 1
                 terminal.write(message + "\r\n\r\n")
+                continue
             case .unusable(let message):
                 terminal.write(message + "\r\n")
-                return terminal.close(exitStatus: 1)
             case .blocked(let seconds):
                 terminal.write("Too many wrong codes came from your address. Please wait \(seconds) seconds, then connect again.\r\n")
-                return terminal.close(exitStatus: 1)
             case .unavailable:
                 terminal.write("The screen service cannot check codes right now. Nothing was lost; please try again in a few minutes.\r\n")
-                return terminal.close(exitStatus: 1)
             }
+            terminal.close(exitStatus: 1)
+            return nil
         }
         terminal.write("Connect again to try another code.\r\n")
         terminal.close(exitStatus: 1)
+        return nil
     }
 
     /// What the candidate is told about a valid code's screen.

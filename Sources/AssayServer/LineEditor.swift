@@ -33,8 +33,15 @@ struct LineEditor {
     /// - Parameter maxLength: characters kept; further ones are not echoed.
     mutating func readLine(maxLength: Int = 120) async -> Result {
         var line: [UInt8] = []
+        // What to echo, written once per chunk of input rather than once per byte.
+        var echo: [UInt8] = []
+        defer { if !echo.isEmpty { terminal.write(echo) } }
         while true {
             if pending.isEmpty {
+                if !echo.isEmpty {
+                    terminal.write(echo)
+                    echo.removeAll()
+                }
                 guard let event = await events.next() else { return .ended }
                 guard case .input(let bytes) = event else { continue }
                 pending = bytes[...]
@@ -57,27 +64,27 @@ struct LineEditor {
                 switch byte {
                 case 0x0D, 0x0A:
                     afterReturn = byte == 0x0D
-                    terminal.write("\r\n")
+                    echo += Array("\r\n".utf8)
                     return .line(String(decoding: line, as: UTF8.self))
                 case 0x03:
-                    terminal.write("^C\r\n")
+                    echo += Array("^C\r\n".utf8)
                     return .cancelled
                 case 0x04 where line.isEmpty:
-                    terminal.write("\r\n")
+                    echo += Array("\r\n".utf8)
                     return .cancelled
                 case 0x7F, 0x08:
                     if !line.isEmpty {
                         line.removeLast()
-                        terminal.write("\u{8} \u{8}")
+                        echo += [0x08, 0x20, 0x08]
                     }
                 case 0x15:
-                    terminal.write(String(repeating: "\u{8} \u{8}", count: line.count))
+                    for _ in line { echo += [0x08, 0x20, 0x08] }
                     line.removeAll()
                 case 0x1B:
                     escape = .started
                 case 0x20...0x7E where line.count < maxLength:
                     line.append(byte)
-                    terminal.write([byte])
+                    echo.append(byte)
                 default:
                     break
                 }
