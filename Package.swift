@@ -19,11 +19,16 @@ let package = Package(
         .library(name: "Banks", targets: ["Banks"]),
         .library(name: "AssayCore", targets: ["AssayCore"]),
         .library(name: "CandidateTerminal", targets: ["CandidateTerminal"]),
+        .library(name: "AssayServer", targets: ["AssayServer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        // The candidates' SSH door (`assay serve`), used by AssayServer only.
+        .package(url: "https://github.com/apple/swift-nio", .upToNextMinor(from: "2.101.2")),
+        .package(url: "https://github.com/apple/swift-nio-ssh", .upToNextMinor(from: "0.15.1")),
+        .package(url: "https://github.com/apple/swift-crypto", .upToNextMajor(from: "4.5.2")),
     ],
     targets: [
         .systemLibrary(
@@ -63,10 +68,23 @@ let package = Package(
             dependencies: ["AssayCore"],
             swiftSettings: strictSettings
         ),
+        .target(
+            name: "AssayServer",
+            dependencies: [
+                "AssayCore", "CandidateTerminal", "Postgres",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSH", package: "swift-nio-ssh"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
         .executableTarget(
             name: "AssayCLI",
             dependencies: [
-                "AssayCore", "CandidateTerminal", "Postgres", "Banks", "Psychometrics",
+                "AssayCore", "CandidateTerminal", "AssayServer", "Postgres", "Banks", "Psychometrics",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
@@ -97,6 +115,11 @@ let package = Package(
         .testTarget(
             name: "CandidateTerminalTests",
             dependencies: ["CandidateTerminal", "AssayCore", "Postgres", "AssayTesting", "Banks"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "AssayServerTests",
+            dependencies: ["AssayServer", "AssayCore", "Postgres", "AssayTesting", "Banks", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs what Assay needs and is missing: PostgreSQL's server and libpq headers, pkg-config.
+# Installs what Assay needs and is missing: PostgreSQL's server and libpq headers, pkg-config,
+# and for the tests the OpenSSH client and tmux.
 # Debian/Ubuntu (apt-get); uses sudo when not root. Swift itself must already be installed.
 set -euo pipefail
 
@@ -8,6 +9,9 @@ ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/n
 [ -f /usr/include/postgresql/libpq-fe.h ] || need+=(libpq-dev)
 command -v pkg-config >/dev/null 2>&1 || need+=(pkg-config)
 command -v runuser >/dev/null 2>&1 || need+=(util-linux)
+# The tests of assay serve drive the real OpenSSH client (ssh, ssh-keygen, ssh-keyscan) in tmux.
+command -v ssh >/dev/null 2>&1 && command -v ssh-keyscan >/dev/null 2>&1 || need+=(openssh-client)
+command -v tmux >/dev/null 2>&1 || need+=(tmux)
 
 if [ ${#need[@]} -gt 0 ]; then
     echo "installing: ${need[*]}" >&2

@@ -21,7 +21,7 @@ struct Assay: ParsableCommand {
               assay pool promote --dry-run
             """,
         version: AssayVersion.current,
-        subcommands: [DBCommand.self, IntakeCommand.self, ExpertsCommand.self, BankCommand.self, ScreenCommand.self, ReviewCommand.self, PoolCommand.self, RosterCommand.self, OutcomesCommand.self, ValidityCommand.self, DemoCommand.self, IRTCommand.self]
+        subcommands: [DBCommand.self, IntakeCommand.self, ExpertsCommand.self, BankCommand.self, ScreenCommand.self, ServeCommand.self, ReviewCommand.self, PoolCommand.self, RosterCommand.self, OutcomesCommand.self, ValidityCommand.self, DemoCommand.self, IRTCommand.self]
     )
 
     /// Parses the arguments and runs the command, turning every error into one line on stderr

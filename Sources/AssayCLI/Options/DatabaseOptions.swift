@@ -27,12 +27,17 @@ struct DatabaseOptions: ParsableArguments {
     }
 
     /// A connection to the configured database with every migration applied: commands that
-    /// need the schema migrate first.
+    /// need the schema migrate first. When nothing is missing this only reads
+    /// `schema_migrations` (no lock, no DDL), so a role without the right to create tables,
+    /// such as the door's least-privilege role, can run `assay screen take`.
     ///
     /// - Throws: `PostgresError`; ``AssayError`` when a migration is missing or was changed.
     func migratedConnection() throws -> Connection {
         let connection = try connection()
-        try Migrator.shipped().migrate(connection)
+        let migrator = try Migrator.shipped()
+        if try !migrator.pending(on: connection).isEmpty {
+            try migrator.migrate(connection)
+        }
         return connection
     }
 

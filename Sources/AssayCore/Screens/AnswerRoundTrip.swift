@@ -1,0 +1,172 @@
+import Banks
+import Foundation
+public import Postgres
+
+/// The candidate's side of a screen with one round trip and one commit per answer: a
+/// ``CandidateScreenService`` for servers that hold few connections for many candidates.
+///
+/// An answer is one statement, `screen_door_answer` (migration 013), run outside an explicit
+/// transaction: it checks the code and the deadline, saves the answer and returns the next
+/// question, which the following ``question(code:position:)`` then serves without asking the
+/// database again. Showing a question is one statement too (`screen_door_question`).
+/// ``CandidateSession`` does the same work in three to nine round trips and a commit each for
+/// the answer and the question.
+///
+/// The answer is checked and mapped to the item's original indices here, before the database is
+/// asked (``AnswerMapping``), from the item and choice order of the question as it was shown,
+/// which this object keeps for the screen it serves. The stored results are those of
+/// ``CandidateSession``: same answer, same typed text, same server times.
+///
+/// Everything else takes ``CandidateSession``'s path, with its exact semantics and messages:
+/// the overview, beginning and submitting; adaptive screens (their next item is chosen by an
+/// ability estimate computed in Swift, see ``CandidateSession``); and every case the two SQL
+/// functions decline without changing anything (an unknown code, a screen not in progress, a
+/// deadline that has passed and must be closed and scored, an answer that does not fit its
+/// question, a question this object has not shown).
+///
+/// Uses one connection; not `Sendable`. A server whose calls run on whichever pooled connection
+/// is free keeps a ``Memory`` per candidate and calls the static forms
+/// ``question(code:position:memory:on:)`` and ``answer(code:position:answer:typed:memory:on:)``.
+public final class AnswerRoundTrip: CandidateScreenService {
+    /// What a service remembers of the screen it serves between calls: the questions it has
+    /// shown (their items and choice orders, to check and map answers) and the next question
+    /// returned with the last answer. `Sendable`, so that a server can keep it between calls
+    /// made on different connections.
+    public struct Memory: Sendable {
+        /// The normalized code whose questions are remembered.
+        var code: String?
+        /// Position → the item shown there and its choice order.
+        var shown: [Int: ShownItem] = [:]
+        /// The next question, returned with the last answer and not yet served.
+        var prefetched: CandidateQuestion?
+
+        /// An empty memory.
+        public init() {}
+    }
+
+    /// An item as shown: what an answer to it is checked and mapped against.
+    struct ShownItem: Sendable {
+        var item: Item
+        var order: [Int]?
+    }
+
+    /// The connection used.
+    public let connection: Connection
+    private var memory = Memory()
+
+    /// A service over a migrated database (migration 013 applied).
+    ///
+    /// - Parameter connection: the connection to use; not inside a transaction.
+    public init(connection: Connection) {
+        self.connection = connection
+    }
+
+    /// What the screen is and where the candidate stands (``CandidateSession``'s path).
+    ///
+    /// - Throws: ``AssayError`` when the code is unknown, expired, voided or used up.
+    public func overview(code: String) throws -> ScreenOverview {
+        try CandidateSession(connection: connection).overview(code: code)
+    }
+
+    /// Starts the clock (server time) if it has not started; idempotent (``CandidateSession``'s path).
+    ///
+    /// - Throws: ``AssayError`` when the code cannot be used.
+    public func begin(code: String) throws -> ScreenOverview {
+        try CandidateSession(connection: connection).begin(code: code)
+    }
+
+    /// One question as the candidate sees it, recording when it was first shown: the one
+    /// returned with the last answer when it is the one asked for, else one statement.
+    ///
+    /// - Throws: ``AssayError`` when the screen has not begun or the position does not exist.
+    public func question(code: String, position: Int) throws -> CandidateQuestion {
+        try Self.question(code: code, position: position, memory: &memory, on: connection)
+    }
+
+    /// Saves an answer, stamped with the server's time, in one statement and one commit, and
+    /// keeps the next question for the prompt; refused once the deadline has passed (the screen
+    /// is then closed and scored on what it has).
+    ///
+    /// - Throws: ``AssayError`` when the answer does not fit the question or the screen has not
+    ///   begun.
+    public func answer(code: String, position: Int, answer: CandidateAnswer, typed: String) throws -> AnswerReceipt {
+        try Self.answer(code: code, position: position, answer: answer, typed: typed, memory: &memory, on: connection)
+    }
+
+    /// Ends the screen and scores it (``CandidateSession``'s path).
+    ///
+    /// - Throws: ``AssayError`` when the screen has not begun, or was voided or expired.
+    public func submit(code: String) throws -> ScreenCompletion {
+        memory.prefetched = nil
+        return try CandidateSession(connection: connection).submit(code: code)
+    }
+
+    /// ``question(code:position:)`` with the memory kept by the caller, on any connection.
+    ///
+    /// - Parameters:
+    ///   - code: the invite code.
+    ///   - position: the 1-based position.
+    ///   - memory: what the caller's service remembers of the screen; updated.
+    ///   - connection: a connection outside a transaction.
+    /// - Throws: ``AssayError`` when the screen has not begun or the position does not exist.
+    public static func question(code: String, position: Int, memory: inout Memory, on connection: Connection) throws -> CandidateQuestion {
+        guard let normalized = InviteCode.normalize(code) else {
+            return try CandidateSession(connection: connection).question(code: code, position: position)
+        }
+        if normalized == memory.code, let question = memory.prefetched, question.position == position {
+            memory.prefetched = nil
+            return question
+        }
+        memory.prefetched = nil
+        let row = try connection.query("SELECT * FROM screen_door_question($1, $2::integer)", [normalized, position]).one()
+        guard try row.decode("outcome", as: String.self) == "shown" else {
+            return try CandidateSession(connection: connection).question(code: code, position: position)
+        }
+        return try remember(row, code: normalized, in: &memory)
+    }
+
+    /// ``answer(code:position:answer:typed:)`` with the memory kept by the caller, on any
+    /// connection.
+    ///
+    /// - Parameters:
+    ///   - code: the invite code.
+    ///   - position: the 1-based position answered.
+    ///   - answer: the answer in shown positions.
+    ///   - typed: what the candidate typed.
+    ///   - memory: what the caller's service remembers of the screen; updated.
+    ///   - connection: a connection outside a transaction.
+    /// - Throws: ``AssayError`` when the answer does not fit the question or the screen has not
+    ///   begun.
+    public static func answer(code: String, position: Int, answer: CandidateAnswer, typed: String,
+                              memory: inout Memory, on connection: Connection) throws -> AnswerReceipt {
+        memory.prefetched = nil
+        guard let normalized = InviteCode.normalize(code), normalized == memory.code, let shown = memory.shown[position],
+              let stored = try? AnswerMapping.stored(answer, item: shown.item, order: shown.order) else {
+            // Not shown through this memory, or not an answer to it: the full path says why.
+            return try CandidateSession(connection: connection).answer(code: code, position: position, answer: answer, typed: typed)
+        }
+        let row = try connection.query("SELECT * FROM screen_door_answer($1, $2::integer, $3, $4)",
+                                       [normalized, position, try PostgresJSON(encoding: stored), typed]).one()
+        guard try row.decode("outcome", as: String.self) == "saved" else {
+            return try CandidateSession(connection: connection).answer(code: code, position: position, answer: answer, typed: typed)
+        }
+        if try !row.isNull("item_position") {
+            memory.prefetched = try remember(row, code: normalized, in: &memory)
+        }
+        return AnswerReceipt(saved: true, secondsLeft: try row.decode("seconds_left"), closed: false)
+    }
+
+    /// The candidate's view of a question row of the two functions, remembering its item and order.
+    private static func remember(_ row: Row, code normalized: String, in memory: inout Memory) throws -> CandidateQuestion {
+        if normalized != memory.code {
+            memory = Memory()
+            memory.code = normalized
+        }
+        let position: Int = try row.decode("item_position")
+        let item = try row.decode("content", as: PostgresJSON.self).decode(Item.self)
+        let order: [Int]? = try row.decode("choice_order")
+        memory.shown[position] = ShownItem(item: item, order: order)
+        return CandidateQuestion(showing: item, position: position, total: try row.decode("total"), order: order,
+                                 secondsLeft: try row.decode("seconds_left"), answered: try row.decode("answered"))
+    }
+}

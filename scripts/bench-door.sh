@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# Load benchmark of `assay serve` (issue 14, item 7): N concurrent candidate sessions over real
+# SSH (scripts/bench/door_load.py, asyncssh in the scratch virtualenv .build-bench-venv, never a
+# dependency of the product), for each N: session setup time, code check round trip p50/p99,
+# failures, the server's RSS with all N connected and its CPU seconds. Then, in the same run,
+# pgbench on the database side of an answer at the door's pool size (8) and at 32 clients: the
+# bare write (the floor), migration 013's one-statement answer (what the door and screen take
+# send now) and CandidateSession's five-statement transaction (what they sent before), each
+# with latency p50/p99 and transactions per second. Not a timed test.
+#
+# Today a session is: connect, terminal and shell, the door's code prompt, the code typed, the
+# door's answer. The answer loop with a think time comes with the prompt over the door (issue 13).
+#
+# usage: scripts/bench-door.sh [N ...]   (default: 50 200 1000)
+#        ASSAY_BIN=path/to/assay to use another build (default: a release build made here)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+sizes=("$@")
+[ ${#sizes[@]} -gt 0 ] || sizes=(50 200 1000)
+scripts/install-deps.sh
+if [ -z "${ASSAY_BIN:-}" ]; then
+    swift build -c release --product assay >/dev/null
+    assay=$root/.build/release/assay
+else
+    assay=$ASSAY_BIN
+fi
+work=$root/.build-bench
+mkdir -p "$work"; chmod 755 "$work"
+export ASSAY_HOME="$work/door-home"
+unset DATABASE_URL PGHOST PGPORT PGDATABASE PGUSER PGSERVICE PGHOSTADDR
+"$assay" db stop >/dev/null 2>&1 || true
+rm -rf "$ASSAY_HOME"
+"$assay" db start >/dev/null
+"$assay" bank sync --actor bench >/dev/null
+
+# One candidate invited through assay; a thousand more screens cloned from theirs in SQL (this
+# database is the benchmark's own), each with its code, expert and items, begun a minute ago.
+"$assay" intake add --email door@example.org --name "Door Candidate" --country FR --languages fr,en \
+    --domains physics --degree phd --years 5 >/dev/null
+"$assay" screen invite door@example.org --bank physics-core >/dev/null
+url=$("$assay" db url)
+psql "$url" -q -v ON_ERROR_STOP=1 <<'SQL'
+CREATE TABLE bench_door_codes (n int PRIMARY KEY, code text NOT NULL, screen_id bigint);
+INSERT INTO bench_door_codes (n, code)
+SELECT g, upper(substr(md5(random()::text) || md5(random()::text), 1, 32)) FROM generate_series(1, 1000) g;
+INSERT INTO experts (email, full_name, country, languages, highest_degree, years_experience)
+SELECT 'bench' || n || '@example.org', 'Bench ' || n, 'FR', '{fr}', 'phd', 5 FROM bench_door_codes;
+WITH template AS (SELECT * FROM screens ORDER BY id LIMIT 1),
+cloned AS (
+    INSERT INTO screens (expert_id, bank_id, bank_slug, invite_hash, status, seed, time_limit_minutes, invited_by,
+                         invite_expires_at, started_at, deadline)
+    SELECT e.id, t.bank_id, t.bank_slug, encode(sha256(convert_to(c.code, 'UTF8')), 'hex'), 'in_progress', t.seed,
+           t.time_limit_minutes, 'bench', now() + interval '7 days', now() - interval '1 minute', now() + interval '1 day'
+    FROM bench_door_codes c JOIN experts e ON e.email = 'bench' || c.n || '@example.org', template t
+    RETURNING id, invite_hash)
+UPDATE bench_door_codes c SET screen_id = cloned.id FROM cloned
+ WHERE cloned.invite_hash = encode(sha256(convert_to(c.code, 'UTF8')), 'hex');
+INSERT INTO screen_items (screen_id, position, item_id, choice_order, max_points)
+SELECT c.screen_id, si.position, si.item_id, si.choice_order, si.max_points
+FROM bench_door_codes c, screen_items si WHERE si.screen_id = (SELECT min(id) FROM screens);
+ANALYZE;
+SQL
+codes="$work/door-codes.txt"
+psql "$url" -Atc "SELECT code FROM bench_door_codes ORDER BY n" >"$codes"
+
+venv=$root/.build-bench-venv
+if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c "import asyncssh" 2>/dev/null; then
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install --quiet asyncssh
+fi
+ulimit -n 16384 2>/dev/null || ulimit -n "$(ulimit -Hn)"
+
+echo "assay: $assay; machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
+for n in "${sizes[@]}"; do
+    "$assay" serve --listen 127.0.0.1:0 --host-key "$work/door-host-key" --max-sessions 5000 \
+        --max-sessions-per-address 5000 --connections 8 >"$work/serve.out" 2>"$work/serve.log" &
+    server=$!
+    port=""
+    for _ in $(seq 1 300); do
+        port=$(sed -n 's/^listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$work/serve.out")
+        [ -n "$port" ] && break
+        sleep 0.1
+    done
+    [ -n "$port" ] || { echo "assay serve did not start: $(cat "$work/serve.log")" >&2; kill "$server"; exit 1; }
+    "$venv/bin/python" scripts/bench/door_load.py --port "$port" --codes "$codes" --sessions "$n" \
+        --server-pid "$server" --ramp "$(python3 -c "print(max(5, $n / 50))")"
+    kill -TERM "$server"
+    wait "$server" || true
+done
+
+# The database side of an answer, with pgbench, on the same screens.
+screens=$(psql "$url" -Atc "SELECT count(*) FROM bench_door_codes")
+for clients in 8 32; do
+    for script in floor door session; do
+        rm -f "$work"/pgbench_log.*
+        (cd "$work" && pgbench -n -c "$clients" -j 2 -T 15 -D screens="$screens" -l -f "$root/scripts/bench/door/$script.sql" "$url" >"$work/pgbench.out" 2>&1) \
+            || { cat "$work/pgbench.out" >&2; exit 1; }
+        cat "$work"/pgbench_log.* | python3 scripts/bench/door_pgbench.py "$work/pgbench.out" "$script" "$clients"
+    done
+done
+rm -f "$work"/pgbench_log.*
+"$assay" db stop >/dev/null
