@@ -452,4 +452,44 @@ struct ServeCommandTests {
         #expect(server.stop().status == 0)
     }
 
+
+    @Test("Ctrl-C over ssh pauses as locally: the answers are saved and the candidate is shown the ssh command that resumes")
+    func ctrlCPauses() throws {
+        let (screen, code, positions) = try inviteTerminalScreen()
+        let server = try Server(url: url, hostKey: hostKey)
+        let terminal = try TmuxSession(server.sshCommand(code))
+        #expect(terminal.waitFor("[y/n]"), "\(terminal.screen)")
+        terminal.sendLine("y")
+        let types = order(positions)
+        #expect(terminal.waitFor(try #require(Self.prompts[types[0]])), "\(terminal.screen)")
+        answer(types[0], in: terminal)
+        #expect(terminal.waitFor(try #require(Self.prompts[types[1]])), "\(terminal.screen)")
+        terminal.send("C-c", literal: false)
+        #expect(terminal.waitFor("ssh exited 130"), "\(terminal.screen)")
+        #expect(terminal.screen.contains("Paused. Your 1 answer is saved."), "\(terminal.screen)")
+        #expect(terminal.screen.contains("ssh -p \(server.port) \(code)@127.0.0.1"), "\(terminal.screen)")
+        let result = try stored(screen)
+        #expect(result.answers.count == 1 && result.status == "in_progress")
+        #expect(server.stop().status == 0)
+    }
+
+    @Test("SIGTERM during a screen: the candidate is told the service restarts and the answers are kept; the screen stays open to resume")
+    func sigtermDuringAScreen() throws {
+        let (screen, code, positions) = try inviteTerminalScreen()
+        let server = try Server(url: url, hostKey: hostKey)
+        let terminal = try TmuxSession(server.sshCommand(code))
+        #expect(terminal.waitFor("[y/n]"), "\(terminal.screen)")
+        terminal.sendLine("y")
+        let types = order(positions)
+        #expect(terminal.waitFor(try #require(Self.prompts[types[0]])), "\(terminal.screen)")
+        answer(types[0], in: terminal)
+        #expect(terminal.waitFor(try #require(Self.prompts[types[1]])), "\(terminal.screen)")
+        let stopped = server.stop()
+        #expect(stopped.status == 0, "\(stopped.stderr)")
+        #expect(terminal.waitFor("ssh exited"), "\(terminal.screen)")
+        #expect(terminal.screen.contains("The screen service is restarting. Every answer you saved is kept"), "\(terminal.screen)")
+        let result = try stored(screen)
+        #expect(result.answers.count == 1 && result.status == "in_progress")
+    }
+
 }
