@@ -10,8 +10,9 @@ import Synchronization
 /// The invite code comes from the SSH user name when it is one, else it is asked for (through
 /// the ``InviteCodeGate`` and its per-address limiter, three tries per connection). The prompt
 /// then runs on a thread of its own (never on an event loop or the concurrency pool) over an
-/// `EditingTerminal` fed with the channel's bytes and window changes (`QueuedInput`), sized from
-/// the pty request and drawn again at the new width on window-change. Its service is a
+/// `EditingTerminal` fed with the channel's bytes and window changes (a ``DoorInput``, which
+/// bounds what waits unread as the door does before the prompt starts), sized from the pty
+/// request and drawn again at the new width on window-change. Its service is a
 /// ``PromptScreenService``: one statement per answer, question and draft on the door's pooled
 /// connections.
 ///
@@ -71,7 +72,7 @@ public struct PromptSession: DoorSession {
         guard let admitted = await InviteCodeSession.admit(terminal, editor: &editor, gate: gate, service: PooledScreenService(pool: pool)) else {
             return
         }
-        let input = QueuedInput()
+        let input = DoorInput()
         let window = terminal.windowSize
         let colour = !["", "dumb"].contains(terminal.terminalType)
         let run = PromptRun(pool: pool, code: admitted.code, resumeCommand: resumeCommand(code: admitted.code), input: input,
@@ -82,12 +83,19 @@ public struct PromptSession: DoorSession {
         }
         // Hand over what the candidate sends until the session ends.
         while let event = await editor.nextEvent() {
-            switch event {
+            let accepted = switch event {
             case .input(let bytes): input.push(.bytes(bytes))
             case .resize(let size): input.push(.resize(TerminalSize(columns: size.columns, rows: size.rows)))
             }
+            if !accepted {
+                // More than the input limit waits unread: the session is closed, answers kept.
+                terminal.write(SessionChannelHandler.floodMessage)
+                terminal.finish(.inputFlood)
+                terminal.sendExitStatusAndClose(1)
+                break
+            }
         }
-        input.push(.end)
+        _ = input.push(.end)
         await finished.value
     }
 }
@@ -104,7 +112,7 @@ struct PromptRun: Sendable {
     let pool: DatabasePool
     let code: String
     let resumeCommand: String
-    let input: QueuedInput
+    let input: DoorInput
     let size: TerminalSize
     let colour: Bool
     let terminal: DoorTerminal
