@@ -492,4 +492,30 @@ struct ServeCommandTests {
         #expect(result.answers.count == 1 && result.status == "in_progress")
     }
 
+
+    @Test("a window-change over ssh draws the question again at the new width")
+    func windowChange() throws {
+        let (_, code, positions) = try inviteTerminalScreen()
+        let server = try Server(url: url, hostKey: hostKey)
+        let terminal = try TmuxSession(server.sshCommand(code), columns: 100)
+        #expect(terminal.waitFor("[y/n]"), "\(terminal.screen)")
+        terminal.sendLine("y")
+        let prompt = try #require(Self.prompts[order(positions)[0]])
+        #expect(terminal.waitFor(prompt), "\(terminal.screen)")
+        terminal.resize(columns: 32, rows: 30)
+        // The window is cleared and the question drawn again, wrapped to 32 columns: every line
+        // from the question's header down fits (tmux joins the lines it wraps itself).
+        var fits = false
+        for _ in 0..<100 where !fits {
+            let screen = terminal.screen
+            if let header = screen.range(of: "Question 1", options: .backwards) {
+                let lines = screen[header.lowerBound...].split(separator: "\n")
+                fits = lines.count > 2 && lines.allSatisfy { $0.count <= 32 }
+            }
+            if !fits { usleep(100_000) }
+        }
+        #expect(fits, "\(terminal.screen)")
+        _ = server.stop()
+    }
+
 }
