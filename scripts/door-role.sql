@@ -36,8 +36,8 @@ GRANT UPDATE (status, started_at, deadline, submitted_at, submitted_by, scored_a
               theta, theta_se, stop_reason) ON screens TO assay_door;
 GRANT SELECT ON screen_items TO assay_door;
 GRANT INSERT ON screen_items TO assay_door;  -- adaptive screens add each question as it is chosen
-GRANT UPDATE (first_shown_at, last_shown_at, answer, answer_text, answered_at, seconds_taken, points, correct,
-              needs_review, theta, theta_se, draft_text, draft_saved_at) ON screen_items TO assay_door;
+GRANT UPDATE (first_shown_at, last_shown_at, draft_text, draft_saved_at, answer, answer_text, answered_at, seconds_taken, points, correct,
+              needs_review, theta, theta_se) ON screen_items TO assay_door;
 
 -- The application's status only (screening, then passed or failed).
 GRANT SELECT (id, status) ON applications TO assay_door;
@@ -49,4 +49,5 @@ GRANT SELECT (id) ON events TO assay_door;
 GRANT USAGE ON SEQUENCE events_id_seq TO assay_door;
 
 -- The candidate's one-round-trip functions (migration 013; they run with the caller's rights).
-GRANT EXECUTE ON FUNCTION screen_door_question(text, integer), screen_door_answer(text, integer, jsonb, text) TO assay_door;
+GRANT EXECUTE ON FUNCTION screen_door_screen(text), screen_door_question(text, integer),
+    screen_door_answer(text, integer, jsonb, text), screen_door_draft(text, integer, text) TO assay_door;

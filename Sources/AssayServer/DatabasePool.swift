@@ -85,6 +85,27 @@ public final class DatabasePool: Sendable {
         }
     }
 
+    /// Runs `body` on a free connection and waits for it, blocking the calling thread: for a
+    /// thread of its own (a candidate's prompt), never for an event loop or a Swift concurrency
+    /// task (use ``run(_:)`` there).
+    ///
+    /// - Parameter body: the work; it must not leave a transaction open.
+    /// - Returns: what `body` returns.
+    /// - Throws: what `body` throws; `PostgresError` of kind `connection` when no connection can
+    ///   be opened or the pool is shutting down.
+    public func runBlocking<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T) throws -> T {
+        let outcome = BlockingOutcome<T>()
+        let accepted = enqueue { connection in
+            if let connection {
+                outcome.finish(Result { try body(connection) })
+            } else {
+                outcome.finish(.failure(PostgresError(kind: .connection, message: "the database cannot be reached")))
+            }
+        }
+        guard accepted else { throw PostgresError(kind: .connection, message: "the server is shutting down") }
+        return try outcome.wait()
+    }
+
     /// Stops taking jobs, lets the queued ones finish, and ends the threads (each closes its
     /// connection). Returns once they have ended.
     public func shutdown() {
@@ -146,5 +167,25 @@ public final class DatabasePool: Sendable {
                 connection = nil
             }
         }
+    }
+}
+
+/// The result of one ``DatabasePool/runBlocking(_:)`` job, handed from the pool's thread to the
+/// waiting one. `Sendable`: the result sits behind a `Mutex`, the hand-over is a semaphore.
+private final class BlockingOutcome<T: Sendable>: Sendable {
+    private let result = Mutex<Result<T, any Error>?>(nil)
+    private let done = DispatchSemaphore(value: 0)
+
+    func finish(_ value: Result<T, any Error>) {
+        result.withLock { $0 = value }
+        done.signal()
+    }
+
+    func wait() throws -> T {
+        done.wait()
+        guard let value = result.withLock({ $0 }) else {
+            throw PostgresError(kind: .connection, message: "the database call ended without a result")
+        }
+        return try value.get()
     }
 }

@@ -50,6 +50,13 @@ public struct InviteCodeSession: DoorSession {
     /// - Returns: the normalized code and its screen's overview.
     public static func admit(_ terminal: DoorTerminal, gate: InviteCodeGate, service: PooledScreenService) async -> (code: String, overview: ScreenOverview)? {
         var editor = LineEditor(terminal)
+        return await admit(terminal, editor: &editor, gate: gate, service: service)
+    }
+
+    /// ``admit(_:gate:service:)`` reading through `editor`, which the caller goes on reading
+    /// the session with.
+    static func admit(_ terminal: DoorTerminal, editor: inout LineEditor, gate: InviteCodeGate,
+                      service: PooledScreenService) async -> (code: String, overview: ScreenOverview)? {
         var given: String? = InviteCode.normalize(terminal.peer.userName) == nil ? nil : terminal.peer.userName
         var tries = 0
         while tries < Self.triesPerConnection {

@@ -91,4 +91,17 @@ struct LineEditor {
             }
         }
     }
+
+    /// The next event after the lines read: input already received but not read as a line comes
+    /// first (a key typed right after the code), then the terminal's events. For whoever reads
+    /// the session once the editor is done with it.
+    mutating func nextEvent() async -> DoorEvent? {
+        if afterReturn, pending.first == 0x0A { pending = pending.dropFirst() }
+        afterReturn = false
+        if !pending.isEmpty {
+            defer { pending = [] }
+            return .input(Array(pending))
+        }
+        return await events.next()
+    }
 }

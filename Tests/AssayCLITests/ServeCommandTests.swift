@@ -122,13 +122,16 @@ struct ServeCommandTests {
         terminal.send("BSpace", literal: false)
         terminal.send("BSpace", literal: false)
         terminal.sendLine(code.lowercased())
+        // The prompt of `assay screen take` takes over: not starting now tells how to come back.
+        #expect(terminal.waitFor("[y/n]"), "\(terminal.screen)")
+        #expect(terminal.screen.contains("20 questions, 40 minutes in all."), "\(terminal.screen)")
+        terminal.sendLine("n")
         #expect(terminal.waitFor("ssh exited 0"), "\(terminal.screen)")
-        #expect(terminal.screen.contains("Your invite code is valid: Physics"))
-        #expect(terminal.screen.contains("20 questions, 40 minutes in all; the clock has not started."))
+        #expect(terminal.screen.contains("ssh -p \(server.port) \(code.uppercased())@127.0.0.1"), "\(terminal.screen)")
         // The code as the user name: nothing is asked.
         let direct = try server.ssh(code, stdin: "")
         #expect(direct.status == 0, "\(direct.stdout)\(direct.stderr)")
-        #expect(direct.stdout.contains("Your invite code is valid"))
+        #expect(direct.stdout.contains("20 questions, 40 minutes in all."), "\(direct.stdout)")
         #expect(!direct.stdout.contains("Invite code: "))
         let log = server.stop().stderr
         #expect(log.contains("outcome=unknown"))
@@ -246,7 +249,7 @@ struct ServeCommandTests {
         #expect(log.contains("session closed: idle"))
     }
 
-    @Test("two servers on one database, the second under the least-privilege role of scripts/door-role.sql, both check the same code")
+    @Test("two servers on one database, the second under the least-privilege role of scripts/door-role.sql, both open the same screen")
     func twoServersOneUnderTheRole() throws {
         let code = try invite()
         let roleURL = try doorRole()
@@ -256,7 +259,7 @@ struct ServeCommandTests {
         for server in [first, second] {
             let result = try server.ssh(code)
             #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
-            #expect(result.stdout.contains("Your invite code is valid"))
+            #expect(result.stdout.contains("20 questions, 40 minutes in all."), "\(result.stdout)")
         }
         #expect(first.stop().status == 0)
         let log = second.stop()
@@ -287,4 +290,232 @@ struct ServeCommandTests {
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("your screen is submitted (20 of 20 answered)"), "\(result.stdout)")
     }
+
+    // MARK: The prompt over SSH
+
+    /// A new expert invited to the three-item terminal bank (an essay of at most 8 words, a short
+    /// answer, a true-or-false item); returns the screen, the code and each item type's position.
+    func inviteTerminalScreen() throws -> (screen: Int, code: String, positions: [String: Int]) {
+        let bank = try TerminalBankFixture.folder(repository: Self.repository)
+        defer { try? FileManager.default.removeItem(at: bank) }
+        let sync = try CommandRun.assay(["bank", "sync", bank.path, "--database-url", url])
+        #expect(sync.status == 0, "\(sync.stderr)")
+        let email = "t-\(UUID().uuidString.prefix(8).lowercased())@example.org"
+        let env = ["DATABASE_URL": url]
+        let add = try CommandRun.assay(["intake", "add", "--email", email, "--name", "Remote Person", "--country", "BR", "--languages", "pt,en",
+                                        "--domains", "physics", "--degree", "phd", "--years", "8"], environment: env)
+        #expect(add.status == 0, "\(add.stderr)")
+        let invite = try CommandRun.assay(["screen", "invite", email, "--bank", TerminalBankFixture.slug, "--format", "json"], environment: env)
+        #expect(invite.status == 0, "\(invite.stderr)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(invite.stdout.utf8)) as? [String: Any])
+        let screen = try #require(json["screen_id"] as? Int)
+        var positions: [String: Int] = [:]
+        for row in try Connection(url).query("SELECT si.position, i.type FROM screen_items si JOIN items i ON i.id = si.item_id WHERE si.screen_id = $1", [screen]) {
+            positions[try row.decode("type")] = try row.decode("position")
+        }
+        return (screen, try #require(json["code"] as? String), positions)
+    }
+
+    static let prompts = ["essay": "Explain inertia in at most eight words.", "short_text": "Name the SI unit of force.",
+                          "true_false": "Momentum is conserved in an isolated system."]
+
+    /// The item types of a terminal-bank screen in the order the prompt shows them.
+    func order(_ positions: [String: Int]) -> [String] {
+        positions.sorted { $0.value < $1.value }.map(\.key)
+    }
+
+    /// The screen's stored answers by item type, and its status and who submitted it.
+    func stored(_ screen: Int) throws -> (answers: [String: String], drafts: [String: String], status: String, by: String?) {
+        let connection = try Connection(url)
+        var answers: [String: String] = [:], drafts: [String: String] = [:]
+        for row in try connection.query("""
+            SELECT i.type, si.answer_text, si.draft_text FROM screen_items si JOIN items i ON i.id = si.item_id WHERE si.screen_id = $1
+            """, [screen]) {
+            let type: String = try row.decode("type")
+            if let text: String = try row.decode("answer_text") { answers[type] = text }
+            if let text: String = try row.decode("draft_text") { drafts[type] = text }
+        }
+        let row = try connection.query("SELECT status, submitted_by FROM screens WHERE id = $1", [screen]).one()
+        return (answers, drafts, try row.decode("status"), try row.decode("submitted_by"))
+    }
+
+    /// Answers the question of `type` in the tmux window (the essay in two lines).
+    func answer(_ type: String, in terminal: TmuxSession) {
+        switch type {
+        case "essay":
+            terminal.sendLine("Objects keep")
+            terminal.sendLine("their motion")
+            terminal.sendLine(".")
+        case "short_text": terminal.sendLine("newton")
+        default: terminal.sendLine("true")
+        }
+    }
+
+    @Test("a whole screen over ssh: the prompt of screen take, sized to the window, every answer saved and the screen submitted")
+    func wholeScreen() throws {
+        let (screen, code, positions) = try inviteTerminalScreen()
+        let server = try Server(url: url, hostKey: hostKey)
+        let terminal = try TmuxSession(server.sshCommand(code), columns: 60)
+        #expect(terminal.waitFor("[y/n]"), "\(terminal.screen)")
+        terminal.sendLine("y")
+        for type in order(positions) {
+            #expect(terminal.waitFor(try #require(Self.prompts[type])), "\(type): \(terminal.screen)")
+            answer(type, in: terminal)
+        }
+        #expect(terminal.waitFor("ssh exited 0"), "\(terminal.screen)")
+        #expect(terminal.screen.contains("your screen is submitted (3 of 3 answered)"), "\(terminal.screen)")
+        // Wrapped to the 60-column window: no line is wider.
+        #expect(terminal.screen.split(separator: "\n").allSatisfy { $0.count <= 60 })
+        let result = try stored(screen)
+        #expect(result.answers == ["essay": "Objects keep\ntheir motion", "short_text": "newton", "true_false": "true"])
+        #expect(result.drafts.isEmpty)
+        #expect(["scored", "awaiting_review"].contains(result.status))
+        #expect(result.by == "candidate")
+        #expect(server.stop().status == 0)
+    }
+
+    @Test("the ssh client killed mid-essay: the draft is kept, and a second server on another port resumes the screen with it")
+    func killedMidEssayResumesOnAnotherServer() throws {
+        let (screen, code, positions) = try inviteTerminalScreen()
+        let first = try Server(url: url, hostKey: hostKey)
+        let second = try Server(url: url, hostKey: hostKey)
+        let terminal = try TmuxSession(first.sshCommand(code))
+        #expect(terminal.waitFor("[y/n]"), "\(terminal.screen)")
+        terminal.sendLine("y")
+        for type in order(positions) {
+            #expect(terminal.waitFor(try #require(Self.prompts[type])), "\(type): \(terminal.screen)")
+            if type == "essay" { break }
+            answer(type, in: terminal)
+        }
+        terminal.sendLine("Objects keep")
+        terminal.send("their")
+        // The first line is saved as a draft as soon as it is entered.
+        var draft: String?
+        for _ in 0..<200 where draft == nil {
+            draft = try stored(screen).drafts["essay"]
+            if draft == nil { usleep(50_000) }
+        }
+        #expect(draft == "Objects keep")
+        // Kill this test's ssh client (found by its unique port and code), as a lost laptop would.
+        let listing = try CommandRun.run("/bin/ps", ["-eo", "pid=,args="], environment: ProcessInfo.processInfo.environment).stdout
+        let client = listing.split(separator: "\n").first { line in
+            line.contains(" ssh ") || line.contains("/ssh ") ? line.contains("-p \(first.port) \(code)@127.0.0.1") && !line.contains("echo") : false
+        }
+        let pid = try #require(client.flatMap { Int32($0.trimmingCharacters(in: .whitespaces).prefix { $0.isNumber }) }, "\(listing)")
+        kill(pid, SIGKILL)
+        #expect(terminal.waitFor("ssh exited"), "\(terminal.screen)")
+        // The first server saw the connection drop; the draft (with the line being typed, if it
+        // arrived) is kept.
+        let kept = try #require(try stored(screen).drafts["essay"])
+        #expect(kept.hasPrefix("Objects keep"))
+        // The candidate connects to the other server: the essay comes back with its draft.
+        let resumed = try TmuxSession(second.sshCommand(code))
+        #expect(resumed.waitFor("Resuming:"), "\(resumed.screen)")
+        #expect(resumed.waitFor(try #require(Self.prompts["essay"])), "\(resumed.screen)")
+        #expect(resumed.screen.contains("Objects keep"), "\(resumed.screen)")
+        resumed.sendLine("motion")
+        resumed.sendLine(".")
+        for type in order(positions).drop(while: { $0 != "essay" }).dropFirst() {
+            #expect(resumed.waitFor(try #require(Self.prompts[type])), "\(type): \(resumed.screen)")
+            answer(type, in: resumed)
+        }
+        #expect(resumed.waitFor("ssh exited 0"), "\(resumed.screen)")
+        #expect(resumed.screen.contains("your screen is submitted (3 of 3 answered)"), "\(resumed.screen)")
+        let result = try stored(screen)
+        #expect(result.answers["essay"]?.hasPrefix("Objects keep") == true)
+        #expect(result.answers["essay"]?.hasSuffix("motion") == true)
+        #expect(result.answers.count == 3 && result.drafts.isEmpty)
+        #expect(first.stop().status == 0)
+        #expect(second.stop().status == 0)
+    }
+
+    @Test("a deadline passing during a session: the late answer is not saved, the screen is closed and submitted by the deadline")
+    func deadlinePasses() throws {
+        let (screen, code, positions) = try inviteTerminalScreen()
+        let server = try Server(url: url, hostKey: hostKey)
+        let terminal = try TmuxSession(server.sshCommand(code))
+        #expect(terminal.waitFor("[y/n]"), "\(terminal.screen)")
+        terminal.sendLine("y")
+        let types = order(positions)
+        #expect(terminal.waitFor(try #require(Self.prompts[types[0]])), "\(terminal.screen)")
+        answer(types[0], in: terminal)
+        #expect(terminal.waitFor(try #require(Self.prompts[types[1]])), "\(terminal.screen)")
+        // Time runs out (and no grace) while the candidate reads the second question.
+        try Connection(url).execute("UPDATE screens SET deadline = now() - interval '1 second', grace_seconds = 0 WHERE id = $1", [screen])
+        answer(types[1], in: terminal)
+        #expect(terminal.waitFor("ssh exited 0"), "\(terminal.screen)")
+        #expect(terminal.screen.contains("Time is up"), "\(terminal.screen)")
+        #expect(terminal.screen.contains("your screen is submitted (1 of 3 answered)"), "\(terminal.screen)")
+        let result = try stored(screen)
+        #expect(result.answers.count == 1 && result.answers[types[0]] != nil)
+        #expect(result.by == "deadline")
+        #expect(server.stop().status == 0)
+    }
+
+
+    @Test("Ctrl-C over ssh pauses as locally: the answers are saved and the candidate is shown the ssh command that resumes")
+    func ctrlCPauses() throws {
+        let (screen, code, positions) = try inviteTerminalScreen()
+        let server = try Server(url: url, hostKey: hostKey)
+        let terminal = try TmuxSession(server.sshCommand(code))
+        #expect(terminal.waitFor("[y/n]"), "\(terminal.screen)")
+        terminal.sendLine("y")
+        let types = order(positions)
+        #expect(terminal.waitFor(try #require(Self.prompts[types[0]])), "\(terminal.screen)")
+        answer(types[0], in: terminal)
+        #expect(terminal.waitFor(try #require(Self.prompts[types[1]])), "\(terminal.screen)")
+        terminal.send("C-c", literal: false)
+        #expect(terminal.waitFor("ssh exited 130"), "\(terminal.screen)")
+        #expect(terminal.screen.contains("Paused. Your 1 answer is saved."), "\(terminal.screen)")
+        #expect(terminal.screen.contains("ssh -p \(server.port) \(code)@127.0.0.1"), "\(terminal.screen)")
+        let result = try stored(screen)
+        #expect(result.answers.count == 1 && result.status == "in_progress")
+        #expect(server.stop().status == 0)
+    }
+
+    @Test("SIGTERM during a screen: the candidate is told the service restarts and the answers are kept; the screen stays open to resume")
+    func sigtermDuringAScreen() throws {
+        let (screen, code, positions) = try inviteTerminalScreen()
+        let server = try Server(url: url, hostKey: hostKey)
+        let terminal = try TmuxSession(server.sshCommand(code))
+        #expect(terminal.waitFor("[y/n]"), "\(terminal.screen)")
+        terminal.sendLine("y")
+        let types = order(positions)
+        #expect(terminal.waitFor(try #require(Self.prompts[types[0]])), "\(terminal.screen)")
+        answer(types[0], in: terminal)
+        #expect(terminal.waitFor(try #require(Self.prompts[types[1]])), "\(terminal.screen)")
+        let stopped = server.stop()
+        #expect(stopped.status == 0, "\(stopped.stderr)")
+        #expect(terminal.waitFor("ssh exited"), "\(terminal.screen)")
+        #expect(terminal.screen.contains("The screen service is restarting. Every answer you saved is kept"), "\(terminal.screen)")
+        let result = try stored(screen)
+        #expect(result.answers.count == 1 && result.status == "in_progress")
+    }
+
+
+    @Test("a window-change over ssh draws the question again at the new width")
+    func windowChange() throws {
+        let (_, code, positions) = try inviteTerminalScreen()
+        let server = try Server(url: url, hostKey: hostKey)
+        let terminal = try TmuxSession(server.sshCommand(code), columns: 100)
+        #expect(terminal.waitFor("[y/n]"), "\(terminal.screen)")
+        terminal.sendLine("y")
+        let prompt = try #require(Self.prompts[order(positions)[0]])
+        #expect(terminal.waitFor(prompt), "\(terminal.screen)")
+        terminal.resize(columns: 32, rows: 30)
+        // The window is cleared and the question drawn again, wrapped to 32 columns: every line
+        // from the question's header down fits (tmux joins the lines it wraps itself).
+        var fits = false
+        for _ in 0..<100 where !fits {
+            let screen = terminal.screen
+            if let header = screen.range(of: "Question 1", options: .backwards) {
+                let lines = screen[header.lowerBound...].split(separator: "\n")
+                fits = lines.count > 2 && lines.allSatisfy { $0.count <= 32 }
+            }
+            if !fits { usleep(100_000) }
+        }
+        #expect(fits, "\(terminal.screen)")
+        _ = server.stop()
+    }
+
 }

@@ -8,7 +8,7 @@ import Testing
 /// AnswerRoundTrip against CandidateSession: twin screens (same bank, same draw seed, so the
 /// same items in the same order with the same shuffles) taken with the same answers, one through
 /// each, must end with the same stored rows.
-@Suite("Answers in one round trip (migration 013) give CandidateSession's results", .serialized)
+@Suite("Answers in one round trip (migrations 013, 016) give CandidateSession's results", .serialized)
 struct AnswerRoundTripTests {
     let fixture: ScreenFixture
 
@@ -35,6 +35,13 @@ struct AnswerRoundTripTests {
         case .essay: return .text("An essay\nover two lines, for question \(question.position).")
         case .matching: return .matches((question.matchPrompts ?? []).indices.map { $0 % max(1, n) })
         }
+    }
+
+    /// What the candidate typed for `answer`: the number itself for a numeric answer (the
+    /// service checks that it reads as the number), else `text`.
+    func typed(_ answer: CandidateAnswer, _ text: String) -> String {
+        if case .number(let value) = answer { return "\(value)" }
+        return text
     }
 
     /// What a screen stored, without times.
@@ -100,15 +107,11 @@ struct AnswerRoundTripTests {
                 // A first answer, then a changed one: the last one stays.
                 var other = questionA
                 other.position += 1
-                let first = someAnswer(other)
-                let firstTyped = if case .number(let value) = first { "\(value)" } else { "first" }
-                _ = try reference.answer(code: a.code, position: position, answer: first, typed: firstTyped)
-                _ = try roundTrip.answer(code: b.code, position: position, answer: first, typed: firstTyped)
+                _ = try reference.answer(code: a.code, position: position, answer: someAnswer(other), typed: typed(someAnswer(other), "first"))
+                _ = try roundTrip.answer(code: b.code, position: position, answer: someAnswer(other), typed: typed(someAnswer(other), "first"))
             }
-            // A numeric answer's typed text must be that number in decimal (the service checks it).
-            let typed = if case .number(let value) = answer { "\(value)" } else { "typed \(position)" }
-            let receiptA = try reference.answer(code: a.code, position: position, answer: answer, typed: typed)
-            let receiptB = try roundTrip.answer(code: b.code, position: position, answer: answer, typed: typed)
+            let receiptA = try reference.answer(code: a.code, position: position, answer: answer, typed: typed(answer, "typed \(position)"))
+            let receiptB = try roundTrip.answer(code: b.code, position: position, answer: answer, typed: typed(answer, "typed \(position)"))
             #expect(receiptA.saved == receiptB.saved && receiptA.closed == receiptB.closed && receiptA.complete == receiptB.complete)
         }
         let completionA = try reference.submit(code: a.code), completionB = try roundTrip.submit(code: b.code)
@@ -134,7 +137,7 @@ struct AnswerRoundTripTests {
         let roundTrip = AnswerRoundTrip(connection: connection)
         _ = try roundTrip.begin(code: b.code)
         let first = try roundTrip.question(code: b.code, position: 1)
-        _ = try roundTrip.answer(code: b.code, position: 1, answer: someAnswer(first), typed: "x")
+        _ = try roundTrip.answer(code: b.code, position: 1, answer: someAnswer(first), typed: typed(someAnswer(first), "x"))
         // Question 2 was marked shown by the answer's statement, before anyone asked for it.
         let shown = try fixture.int("SELECT count(*)::int FROM screen_items WHERE screen_id = $1 AND first_shown_at IS NOT NULL", [b.screenID])
         #expect(shown == 2)
@@ -144,7 +147,10 @@ struct AnswerRoundTripTests {
         try killer.execute("SELECT pg_terminate_backend($1::int)", [pid])
         let second = try roundTrip.question(code: b.code, position: 2)
         #expect(second.position == 2 && second.total == 20 && !second.answered)
-        #expect(throws: PostgresError.self) { _ = try roundTrip.question(code: b.code, position: 3) }
+        // The next call finds the connection lost, says so, and the one after reconnects.
+        let lost = try #require(throws: AssayError.self) { _ = try roundTrip.question(code: b.code, position: 3) }
+        #expect(lost.code == .unavailable)
+        #expect(try roundTrip.question(code: b.code, position: 3).position == 3)
     }
 
     @Test("past the deadline an answer is refused and the screen closed and scored, as CandidateSession does")
@@ -154,10 +160,10 @@ struct AnswerRoundTripTests {
         for (service, invitation) in [(fixture.session as any CandidateScreenService, a), (roundTrip, b)] {
             _ = try service.begin(code: invitation.code)
             let question = try service.question(code: invitation.code, position: 1)
-            #expect(try service.answer(code: invitation.code, position: 1, answer: someAnswer(question), typed: "x").saved)
+            #expect(try service.answer(code: invitation.code, position: 1, answer: someAnswer(question), typed: typed(someAnswer(question), "x")).saved)
             let next = try service.question(code: invitation.code, position: 2)
             try fixture.connection.execute("UPDATE screens SET deadline = now() - interval '1 second' WHERE id = $1", [invitation.screenID])
-            let late = try service.answer(code: invitation.code, position: 2, answer: someAnswer(next), typed: "x")
+            let late = try service.answer(code: invitation.code, position: 2, answer: someAnswer(next), typed: typed(someAnswer(next), "x"))
             #expect(!late.saved && late.closed)
             let completion = try service.submit(code: invitation.code)
             #expect(completion.closedByDeadline && completion.answered == 1)

@@ -63,8 +63,7 @@ struct DoorRoleTests {
         let service = AnswerRoundTrip(connection: try Connection(roleURL))
         _ = try service.begin(code: invitation.code)
         _ = try service.question(code: invitation.code, position: 1)
-        // Past the deadline and its grace (an answer to a question shown before the deadline is
-        // accepted for 30 s after it, so the screen stays open that long).
+        // Past the deadline and its 30-second grace (migration 009).
         try fixture.connection.execute("UPDATE screens SET deadline = now() - interval '1 minute' WHERE id = $1", [invitation.screenID])
         let overview = try service.overview(code: invitation.code)
         #expect(overview.state == .closed)

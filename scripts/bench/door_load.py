@@ -5,8 +5,8 @@ shell, waits for the door's "Invite code: " prompt (session setup), stays connec
 session is up (so that N are held at once, when the server's memory and CPU are read), then
 types its invite code and waits for the answer (code check round trip: Enter to the reply).
 
-Until the candidate's prompt runs over the door (issue 13) a session ends there; the answer
-loop with a think time is the part to add then (see THINK below).
+The reply to a valid code is now the prompt of `assay screen take`; a session ends there. The
+answer loop with a think time is still to be added (see THINK below).
 
 usage: door_load.py --port PORT --codes FILE --sessions N [--server-pid PID] [--ramp SECONDS]
 prints one JSON object with the figures.
@@ -62,6 +62,20 @@ async def read_until(process, marker, timeout):
     return text
 
 
+async def read_until_any(process, markers, timeout):
+    text = ""
+    deadline = time.monotonic() + timeout
+    while not any(marker in text for marker in markers):
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise TimeoutError(f"none of {markers!r} in {text[-200:]!r}")
+        chunk = await asyncio.wait_for(process.stdout.read(4096), remaining)
+        if not chunk:
+            raise ConnectionError(f"closed before {markers!r}: {text[-200:]!r}")
+        text += chunk
+    return text
+
+
 async def session(index, args, code, all_up, results):
     started = time.monotonic()
     try:
@@ -77,13 +91,14 @@ async def session(index, args, code, all_up, results):
             await asyncio.wait_for(all_up.wait(), 600)
             sent = time.monotonic()
             process.stdin.write(code + "\r")
-            reply = await read_until(process, "\n", 60)
-            reply += await asyncio.wait_for(process.stdout.read(4096), 60)
-            if "valid" not in reply and "not known" not in reply:
+            # A valid code opens the prompt of `screen take` (the bench's screens are begun, so it
+            # resumes); a wrong one is refused.
+            reply = await read_until_any(process, ["Resuming:", "[y/n]", "not known"], 60)
+            if "not known" in reply:
                 results["errors"].append(f"session {index}: unexpected reply {reply[-200:]!r}")
             results["check"].append(time.monotonic() - sent)
-            # THINK: once the prompt runs over the door, answer questions here with a fixed
-            # think time and record each answer's round trip.
+            # THINK: the prompt now runs over the door; answer questions here with a fixed think
+            # time and record each answer's round trip (not written yet).
             process.close()
     except Exception as error:  # noqa: BLE001 - every failure is counted and reported
         results["errors"].append(f"session {index}: {type(error).__name__}: {error}")

@@ -25,8 +25,9 @@ public final class CandidateSession: CandidateScreenService {
     public init(connection: Connection) { self.connection = connection }
 
     /// Runs `body` on a live connection: reopens a lost one first, and turns the loss of the
-    /// connection (now or during `body`) into ``AssayError/Code/unavailable``.
-    private func withDatabase<T>(_ body: (Connection) throws -> T) throws -> T {
+    /// connection (now or during `body`) into ``AssayError/Code/unavailable``. (``AnswerRoundTrip``
+    /// runs its statements through it too.)
+    func withDatabase<T>(_ body: (Connection) throws -> T) throws -> T {
         if !connection.isOpen {
             do {
                 connection = try connection.openAnother()

@@ -23,7 +23,8 @@ struct TakeCommand: ParsableCommand {
     @OptionGroup var database: DatabaseOptions
 
     func run() throws {
-        let service = CandidateSession(connection: try database.migratedConnection())
+        // The same one-statement answers as `assay serve` (issue 14, item 4).
+        let service = AnswerRoundTrip(connection: try database.migratedConnection())
         let terminal = LocalTerminal()
         defer { terminal.close() }
         let outcome = try CandidatePrompt(service: service, code: code, terminal: terminal, resumeCommand: Self.resumeCommand()).run()
