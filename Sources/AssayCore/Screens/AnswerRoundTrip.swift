@@ -93,6 +93,15 @@ public final class AnswerRoundTrip: CandidateScreenService {
         try Self.answer(code: code, position: position, answer: answer, typed: typed, memory: &memory, on: connection)
     }
 
+    /// Saves an essay draft as it is typed (``CandidateSession``'s path): a closed window loses
+    /// nothing, and a draft left when the screen closes is graded as the answer.
+    ///
+    /// - Throws: ``AssayError`` when the question is not an unanswered essay, the text is outside
+    ///   ``AnswerLimits`` or the screen has not begun.
+    public func saveDraft(code: String, position: Int, text: String) throws -> AnswerReceipt {
+        try CandidateSession(connection: connection).saveDraft(code: code, position: position, text: text)
+    }
+
     /// Ends the screen and scores it (``CandidateSession``'s path).
     ///
     /// - Throws: ``AssayError`` when the screen has not begun, or was voided or expired.
