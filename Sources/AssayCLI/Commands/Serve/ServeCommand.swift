@@ -17,6 +17,10 @@ struct ServeCommand: ParsableCommand {
             nothing but the screen is possible (no commands, sftp or forwarding). Logs go to
             stderr. SIGTERM or Ctrl-C stops accepting, tells connected candidates that the service
             is restarting and their answers are kept, and exits.
+
+            Example:
+              assay serve --listen 0.0.0.0:2222 --max-sessions 500
+              (a candidate then runs: ssh -p 2222 CODE@screens.example.org)
             """)
 
     @Option(help: ArgumentHelp("The address and port to listen on (port 0 picks a free one).", valueName: "host:port"))
