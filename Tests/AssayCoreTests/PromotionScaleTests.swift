@@ -127,6 +127,29 @@ struct PromotionScaleTests {
         #expect(try Pool(connection: new.connection).promote(domain: nil, dryRun: false, includeFlagged: true, actor: "t").changes.isEmpty)
     }
 
+    @Test("roster_entries follows every kind of change to pool_members: promotion, suspension, reinstatement, a changed key, deletion, truncation")
+    func rosterFollowsEveryChange() throws {
+        let history = try PromotionHistory("roster_follows")
+        let pool = Pool(connection: history.connection)
+        #expect(!(try pool.promote(domain: nil, dryRun: false, includeFlagged: true, actor: "t")).changes.isEmpty)
+        #expect(try history.rosterDrift() == 0, "after a promotion (inserts and upserts)")
+        let member = try history.connection.query("SELECT m.domain, e.email FROM pool_members m JOIN experts e ON e.id = m.expert_id ORDER BY m.expert_id LIMIT 1").one()
+        let domain: String = try member.decode("domain"), email: String = try member.decode("email")
+        try pool.setSuspended(true, expert: email, domain: domain, reason: "checking", actor: "t")
+        #expect(try history.rosterDrift() == 0, "after a suspension")
+        try pool.setSuspended(false, expert: email, domain: domain, reason: nil, actor: "t")
+        try history.connection.execute("UPDATE pool_members SET tier_rank = tier_rank + 1, score = score - 0.05 WHERE domain = $1", [domain])
+        #expect(try history.rosterDrift() == 0, "after a reinstatement and a set-based update")
+        try history.connection.execute("UPDATE pool_members SET domain = 'biochem' WHERE domain = 'medicine' AND NOT EXISTS (SELECT 1 FROM pool_members o WHERE o.expert_id = pool_members.expert_id AND o.domain = 'biochem')")
+        #expect(try history.rosterDrift() == 0, "after a changed key (the old entry goes)")
+        try history.connection.execute("DELETE FROM pool_members WHERE expert_id = (SELECT min(expert_id) FROM pool_members)")
+        #expect(try history.rosterDrift() == 0, "after a deletion")
+        let entries: Int = try history.connection.query("SELECT count(*)::int FROM roster_entries").one().decode(0)
+        #expect(entries > 0)
+        try history.connection.execute("TRUNCATE pool_members")
+        #expect(try history.connection.query("SELECT count(*)::int FROM roster_entries").one().decode(0) as Int == 0, "after a truncation")
+    }
+
     @Test("screens with flags nobody cleared are held, listed with the flag in words; clearing them or --include-flagged lets them count")
     func flaggedScreensAreHeld() throws {
         let history = try PromotionHistory("promote_flags")
