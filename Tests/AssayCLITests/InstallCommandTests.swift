@@ -141,4 +141,19 @@ struct InstallCommandTests {
         #expect(generated.stdout == committed, "docs/commands.md is out of date: run scripts/command-reference.sh > docs/commands.md")
         #expect(committed.contains("## assay roster export") && committed.contains("--allow-empty"))
     }
+
+    @Test("every command's help gives an example")
+    func everyCommandHasAnExample() throws {
+        let generated = try CommandRun.run("/bin/bash", [Self.repository.appendingPathComponent("scripts/command-reference.sh").path, CommandRun.assayPath],
+                                           environment: CommandRun.cleanEnvironment, directory: Self.repository.path)
+        #expect(generated.status == 0, "\(generated.stderr)")
+        let sections = generated.stdout.components(separatedBy: "\n## ").dropFirst()
+        #expect(sections.count >= 40, "the reference lists every command")
+        for section in sections {
+            let name = section.prefix { $0 != "\n" }
+            #expect(section.contains("Example:") || section.contains("Examples:"), "\(name) has no example in its help")
+        }
+        #expect(sections.contains { $0.hasPrefix("assay serve\n") } && sections.contains { $0.hasPrefix("assay screen clear-flags\n") }
+                && sections.contains { $0.hasPrefix("assay experts merge\n") } && sections.contains { $0.hasPrefix("assay validity report\n") })
+    }
 }

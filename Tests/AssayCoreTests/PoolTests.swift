@@ -100,7 +100,7 @@ struct PoolTests {
         try connection.execute("DELETE FROM pool_members WHERE expert_id = $1", [victim])
         let flagged = try Pool(connection: connection).promote(domain: domain, dryRun: true, actor: "t")
         #expect(!flagged.changes.contains { $0.expertID == victim }, "the demo's screens are flagged fast_answers: held")
-        #expect(flagged.held.contains { $0.expertID == victim && $0.action == "promote" && $0.flaggedScreens.allSatisfy { $0.flags.contains { $0.hasPrefix("fast answers on ") } } })
+        #expect(flagged.held.contains { $0.expertID == victim && $0.action == "promote" && $0.flaggedScreens.allSatisfy { $0.flags.contains { $0.summary.hasPrefix("fast answers on ") } } })
         let changes = try Pool(connection: connection).promote(domain: domain, dryRun: true, includeFlagged: true, actor: "t").changes
         #expect(changes.contains { $0.expertID == victim && $0.action == "promote" })
         try connection.executeScript("ROLLBACK")

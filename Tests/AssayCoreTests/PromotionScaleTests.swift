@@ -127,6 +127,29 @@ struct PromotionScaleTests {
         #expect(try Pool(connection: new.connection).promote(domain: nil, dryRun: false, includeFlagged: true, actor: "t").changes.isEmpty)
     }
 
+    @Test("roster_entries follows every kind of change to pool_members: promotion, suspension, reinstatement, a changed key, deletion, truncation")
+    func rosterFollowsEveryChange() throws {
+        let history = try PromotionHistory("roster_follows")
+        let pool = Pool(connection: history.connection)
+        #expect(!(try pool.promote(domain: nil, dryRun: false, includeFlagged: true, actor: "t")).changes.isEmpty)
+        #expect(try history.rosterDrift() == 0, "after a promotion (inserts and upserts)")
+        let member = try history.connection.query("SELECT m.domain, e.email FROM pool_members m JOIN experts e ON e.id = m.expert_id ORDER BY m.expert_id LIMIT 1").one()
+        let domain: String = try member.decode("domain"), email: String = try member.decode("email")
+        try pool.setSuspended(true, expert: email, domain: domain, reason: "checking", actor: "t")
+        #expect(try history.rosterDrift() == 0, "after a suspension")
+        try pool.setSuspended(false, expert: email, domain: domain, reason: nil, actor: "t")
+        try history.connection.execute("UPDATE pool_members SET tier_rank = tier_rank + 1, score = score - 0.05 WHERE domain = $1", [domain])
+        #expect(try history.rosterDrift() == 0, "after a reinstatement and a set-based update")
+        try history.connection.execute("UPDATE pool_members SET domain = 'biochem' WHERE domain = 'medicine' AND NOT EXISTS (SELECT 1 FROM pool_members o WHERE o.expert_id = pool_members.expert_id AND o.domain = 'biochem')")
+        #expect(try history.rosterDrift() == 0, "after a changed key (the old entry goes)")
+        try history.connection.execute("DELETE FROM pool_members WHERE expert_id = (SELECT min(expert_id) FROM pool_members)")
+        #expect(try history.rosterDrift() == 0, "after a deletion")
+        let entries: Int = try history.connection.query("SELECT count(*)::int FROM roster_entries").one().decode(0)
+        #expect(entries > 0)
+        try history.connection.execute("TRUNCATE pool_members")
+        #expect(try history.connection.query("SELECT count(*)::int FROM roster_entries").one().decode(0) as Int == 0, "after a truncation")
+    }
+
     @Test("screens with flags nobody cleared are held, listed with the flag in words; clearing them or --include-flagged lets them count")
     func flaggedScreensAreHeld() throws {
         let history = try PromotionHistory("promote_flags")
@@ -135,7 +158,7 @@ struct PromotionScaleTests {
         #expect(!dry.held.isEmpty)
         for held in dry.held {
             #expect(!held.flaggedScreens.isEmpty)
-            #expect(held.flaggedScreens.allSatisfy { $0.flags == ["fast answers on 3/20 items"] })
+            #expect(held.flaggedScreens.allSatisfy { $0.flags.map(\.summary) == ["fast answers on 3/20 items"] && !$0.cleared })
         }
         let flagged = Set(try history.connection.query("SELECT id FROM screens WHERE flags <> '[]'::jsonb").map { try $0.decode("id", as: Int.self) })
         #expect(dry.changes.allSatisfy { Set($0.evidenceScreens).isDisjoint(with: flagged) }, "no change rests on a flagged screen")
@@ -146,7 +169,7 @@ struct PromotionScaleTests {
         let screen = try #require(target.flaggedScreens.first?.screenID)
         let staff = StaffScreens(connection: history.connection)
         let clearance = try staff.clearFlags(screenID: screen, reason: "timings checked with the candidate", actor: "reviewer")
-        #expect(clearance.flags == ["fast answers on 3/20 items"])
+        #expect(clearance.flags.map(\.summary) == ["fast answers on 3/20 items"])
         let event = try history.connection.query("SELECT actor, reason, details->>'flags' AS flags FROM events WHERE action = 'screen.clear_flags' AND subject_id = $1", [screen]).one()
         #expect(try event.decode("actor", as: String.self) == "reviewer")
         #expect(try event.decode("reason", as: String.self) == "timings checked with the candidate")
@@ -176,15 +199,17 @@ struct PromotionScaleTests {
     }
 
     @Test("flags read in words, old and new stored forms alike")
-    func flagWords() {
+    func flagWords() throws {
         let stored = """
             [{"flag": "fast_answers", "positions": "1,2,5"}, {"flag": "long_gap", "positions": "7"},
              {"flag": "shared_wrong_answers", "other_screen": "812", "same": "5 of 6"}, {"flag": "fast_answers", "positions": "1,2,3,4", "items": "20"}]
             """
-        #expect(ScreenFlag.decode(stored, items: 12).map(\.description) == [
-            "fast answers on 3/12 items", "a gap of over 10 minutes before item 7", "the same wrong answers as screen 812 (5 of 6)", "fast answers on 4/20 items",
+        #expect(IntegrityFlag.read(stored, itemCount: 12).map(\.summary) == [
+            "fast answers on 3/12 items", "long pause before item 7", "same wrong answers as screen 812 on 5 of 6 items", "fast answers on 4/20 items",
         ])
-        #expect(ScreenFlag.decode("[]").isEmpty)
-        #expect(ScreenFlag.decode("not json").isEmpty)
+        let shared = try #require(IntegrityFlag.read(stored, itemCount: 12).dropFirst(2).first)
+        #expect(shared.otherScreen == 812 && shared.same == 5 && shared.compared == 6)
+        #expect(IntegrityFlag.read("[]", itemCount: 3).isEmpty)
+        #expect(IntegrityFlag.read("not json", itemCount: 3).isEmpty)
     }
 }

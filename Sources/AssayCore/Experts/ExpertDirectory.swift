@@ -165,8 +165,8 @@ public struct ExpertDirectory {
         public var scorePercent: Double?
         /// Whether it passed, once scored.
         public var passed: Bool?
-        /// Its integrity flags, in words ("fast answers on 17/20 items").
-        public var flags: [String]
+        /// Its integrity flags, each with its sentence ("fast answers on 17/20 items").
+        public var flags: [IntegrityFlag]
         /// Who cleared the flags, when and why, when staff did.
         public var flagsCleared: FlagClearance?
     }
@@ -243,7 +243,7 @@ public struct ExpertDirectory {
             let clearance = try clearedAt.map { at in
                 FlagClearance(by: try row.decode("flags_cleared_by"), at: at, reason: try row.decode("flags_cleared_reason"))
             }
-            let flags = ScreenFlag.decode(try row.decode("flags"), items: try row.decode("items")).map(\.description)
+            let flags = IntegrityFlag.read(try row.decode("flags"), itemCount: try row.decode("items"))
             return try Screen(id: row.decode("id"), applicationID: row.decode("application_id"), bankSlug: row.decode("bank_slug"),
                               bankVersion: row.decode("version"), status: row.decode("status"), invitedAt: row.decode("invited_at"),
                               invitedBy: row.decode("invited_by"), submittedAt: row.decode("submitted_at"), scoredAt: row.decode("scored_at"),

@@ -66,16 +66,23 @@ public struct Pool {
         public var tier: String
         /// The score it would rest on.
         public var score: Double
-        /// The evidence screens with flags, and their flags in words.
+        /// The evidence screens with flags, and their flags.
         public var flaggedScreens: [FlaggedScreen]
     }
 
-    /// A screen and its integrity flags, in words.
+    /// A screen and its integrity flags.
     public struct FlaggedScreen: Sendable, Codable {
         /// The screen.
         public var screenID: Int
-        /// Its flags in words ("fast answers on 17/20 items").
-        public var flags: [String]
+        /// Its flags, each with its sentence ("fast answers on 17/20 items").
+        public var flags: [IntegrityFlag]
+        /// Whether staff cleared them (`assay screen clear-flags`); never for a held promotion.
+        public var cleared: Bool
+
+        /// The flags in words, "(cleared)" after cleared ones: "fast answers on 5/20 items (cleared)".
+        public var summary: String {
+            flags.map { $0.summary + (cleared ? " (cleared)" : "") }.joined(separator: "; ")
+        }
     }
 
     /// The advisory lock that serializes promotions ("assay-pl").
@@ -209,7 +216,7 @@ public struct Pool {
             """, [policy.requiredBanks, ScreenStatus.scored.rawValue])
         var all: [Int: Candidate] = [:]      // every passing screen
         var clean: [Int: Candidate] = [:]    // without flagged ones (the evidence used unless includeFlagged)
-        var flagText: [Int: [String]] = [:]
+        var flagText: [Int: [IntegrityFlag]] = [:]
         for row in passing {
             let expert: Int = try row.decode("expert_id")
             let bank: String = try row.decode("bank_slug")
@@ -221,7 +228,7 @@ public struct Pool {
                 clean[expert, default: Candidate(email: blank.email, degree: blank.degree, years: blank.years)].add(evidence, bank: bank)
             }
             if evidence.flagged, let flags = try row.decode("flags", as: String?.self) {
-                flagText[evidence.id] = ScreenFlag.decode(flags, items: try row.decode("items", as: Int?.self)).map(\.description)
+                flagText[evidence.id] = IntegrityFlag.read(flags, itemCount: try row.decode("items", as: Int?.self) ?? 0)
             }
         }
         var current: [Int: CurrentMember] = [:]
@@ -247,7 +254,7 @@ public struct Pool {
             let (wanted, evidence) = would
             guard evidence.contains(where: \.flagged), wanted != made else { continue }
             held.append(Held(action: wanted.action, expertID: expert, email: candidate.email, domain: domain, tier: wanted.tier.name, score: wanted.score,
-                             flaggedScreens: evidence.filter(\.flagged).map { FlaggedScreen(screenID: $0.id, flags: flagText[$0.id] ?? []) }))
+                             flaggedScreens: evidence.filter(\.flagged).map { FlaggedScreen(screenID: $0.id, flags: flagText[$0.id] ?? [], cleared: false) }))
         }
         guard !changes.isEmpty else { return Promotion(changes: [], held: held) }
         // Every change in one statement per table, in the order of the changes.
@@ -304,13 +311,13 @@ public struct Pool {
         public var promotedAt: Date
         /// When the current term ends.
         public var expiresAt: Date
-        /// The integrity flags of the evidence screens, in words ("fast answers on 17/20 items"),
-        /// with "(cleared)" after those staff cleared; empty when there are none.
-        public var flags: [String]
+        /// The evidence screens that carry integrity flags, cleared or not; empty when none do.
+        public var flaggedScreens: [FlaggedScreen]
     }
 
     /// The flags of one evidence screen, as the listing query returns them.
     private struct EvidenceFlags: Decodable {
+        var screen: Int
         var flags: String
         var items: Int
         var cleared: Bool
@@ -337,7 +344,7 @@ public struct Pool {
     public func list(domain: String?, tier: String?, status: String?, language: String?, country: String?, limit: Int = 1000) throws -> [Member] {
         try connection.query("""
             SELECT r.expert_id, r.full_name, r.email, r.country, r.languages, r.domain, r.tier, r.score, r.status, r.screen_id, r.promoted_at, r.expires_at,
-                   (SELECT json_agg(json_build_object('flags', s.flags::text, 'items', (SELECT count(*) FROM screen_items si WHERE si.screen_id = s.id),
+                   (SELECT json_agg(json_build_object('screen', s.id, 'flags', s.flags::text, 'items', (SELECT count(*) FROM screen_items si WHERE si.screen_id = s.id),
                                                       'cleared', s.flags_cleared_at IS NOT NULL) ORDER BY s.id)::text
                     FROM pool_members m JOIN screens s ON s.id = ANY (m.evidence_screens)
                     WHERE m.expert_id = r.expert_id AND m.domain = r.domain AND s.flags <> '[]'::jsonb) AS evidence_flags
@@ -350,8 +357,8 @@ public struct Pool {
                           country: try $0.decode("country"), languages: try $0.decode("languages"), domain: try $0.decode("domain"),
                           tier: try $0.decode("tier"), score: try $0.decode("score"), status: try $0.decode("status"),
                           screenID: try $0.decode("screen_id"), promotedAt: try $0.decode("promoted_at"), expiresAt: try $0.decode("expires_at"),
-                          flags: evidence.flatMap { screen in
-                              ScreenFlag.decode(screen.flags, items: screen.items).map { $0.description + (screen.cleared ? " (cleared)" : "") }
+                          flaggedScreens: evidence.map { screen in
+                              FlaggedScreen(screenID: screen.screen, flags: IntegrityFlag.read(screen.flags, itemCount: screen.items), cleared: screen.cleared)
                           })
         }
     }

@@ -5,7 +5,10 @@ import Foundation
 ///
 /// Read from the JSON that ``IntegrityFlags`` stores on the screen (`screens.flags`); a flag of a
 /// kind this version does not know is kept with its name in words, so that nothing stored is
-/// hidden.
+/// hidden. A flag is a reason for a person to look, never a verdict: `pool promote` holds a
+/// flagged screen until staff clear its flags (`assay screen clear-flags`) or pass
+/// `--include-flagged`. Every listing, the evidence chain of `experts show`, `pool promote`'s
+/// holds and `screen clear-flags` show flags through this type, in the same words.
 public struct IntegrityFlag: Sendable, Codable, Hashable {
     /// The flag's name as stored: `fast_answers`, `long_gap`, `shared_wrong_answers`, or a later one.
     public var flag: String
@@ -17,23 +20,28 @@ public struct IntegrityFlag: Sendable, Codable, Hashable {
     public var same: Int?
     /// `shared_wrong_answers`: of how many items both answered wrongly.
     public var compared: Int?
-    /// How many items the screen has (the "of" in "on 17/20 items").
+    /// How many items the screen has (the "of" in "on 17/20 items"): the count stored with the
+    /// flag when there is one, else the screen's.
     public var itemCount: Int
     /// The flag in words, for listings.
     public var summary: String
 
     /// The flags stored on a screen.
     ///
+    /// Both stored forms are read: numbers as JSON numbers or as text (`"positions": "1,2,5"`,
+    /// `"same": "5 of 6"`), as ``IntegrityFlags`` has written them.
+    ///
     /// - Parameters:
     ///   - stored: the `screens.flags` JSON text (an array of objects).
-    ///   - itemCount: how many items the screen has.
+    ///   - itemCount: how many items the screen has, used when a flag does not store its own
+    ///     count (flags stored before migration 011 do not).
     /// - Returns: the flags in stored order; none when the text is not an array of objects.
     public static func read(_ stored: String, itemCount: Int) -> [IntegrityFlag] {
         guard let array = (try? JSONSerialization.jsonObject(with: Data(stored.utf8))) as? [[String: Any]] else { return [] }
         return array.map { object in
             let name = (object["flag"] as? String) ?? "unnamed_flag"
             var flag = IntegrityFlag(flag: name, positions: integers(object["positions"]), otherScreen: integer(object["other_screen"]),
-                                     same: nil, compared: nil, itemCount: itemCount, summary: "")
+                                     same: nil, compared: nil, itemCount: integer(object["items"]) ?? itemCount, summary: "")
             if let same = object["same"] as? String {
                 // Stored as "4 of 5".
                 let parts = same.split(separator: " ")

@@ -221,8 +221,8 @@ public struct StaffScreens {
     public struct Clearance: Sendable, Codable {
         /// The screen.
         public var screenID: Int
-        /// The flags cleared, in words.
-        public var flags: [String]
+        /// The flags cleared.
+        public var flags: [IntegrityFlag]
     }
 
     /// Clears a screen's integrity flags after staff looked at them, so that `pool promote` may
@@ -246,7 +246,7 @@ public struct StaffScreens {
                 FROM screens s WHERE s.id = $1 FOR UPDATE
                 """, [screenID])
             guard let row = rows.first else { throw AssayError(.notFound, "no screen \(screenID); assay screen list shows them") }
-            let flags = ScreenFlag.decode(try row.decode("flags"), items: try row.decode("items")).map(\.description)
+            let flags = IntegrityFlag.read(try row.decode("flags"), itemCount: try row.decode("items"))
             guard !flags.isEmpty else { throw AssayError(.badInput, "screen \(screenID) has no integrity flags to clear") }
             if let at = try row.decode("flags_cleared_at", as: Date?.self) {
                 let by: String = try row.decode("flags_cleared_by")
@@ -254,7 +254,7 @@ public struct StaffScreens {
             }
             try tx.execute("UPDATE screens SET flags_cleared_at = now(), flags_cleared_by = $2, flags_cleared_reason = $3 WHERE id = $1",
                            [screenID, actor, reason])
-            try AuditTrail(tx).record(.screenClearFlags, actor: actor, subject: .screen(screenID), reason: reason, details: ["flags": flags])
+            try AuditTrail(tx).record(.screenClearFlags, actor: actor, subject: .screen(screenID), reason: reason, details: ["flags": flags.map(\.summary)])
             return Clearance(screenID: screenID, flags: flags)
         }
     }

@@ -53,9 +53,9 @@ struct ExpertsShowCommand: ParsableCommand {
                     if sc.flags.isEmpty {
                         print("    → no integrity flags")
                     } else if let cleared = sc.flagsCleared {
-                        print("    → integrity flags: \(sc.flags.joined(separator: "; ")); cleared by \(cleared.by.visibleSafe) \(iso.string(from: cleared.at)): \(cleared.reason.visibleSafe)")
+                        print("    → integrity flags: \(sc.flags.map(\.summary).joined(separator: "; ")); cleared by \(cleared.by.visibleSafe) \(iso.string(from: cleared.at)): \(cleared.reason.visibleSafe)")
                     } else {
-                        print("    → integrity flags: \(sc.flags.joined(separator: "; ")) (not cleared)")
+                        print("    → integrity flags: \(sc.flags.map(\.summary).joined(separator: "; ")) (not cleared)")
                     }
                 }
                 print("    → promoted to \(m.tier) \(iso.string(from: m.promotedAt)) by \(m.promotedBy ?? "?") under the rule \"\(m.rule)\"")

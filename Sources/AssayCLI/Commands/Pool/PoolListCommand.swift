@@ -65,7 +65,7 @@ struct PoolListCommand: ParsableCommand {
         for m in members {
             table.append([m.domain, m.tier, m.status, String(m.expertID), m.fullName.visibleSafe, m.email.visibleSafe, m.country,
                           m.languages.joined(separator: ","), String(format: "%.1f", m.score), m.screenID.map(String.init) ?? "-",
-                          Self.day(m.expiresAt), m.flags.isEmpty ? "-" : m.flags.joined(separator: "; ")])
+                          Self.day(m.expiresAt), m.flaggedScreens.isEmpty ? "-" : m.flaggedScreens.map(\.summary).joined(separator: "; ")])
         }
         table.print()
         if let note = truncationNote(shown: members.count, total: total) { print(note) }

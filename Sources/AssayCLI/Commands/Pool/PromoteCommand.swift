@@ -47,7 +47,7 @@ struct PromoteCommand: ParsableCommand {
         guard !promotion.held.isEmpty else { return }
         print("held back by integrity flags (\(promotion.held.count)):")
         for h in promotion.held {
-            let screens = h.flaggedScreens.map { "screen \($0.screenID): \($0.flags.joined(separator: "; "))" }.joined(separator: "; ")
+            let screens = h.flaggedScreens.map { "screen \($0.screenID): \($0.summary)" }.joined(separator: "; ")
             print("  \(h.action) \(h.email.visibleSafe) in \(h.domain): \(h.tier), score \(String(format: "%.1f", h.score)) — \(screens)")
         }
         print("look at each screen (assay screen show ID), then clear its flags with assay screen clear-flags ID --reason \"…\", or promote with --include-flagged")

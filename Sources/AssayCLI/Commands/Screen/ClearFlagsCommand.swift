@@ -25,6 +25,6 @@ struct ClearFlagsCommand: ParsableCommand {
         let clearance = try namingFlags(Self.flags) {
             try StaffScreens(connection: try database.migratedConnection()).clearFlags(screenID: id, reason: reason, actor: actor ?? ActorName.current)
         }
-        print("screen \(clearance.screenID): cleared \(clearance.flags.joined(separator: "; "))")
+        print("screen \(clearance.screenID): cleared \(clearance.flags.map(\.summary).joined(separator: "; "))")
     }
 }
