@@ -184,18 +184,91 @@ public struct PromotionPolicy: Sendable, Hashable, Codable {
         }
     }
 
+    /// The work-quality floor a member must meet for a new term (`renewal:` in domain.yaml).
+    ///
+    /// A member's recent work is the task-weighted mean of their outcome rows in the domain and
+    /// ``metric`` whose period ended in the last ``windowDays`` days. A member with at least
+    /// ``minimumTasks`` tasks behind it is renewed only when it is at least ``minimum`` (or at
+    /// most ``maximum``, for a lower-is-better metric); a member with fewer tasks follows
+    /// ``withoutOutcomes``.
+    public struct RenewalFloor: Sendable, Hashable, Codable {
+        /// What a member with too few recent tasks gets.
+        public enum WithoutOutcomes: String, Sendable, Hashable, Codable, CaseIterable {
+            /// Renewed on the screen evidence alone (the default).
+            case renew
+            /// Not renewed until enough outcomes show the work meets the floor.
+            case hold
+        }
+
+        /// The outcome metric judged (e.g. gold_accuracy).
+        public var metric: String
+        /// The lowest recent value renewed (higher-is-better metrics); nil when ``maximum`` is set.
+        public var minimum: Double?
+        /// The highest recent value renewed (lower-is-better metrics such as rework_rate); nil
+        /// when ``minimum`` is set.
+        public var maximum: Double?
+        /// The fewest tasks a judgement rests on.
+        public var minimumTasks: Int
+        /// How far back recent work reaches, in days.
+        public var windowDays: Int
+        /// What a member with fewer than ``minimumTasks`` recent tasks gets.
+        public var withoutOutcomes: WithoutOutcomes
+
+        /// Creates a floor.
+        ///
+        /// - Parameters:
+        ///   - metric: the metric judged.
+        ///   - minimum: the lowest value renewed (give this or `maximum`).
+        ///   - maximum: the highest value renewed.
+        ///   - minimumTasks: the fewest tasks judged.
+        ///   - windowDays: the window in days.
+        ///   - withoutOutcomes: the rule for members with too few tasks.
+        public init(metric: String, minimum: Double? = nil, maximum: Double? = nil, minimumTasks: Int, windowDays: Int, withoutOutcomes: WithoutOutcomes = .renew) {
+            self.metric = metric
+            self.minimum = minimum
+            self.maximum = maximum
+            self.minimumTasks = minimumTasks
+            self.windowDays = windowDays
+            self.withoutOutcomes = withoutOutcomes
+        }
+
+        /// Whether a recent value meets the floor.
+        ///
+        /// - Parameters:
+        ///   - value: the task-weighted mean of the recent outcome rows.
+        /// - Returns: true when it is at least ``minimum`` and at most ``maximum`` (where set).
+        public func admits(_ value: Double) -> Bool {
+            value >= (minimum ?? -.infinity) && value <= (maximum ?? .infinity)
+        }
+
+        /// The floor in words ("gold_accuracy ≥ 0.8 over ≥ 50 tasks in the last 180 days").
+        public var rule: String {
+            let bound = minimum.map { "≥ \($0.formatted)" } ?? maximum.map { "≤ \($0.formatted)" } ?? ""
+            return "\(metric) \(bound) over ≥ \(minimumTasks) tasks in the last \(windowDays) days"
+        }
+    }
+
     /// Banks that must all be passed (a final, passing, not voided screen).
     public var requiredBanks: [String]
     /// Days a promotion holds before re-vetting is due.
     public var validityDays: Int
     /// The tiers, highest first.
     public var tiers: [Tier]
+    /// The work-quality floor for a new term of an existing member, if the domain sets one.
+    public var renewal: RenewalFloor?
 
     /// Creates a policy.
-    public init(requiredBanks: [String], validityDays: Int, tiers: [Tier]) {
+    ///
+    /// - Parameters:
+    ///   - requiredBanks: the banks to pass.
+    ///   - validityDays: the term in days.
+    ///   - tiers: the tiers, highest first.
+    ///   - renewal: the work-quality floor for renewals, if any.
+    public init(requiredBanks: [String], validityDays: Int, tiers: [Tier], renewal: RenewalFloor? = nil) {
         self.requiredBanks = requiredBanks
         self.validityDays = validityDays
         self.tiers = tiers
+        self.renewal = renewal
     }
 
     /// The highest tier an expert qualifies for, with its 1-based rank.

@@ -85,7 +85,7 @@ public enum BankReader {
 
     private static func readPolicy(_ node: Node, context: inout ReadContext) -> PromotionPolicy? {
         guard let map = context.mapping(node, what: "policy") else { return nil }
-        var fields = FieldReader(map: map, context: context, allowed: ["required_banks", "validity_days", "tiers"])
+        var fields = FieldReader(map: map, context: context, allowed: ["required_banks", "validity_days", "tiers", "renewal"])
         var required: [String]?
         if let list = fields.node("required_banks").flatMap({ fields.context.sequence($0, what: "required_banks") }) {
             required = list.compactMap { fields.context.stringScalar($0, what: "a bank slug") }
@@ -123,10 +123,53 @@ public enum BankReader {
                 tiers.append(PromotionPolicy.Tier(name: name, minScore: score, degrees: degrees, minYears: years))
             }
         }
+        var renewal: PromotionPolicy.RenewalFloor?
+        var renewalOK = true
+        if let renewalNode = fields.optionalNode("renewal") {
+            renewal = readRenewal(renewalNode, context: &fields.context)
+            renewalOK = renewal != nil
+        }
         fields.finish()
         context = fields.context
-        guard let required, let validity, tiersOK else { return nil }
-        return PromotionPolicy(requiredBanks: required, validityDays: validity, tiers: tiers)
+        guard let required, let validity, tiersOK, renewalOK else { return nil }
+        return PromotionPolicy(requiredBanks: required, validityDays: validity, tiers: tiers, renewal: renewal)
+    }
+
+    /// Reads `policy.renewal`: `metric`, exactly one of `min` and `max`, `min_tasks`,
+    /// `window_days`, and optionally `without_outcomes` (renew or hold).
+    private static func readRenewal(_ node: Node, context: inout ReadContext) -> PromotionPolicy.RenewalFloor? {
+        guard let map = context.mapping(node, what: "renewal") else { return nil }
+        let errorsBefore = context.diagnostics.filter { $0.severity == .error }.count
+        var fields = FieldReader(map: map, context: context, allowed: ["metric", "min", "max", "min_tasks", "window_days", "without_outcomes"])
+        let metric = fields.string("metric", pattern: .metric, patternHelp: "lower-case letters, digits and '_', starting with a letter (an outcome metric such as gold_accuracy)")
+        let bounds = ["min", "max"].filter { map[$0] != nil }
+        var boundOK = true
+        if bounds.count != 1 {
+            fields.context.error(bounds.count == 2 ? map["max"] : node,
+                                 bounds.count == 2 ? "give min or max, not both: min for a metric that is better when higher (gold_accuracy), max for one better when lower (rework_rate)"
+                                                   : "renewal needs min (the lowest value renewed, e.g. min: 0.8 for gold_accuracy) or max (the highest, e.g. max: 0.1 for rework_rate)")
+            boundOK = false
+        }
+        let minimum = fields.optionalDouble("min", range: -1e12...1e12)
+        let maximum = fields.optionalDouble("max", range: -1e12...1e12)
+        if (map["min"] != nil && minimum == nil) || (map["max"] != nil && maximum == nil) { boundOK = false }
+        let tasks = fields.int("min_tasks", range: 1...100_000_000)
+        let window = fields.int("window_days", range: 1...3650)
+        var without = PromotionPolicy.RenewalFloor.WithoutOutcomes.renew
+        var withoutOK = true
+        if let withoutNode = fields.optionalNode("without_outcomes"), let text = fields.optionalString("without_outcomes") {
+            if let rule = PromotionPolicy.RenewalFloor.WithoutOutcomes(rawValue: text) {
+                without = rule
+            } else {
+                fields.context.error(withoutNode, "without_outcomes must be renew (members with too few recent tasks are renewed on their screens) or hold (they are not), not '\(text)'")
+                withoutOK = false
+            }
+        }
+        fields.finish()
+        context = fields.context
+        guard let metric, boundOK, let tasks, let window, withoutOK,
+              context.diagnostics.filter({ $0.severity == .error }).count == errorsBefore else { return nil }
+        return PromotionPolicy.RenewalFloor(metric: metric, minimum: minimum, maximum: maximum, minimumTasks: tasks, windowDays: window, withoutOutcomes: without)
     }
     static let itemIDPattern = NamePattern.itemID.expression
 

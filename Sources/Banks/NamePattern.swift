@@ -44,4 +44,6 @@ struct NamePattern: Sendable {
     static let language = NamePattern("^[a-z]{2}$", first: lower, rest: lower, restCount: 1...1)
     /// A tier name: `^[a-z][a-z0-9-]{0,39}$`.
     static let tierName = NamePattern("^[a-z][a-z0-9-]{0,39}$", first: lower, rest: { lower($0) || digit($0) || $0 == "-" }, restCount: 0...39)
+    /// An outcome metric's name: `^[a-z][a-z0-9_]{0,62}$` (as `work_outcomes.metric`).
+    static let metric = NamePattern("^[a-z][a-z0-9_]{0,62}$", first: lower, rest: { lower($0) || digit($0) || $0 == "_" }, restCount: 0...62)
 }

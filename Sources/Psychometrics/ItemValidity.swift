@@ -99,11 +99,20 @@ public struct ItemValidity: Sendable, Hashable {
         minimumResponses: Int = 10
     ) throws -> [ItemValidity] {
         try WeightedCorrelation.validate(outcomes, outcomes, weights)
-        return try items.enumerated().map { index, responses in
+        struct Prepared {
             var credit: [Double] = []
             var outcome: [Double] = []
             var weight: [Double] = []
-            credit.reserveCapacity(responses.count)
+            var facility: Double?
+            var correlation: Double?
+        }
+        var prepared: [Prepared] = []
+        prepared.reserveCapacity(items.count)
+        for (index, responses) in items.enumerated() {
+            var item = Prepared()
+            item.credit.reserveCapacity(responses.count)
+            item.outcome.reserveCapacity(responses.count)
+            item.weight.reserveCapacity(responses.count)
             for response in responses {
                 guard outcomes.indices.contains(response.member) else {
                     throw PsychometricsError(.invalidData, "item \(index + 1) names member \(response.member), who does not exist (\(outcomes.count) members)")
@@ -111,19 +120,34 @@ public struct ItemValidity: Sendable, Hashable {
                 guard response.credit.isFinite, (0...1).contains(response.credit) else {
                     throw PsychometricsError(.invalidData, "item \(index + 1) has credit \(response.credit); credit must lie in [0, 1]")
                 }
-                credit.append(response.credit)
-                outcome.append(outcomes[response.member])
-                weight.append(weights[response.member])
+                item.credit.append(response.credit)
+                item.outcome.append(outcomes[response.member])
+                item.weight.append(weights[response.member])
             }
-            let facility = WeightedCorrelation.mean(credit, weights: weight)
-            guard responses.count >= minimumResponses else {
-                return ItemValidity(item: index, responses: responses.count, facility: facility, correlation: nil, interval: nil, flag: .insufficientData)
+            item.facility = WeightedCorrelation.mean(item.credit, weights: item.weight)
+            if responses.count >= minimumResponses { item.correlation = WeightedCorrelation.pearsonUnchecked(item.credit, item.outcome, item.weight) }
+            prepared.append(item)
+        }
+        // Each item's interval is a bootstrap over its own responses from the same seed, so items
+        // with the same number of responses draw the same multiplicities: draw them once per group.
+        var intervals = [ConfidenceInterval?](repeating: nil, count: items.count)
+        let needing = prepared.indices.filter { prepared[$0].correlation != nil }
+        for (count, group) in Dictionary(grouping: needing, by: { prepared[$0].credit.count }) {
+            var effective = [Double](repeating: 0, count: count)
+            let results = bootstrap.intervals(count: count, statistics: group.count) { multiplicities, k in
+                let item = prepared[group[k]]
+                for i in effective.indices { effective[i] = item.weight[i] * multiplicities[i] }
+                return WeightedCorrelation.pearsonUnchecked(item.credit, item.outcome, effective)
             }
-            let r = WeightedCorrelation.pearsonUnchecked(credit, outcome, weight)
-            let interval = r == nil ? nil : try WeightedCorrelation.pearsonInterval(credit, outcome, weights: weight, bootstrap: bootstrap)
+            for (k, index) in group.enumerated() { intervals[index] = results[k] }
+        }
+        return prepared.enumerated().map { index, item in
+            guard item.credit.count >= minimumResponses else {
+                return ItemValidity(item: index, responses: item.credit.count, facility: item.facility, correlation: nil, interval: nil, flag: .insufficientData)
+            }
             return ItemValidity(
-                item: index, responses: responses.count, facility: facility, correlation: r, interval: interval,
-                flag: flag(correlation: r, interval: interval, direction: direction)
+                item: index, responses: item.credit.count, facility: item.facility, correlation: item.correlation, interval: intervals[index],
+                flag: flag(correlation: item.correlation, interval: intervals[index], direction: direction)
             )
         }
     }

@@ -54,28 +54,41 @@ public struct PercentileBootstrap: Sendable, Hashable {
     /// - Returns: the interval, or nil when n is 0 or more than half of the replicates were
     ///   undefined.
     public func interval(count: Int, statistic: ([Double]) -> Double?) -> ConfidenceInterval? {
-        guard count > 0 else { return nil }
+        intervals(count: count, statistics: 1) { multiplicities, _ in statistic(multiplicities) }[0]
+    }
+
+    /// The percentile intervals of several statistics of the same n observations, each exactly
+    /// as ``interval(count:statistic:)`` would give it alone: the draws depend only on the seed
+    /// and n, so one set of multiplicities per replicate serves every statistic (the per-item
+    /// intervals of a screen whose items were all shown to the same number of members).
+    ///
+    /// - Parameters:
+    ///   - count: the number of observations n.
+    ///   - statistics: how many statistics (at least 1).
+    ///   - statistic: computes statistic k of one resample from the multiplicities.
+    /// - Returns: one interval (or nil) per statistic, in order.
+    func intervals(count: Int, statistics: Int, statistic: ([Double], Int) -> Double?) -> [ConfidenceInterval?] {
+        guard count > 0, statistics > 0 else { return [ConfidenceInterval?](repeating: nil, count: max(statistics, 0)) }
         var generator = SplitMix64(seed: seed)
         var multiplicities = [Double](repeating: 0, count: count)
-        var values: [Double] = []
-        values.reserveCapacity(replicates)
+        var values = [[Double]](repeating: [], count: statistics)
+        for k in values.indices { values[k].reserveCapacity(replicates) }
         for _ in 0..<replicates {
             for i in multiplicities.indices { multiplicities[i] = 0 }
             for _ in 0..<count {
                 let index = Int(generator.next().multipliedFullWidth(by: UInt64(count)).high)
                 multiplicities[index] += 1
             }
-            if let value = statistic(multiplicities), value.isFinite { values.append(value) }
+            for k in values.indices {
+                if let value = statistic(multiplicities, k), value.isFinite { values[k].append(value) }
+            }
         }
-        guard values.count * 2 >= replicates else { return nil }
-        values.sort()
         let tail = (1 - level) / 2
-        return ConfidenceInterval(
-            lower: Self.quantile(values, tail),
-            upper: Self.quantile(values, 1 - tail),
-            level: level,
-            replicates: values.count
-        )
+        return values.map { replicateValues in
+            guard replicateValues.count * 2 >= replicates else { return nil }
+            let sorted = replicateValues.sorted()
+            return ConfidenceInterval(lower: Self.quantile(sorted, tail), upper: Self.quantile(sorted, 1 - tail), level: level, replicates: sorted.count)
+        }
     }
 
     /// The p-quantile of sorted values by linear interpolation between order statistics

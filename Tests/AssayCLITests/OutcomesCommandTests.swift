@@ -61,6 +61,23 @@ struct OutcomesCommandTests {
         #expect((try FileManager.default.attributesOfItem(atPath: rejects)[.posixPermissions] as? Int) == 0o600)
     }
 
+    @Test("outcomes import's JSON is the shared snake_case JSON: invisible characters in an echoed value come out escaped")
+    func importJSONEscapesInvisible() throws {
+        let good = fixture.outcomesCSV(metric: "gold_accuracy", project: "cli-json").split(separator: "\n").prefix(2).joined(separator: "\n")
+        let member = try #require(fixture.members.first)
+        let path = try write(good + "\n\(member.email),med\u{202E}x,cli-json,2026-01-31,gold_accuracy,0.9,3\n")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let run = try CommandRun.assay(["outcomes", "import", path, "--output", "json"], environment: env)
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(!run.stdout.unicodeScalars.contains("\u{202E}"))
+        #expect(run.stdout.contains(#"med\u202Ex"#))
+        let summary = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        #expect(summary["rows_rejected"] as? Int == 1)
+        let rejection = try #require((summary["first_rejections"] as? [[String: Any]])?.first)
+        #expect(rejection["field"] as? String == "domain")
+        #expect((rejection["reason"] as? String)?.contains("med\u{202E}x") == true)
+    }
+
     @Test("A pseudonym without --pseudonym-key-env, or with an unset variable, is refused with what to do")
     func pseudonymKeyOption() throws {
         let path = try write("expert,domain,project,period_end,metric,value,tasks\n0123456789abcdef0123,\(fixture.domain),cli,2026-01-31,gold_accuracy,0.9,3\n")

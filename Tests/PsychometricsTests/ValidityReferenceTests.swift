@@ -290,4 +290,26 @@ struct ValidityStatisticsEdgeTests {
         #expect(analysis.best == nil)
         #expect(analysis.candidates.allSatisfy { !$0.feasible })
     }
+
+    @Test("Items analysed together get the intervals each gets alone (shared draws for equal response counts)")
+    func itemsTogetherMatchAlone() throws {
+        var state: UInt64 = 99
+        func uniform() -> Double { state = state &* 6364136223846793005 &+ 1442695040888963407; return Double(state >> 11) * 0x1p-53 }
+        let outcomes = (0..<60).map { _ in uniform() }
+        let weights = (0..<60).map { _ in 1 + (uniform() * 20).rounded() }
+        let items: [[(member: Int, credit: Double)]] = [
+            (0..<60).map { ($0, uniform() < 0.3 + 0.5 * outcomes[$0] ? 1.0 : 0.0) },
+            (0..<60).map { ($0, uniform() < 0.6 ? 1.0 : 0.0) },
+            (0..<40).map { ($0 + 20, uniform() < 0.5 ? 1.0 : 0.5) },
+            (0..<60).reversed().map { ($0, uniform() < 0.8 - 0.4 * outcomes[$0] ? 1.0 : 0.0) },
+        ]
+        let bootstrap = try PercentileBootstrap(replicates: 300, seed: 11)
+        let together = try ItemValidity.analyse(items: items, outcomes: outcomes, weights: weights, direction: .higherIsBetter, bootstrap: bootstrap)
+        for (index, item) in items.enumerated() {
+            let alone = try ItemValidity.analyse(items: [item], outcomes: outcomes, weights: weights, direction: .higherIsBetter, bootstrap: bootstrap)[0]
+            #expect(together[index].interval != nil)
+            #expect(together[index].interval == alone.interval)
+            #expect(together[index].correlation == alone.correlation && together[index].flag == alone.flag)
+        }
+    }
 }

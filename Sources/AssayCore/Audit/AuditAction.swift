@@ -46,6 +46,9 @@ public struct AuditAction: Hashable, Sendable, CustomStringConvertible {
     public static let poolRenew = AuditAction("pool.renew")
     /// A member was suspended.
     public static let poolSuspend = AuditAction("pool.suspend")
+    /// A member's new term (renewal or raise) was refused because their recent work is below
+    /// the domain's floor (`policy.renewal`); the details hold the value, tasks and outcome rows.
+    public static let poolRenewalRefused = AuditAction("pool.renewal_refused")
     /// A suspended member was reinstated.
     public static let poolReinstate = AuditAction("pool.reinstate")
     /// The pool action for a promotion's change: `promote`, `raise` or `renew`.

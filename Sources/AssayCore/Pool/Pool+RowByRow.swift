@@ -10,7 +10,8 @@ extension Pool {
     /// Kept as the reference that ``promote(domain:dryRun:includeFlagged:actor:)`` is tested
     /// against (same pool rows, same events, on the same data) and measured against
     /// (`scripts/bench-promote.sh`, through the hidden `assay pool promote --row-by-row`). Not
-    /// for operations: it promotes flagged screens.
+    /// for operations: it promotes flagged screens and ignores the renewal floor
+    /// (`policy.renewal`).
     ///
     /// - Parameters:
     ///   - domain: only this domain (default: all with a policy).

@@ -40,16 +40,48 @@ public struct Pool {
         public var changes: [Change]
         /// Changes not made because their evidence has integrity flags nobody has cleared.
         public var held: [Held]
+        /// Renewals (and raises) of existing members not made because the domain's work-quality
+        /// floor (`policy.renewal`) refused them.
+        public var refused: [Refused]
 
         /// A promotion's outcome.
         ///
         /// - Parameters:
         ///   - changes: the changes made.
         ///   - held: the changes held back by flags.
-        public init(changes: [Change], held: [Held]) {
+        ///   - refused: the renewals refused by the work-quality floor.
+        public init(changes: [Change], held: [Held], refused: [Refused] = []) {
             self.changes = changes
             self.held = held
+            self.refused = refused
         }
+    }
+
+    /// A new term refused by the domain's work-quality floor: what the change would have been, and
+    /// the recent work that decided it. Also the details of its `pool.renewal_refused` event.
+    public struct Refused: Sendable, Codable, Equatable {
+        /// renew or raise, as the change would have been.
+        public var action: String
+        /// The expert.
+        public var expertID: Int
+        /// The expert's email.
+        public var email: String
+        /// The pool's domain.
+        public var domain: String
+        /// The tier the change would have reached.
+        public var tier: String
+        /// The metric judged.
+        public var metric: String
+        /// The task-weighted mean of the recent outcome rows; nil when there are none.
+        public var value: Double?
+        /// The tasks behind it (0 when there are no recent outcomes).
+        public var tasks: Int
+        /// The outcome rows (work_outcomes ids) behind it.
+        public var outcomeIds: [Int]
+        /// Why, in words ("gold_accuracy 0.712 over 64 tasks is below the floor …").
+        public var reason: String
+        /// The floor in words.
+        public var rule: String
     }
 
     /// A change held back by integrity flags: what it would be, and the flagged screens.
@@ -96,6 +128,11 @@ public struct Pool {
     /// exception kept from the former implementation: an expired member renewed on a latest
     /// result below their best is raised on the best one by the next run.
     ///
+    /// A domain whose policy has a ``PromotionPolicy/RenewalFloor`` (`renewal:` in domain.yaml)
+    /// starts a new term for an existing member (a renewal, or a raise) only when their recent
+    /// work meets it; the others are reported in ``Promotion/refused``, each with a
+    /// `pool.renewal_refused` event unless their last one says the same.
+    ///
     /// Screens with integrity flags that staff have not cleared are not evidence unless
     /// `includeFlagged`: a change that would rest on one is reported in ``Promotion/held`` with the
     /// flags, and the decision is made on the other screens.
@@ -129,6 +166,7 @@ public struct Pool {
                 let result = try promote(domain: slug, policy: try policyJSON.decode(PromotionPolicy.self), includeFlagged: includeFlagged, tx, actor: actor)
                 promotion.changes += result.changes
                 promotion.held += result.held
+                promotion.refused += result.refused
             }
             return promotion
         }
@@ -256,7 +294,11 @@ public struct Pool {
             held.append(Held(action: wanted.action, expertID: expert, email: candidate.email, domain: domain, tier: wanted.tier.name, score: wanted.score,
                              flaggedScreens: evidence.filter(\.flagged).map { FlaggedScreen(screenID: $0.id, flags: flagText[$0.id] ?? [], cleared: false) }))
         }
-        guard !changes.isEmpty else { return Promotion(changes: [], held: held) }
+        var refused: [Refused] = []
+        if let floor = policy.renewal {
+            (changes, ranks, refused) = try applyRenewalFloor(floor, domain: domain, changes: changes, ranks: ranks, members: current, tx, actor: actor)
+        }
+        guard !changes.isEmpty else { return Promotion(changes: [], held: held, refused: refused) }
         // Every change in one statement per table, in the order of the changes.
         var first: [Int] = [], last: [Int] = []
         for change in changes {
@@ -282,7 +324,62 @@ public struct Pool {
         try AuditTrail(tx).record(changes.map { change in
             AuditTrail.Entry(AuditAction.pool(change.action), subject: .expert(change.expertID), reason: change.rule, details: change)
         }, actor: actor)
-        return Promotion(changes: changes, held: held)
+        return Promotion(changes: changes, held: held, refused: refused)
+    }
+
+    /// Keeps the changes that start a new term for an existing member (renew, raise) only when
+    /// the member's recent work meets the domain's floor; records a `pool.renewal_refused` event
+    /// for each refusal whose details differ from the member's last one (so that a second run
+    /// with the same outcomes writes nothing).
+    ///
+    /// Set-based: one query for every judged member's recent work, one for their last refusals,
+    /// one insert for the events.
+    private func applyRenewalFloor(_ floor: PromotionPolicy.RenewalFloor, domain: String, changes: [Change], ranks: [Int32],
+                                   members: [Int: CurrentMember], _ tx: Connection, actor: String) throws -> ([Change], [Int32], [Refused]) {
+        let judged = changes.filter { members[$0.expertID] != nil }.map(\.expertID)
+        guard !judged.isEmpty else { return (changes, ranks, []) }
+        var work: [Int: (value: Double, tasks: Int, ids: [Int])] = [:]
+        for row in try tx.query("""
+            SELECT o.expert_id, sum(o.value * o.tasks) / sum(o.tasks) AS value, sum(o.tasks)::bigint AS tasks, array_agg(o.id ORDER BY o.id) AS ids
+            FROM work_outcomes o
+            WHERE o.expert_id = ANY ($1) AND o.domain = $2 AND o.metric = $3 AND o.period_end > current_date - $4::integer
+            GROUP BY o.expert_id
+            """, [judged, domain, floor.metric, floor.windowDays]) {
+            work[try row.decode("expert_id")] = (try row.decode("value"), try row.decode("tasks"), try row.decode("ids"))
+        }
+        var kept: [Change] = [], keptRanks: [Int32] = [], refused: [Refused] = []
+        for (change, rank) in zip(changes, ranks) {
+            guard members[change.expertID] != nil else { kept.append(change); keptRanks.append(rank); continue }
+            let recent = work[change.expertID]
+            let tasks = recent?.tasks ?? 0
+            let reason: String
+            if tasks >= floor.minimumTasks, let recent {
+                if floor.admits(recent.value) { kept.append(change); keptRanks.append(rank); continue }
+                reason = String(format: "recent work %@ %.3f over %d tasks is %@ the renewal floor", floor.metric, recent.value, tasks,
+                                floor.minimum != nil ? "below" : "above") + " (\(floor.rule))"
+            } else {
+                if floor.withoutOutcomes == .renew { kept.append(change); keptRanks.append(rank); continue }
+                reason = "too few recent outcomes to judge the work (\(tasks) tasks of \(floor.metric) in the last \(floor.windowDays) days, \(floor.minimumTasks) needed); the domain's renewal policy holds such members (without_outcomes: hold)"
+            }
+            refused.append(Refused(action: change.action, expertID: change.expertID, email: change.email, domain: domain, tier: change.tier,
+                                   metric: floor.metric, value: recent?.value, tasks: tasks, outcomeIds: recent?.ids ?? [], reason: reason, rule: floor.rule))
+        }
+        guard !refused.isEmpty else { return (kept, keptRanks, []) }
+        // The member's last refusal in this domain: the same details again are not a new event.
+        var last: [Int: Refused] = [:]
+        for row in try tx.query("""
+            SELECT DISTINCT ON (subject_id) subject_id, details::text AS details FROM events
+            WHERE action = $1 AND subject_type = 'expert' AND subject_id = ANY ($2) AND details ->> 'domain' = $3
+            ORDER BY subject_id, id DESC
+            """, [AuditAction.poolRenewalRefused.rawValue, refused.map(\.expertID), domain]) {
+            if let details = try? JSONDecoder().decode(Refused.self, from: Data(try row.decode("details", as: String.self).utf8)) {
+                last[try row.decode("subject_id")] = details
+            }
+        }
+        try AuditTrail(tx).record(refused.filter { last[$0.expertID] != $0 }.map {
+            AuditTrail.Entry(AuditAction.poolRenewalRefused, subject: .expert($0.expertID), reason: $0.reason, details: $0)
+        }, actor: actor)
+        return (kept, keptRanks, refused)
     }
 
     /// One member as listed (status computed: active, suspended or expired).

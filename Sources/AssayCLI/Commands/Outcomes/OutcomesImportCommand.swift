@@ -56,7 +56,7 @@ struct OutcomesImportCommand: ParsableCommand {
         let summary = try outcomes.importFile(.init(path: file, format: chosen, rejectsPath: rejects, pseudonymKey: key, actor: actor ?? ActorName.current))
         switch output.value {
         case .json:
-            try printSnakeCaseJSON(summary)
+            try printJSON(summary)
         default:
             print("\(summary.rowsRead) rows read, \(summary.inserted) new, \(summary.updated) updated, \(summary.unchanged) unchanged, \(summary.rowsRejected) rejected")
             if summary.rowsRejected > 0 {
@@ -71,24 +71,4 @@ struct OutcomesImportCommand: ParsableCommand {
             }
         }
     }
-}
-
-/// A value as pretty JSON with snake_case keys, sorted (the JSON convention of issue 17).
-///
-/// - Parameter value: what to encode.
-/// - Throws: the encoder's error.
-func snakeCaseJSONText(_ value: some Encodable) throws -> String {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-    encoder.keyEncodingStrategy = .convertToSnakeCase
-    encoder.dateEncodingStrategy = .iso8601
-    return String(decoding: try encoder.encode(value), as: UTF8.self)
-}
-
-/// Prints ``snakeCaseJSONText(_:)``.
-///
-/// - Parameter value: what to print.
-/// - Throws: the encoder's error.
-func printSnakeCaseJSON(_ value: some Encodable) throws {
-    print(try snakeCaseJSONText(value))
 }

@@ -42,7 +42,7 @@ struct PoolReviewCommand: ParsableCommand {
                 domain: domain, dryRun: dryRun, actor: actor ?? ActorName.current))
         }
         if format.value == .json {
-            try printSnakeCaseJSON(decisions)
+            try printJSON(decisions)
             return
         }
         let verb = dryRun ? "would suspend" : "suspended"

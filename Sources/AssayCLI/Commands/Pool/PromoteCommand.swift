@@ -8,6 +8,10 @@ struct PromoteCommand: ParsableCommand {
         commandName: "promote",
         abstract: "Promote everyone whose results qualify, by each domain's policy (idempotent).",
         discussion: """
+            A domain whose policy sets renewal: (a work-quality floor, docs/bank-format.md) renews
+            or raises an existing member only when their recent work outcomes meet it; the others
+            are listed as not renewed, each with a pool.renewal_refused event (assay experts show).
+
             Examples:
               assay pool promote --dry-run
               assay pool promote --domain medicine
@@ -44,6 +48,12 @@ struct PromoteCommand: ParsableCommand {
             print("\(dryRun ? "would " : "")\(c.action) \(c.email) in \(c.domain): \(c.tier)\(from), score \(String(format: "%.1f", c.score)), screens \(c.evidenceScreens.map(String.init).joined(separator: ",")) — \(c.rule)".visibleSafe)
         }
         print(changes.isEmpty ? "no changes: the pool is up to date" : "\(changes.count) change(s)\(dryRun ? " (dry run: nothing written)" : "")")
+        if !promotion.refused.isEmpty {
+            print("\(dryRun ? "would not renew" : "not renewed") by the domain's work-quality floor (\(promotion.refused.count)):")
+            for r in promotion.refused {
+                print("  \(r.action) \(r.email.visibleSafe) in \(r.domain): \(r.tier) — \(r.reason.visibleSafe)")
+            }
+        }
         guard !promotion.held.isEmpty else { return }
         print("held back by integrity flags (\(promotion.held.count)):")
         for h in promotion.held {

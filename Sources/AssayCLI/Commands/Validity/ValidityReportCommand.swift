@@ -41,7 +41,7 @@ struct ValidityReportCommand: ParsableCommand {
         let report = try namingFlags(["bank": "--bank", "metric": "--metric"]) { try analysis.report(bank: bank, metric: metric) }
         let text: String
         switch format.value {
-        case .json: text = try snakeCaseJSONText(report) + "\n"
+        case .json: text = try jsonText(report) + "\n"
         case .html: text = ValidityReportPage.html(report)
         default: text = Self.table(report)
         }
