@@ -136,18 +136,6 @@ public final class AnswerRoundTrip: CandidateScreenService {
         }
     }
 
-    /// Saves an essay's draft (``CandidateSession``'s path, with its time rule and messages).
-    ///
-    /// - Parameters:
-    ///   - code: the invite code.
-    ///   - position: the essay's 1-based position.
-    ///   - text: the draft; empty removes it.
-    /// - Throws: ``AssayError`` when the question is not an unanswered essay, the text is too
-    ///   long, the screen has not begun, or the database cannot be reached.
-    public func saveDraft(code: String, position: Int, text: String) throws -> AnswerReceipt {
-        try CandidateSession(connection: connection).saveDraft(code: code, position: position, text: text)
-    }
-
     /// Ends the screen and scores it (``CandidateSession``'s path).
     ///
     /// - Throws: ``AssayError`` when the screen has not begun, or was voided or expired, or the
