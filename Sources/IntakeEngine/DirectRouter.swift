@@ -42,6 +42,10 @@ public final class DirectRouter: StagedApplicantSink {
     private var denseOrdinals: [UInt32] = []
     private var denseBase: Int64 = 0
     private var sortedIDs: [(id: Int64, ordinal: UInt32)] = []
+    /// The open applications the database has, while loading: each one's expert id and domains
+    /// (two arrays: 12 bytes per application).
+    private var openApplicationExperts: [UInt32] = []
+    private var openApplicationDomains: [UInt64] = []
 
     /// What the routed rows amount to.
     public struct Counts: Sendable, Equatable {
@@ -142,7 +146,7 @@ public final class DirectRouter: StagedApplicantSink {
     // MARK: What the database has
 
     /// Adds a person the database has. Call for every person before the first
-    /// ``addMergedEmail(_:into:)`` or ``addKnownApplication(source:externalID:expertID:openDomains:)``.
+    /// ``addMergedEmail(_:into:)`` and before ``finishLoading()``.
     ///
     /// - Parameters:
     ///   - id: the expert's id.
@@ -193,29 +197,52 @@ public final class DirectRouter: StagedApplicantSink {
         state.addMergedEmail(email, ordinal: ordinal)
     }
 
-    /// Adds an application the database has.
+    /// Adds an application the database has. May come in any order with the people (with
+    /// ``addKnownExpert(id:email:languages:)``, as two COPYs read at once deliver them): its key
+    /// keeps the expert's id, and its open domains wait in a list until ``finishLoading()``
+    /// gives them to the person.
     ///
     /// - Parameters:
     ///   - source: its source.
     ///   - externalID: its id at the source.
     ///   - expertID: its expert.
     ///   - openDomains: its domains when it is open (received, invited, screening), else none.
-    /// - Returns: false when the expert is not among those added (the application is then not
+    /// - Returns: false when the expert's id is not below 2³¹ (the application is then not
     ///   known, and the caller must not route: its key could be written twice).
     @discardableResult
     public func addKnownApplication(source: UnsafeBufferPointer<UInt8>, externalID: UnsafeBufferPointer<UInt8>, expertID: Int64,
                                     openDomains: [UnsafeBufferPointer<UInt8>]) -> Bool {
-        guard let ordinal = ordinal(ofExpert: expertID) else { return false }
+        guard expertID >= 0, expertID < Int64(RouterState.fromFile) else { return false }
+        state.addKnownApplication(source: source, externalID: externalID, expertID: expertID)
         var mask: UInt64 = 0
         for domain in openDomains { if let number = state.domainNumber(domain) { mask |= 1 << UInt64(number) } }
-        state.addKnownApplication(source: source, externalID: externalID, ordinal: ordinal, openDomains: mask)
+        if mask != 0 {
+            openApplicationExperts.append(UInt32(truncatingIfNeeded: expertID))
+            openApplicationDomains.append(mask)
+        }
         return true
     }
 
-    /// Frees what loading needed and routing does not.
-    public func finishLoading() {
+    /// Gives the open applications' domains to their people, and frees what loading needed and
+    /// routing does not. Call once, after every person, merged email and application.
+    ///
+    /// - Returns: the id of an expert with an open application whom the people added do not
+    ///   include (the router then cannot decide that person's rows: do not route), or nil.
+    @discardableResult
+    public func finishLoading() -> Int64? {
+        var unknown: Int64?
+        for (expert, mask) in zip(openApplicationExperts, openApplicationDomains) {
+            guard let ordinal = ordinal(ofExpert: Int64(expert)) else {
+                unknown = Int64(expert)
+                break
+            }
+            state.openDomains[ordinal] |= mask
+        }
+        openApplicationExperts = []
+        openApplicationDomains = []
         denseOrdinals = []
         sortedIDs = []
+        return unknown
     }
 
     // MARK: Routing

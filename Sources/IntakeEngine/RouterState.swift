@@ -15,7 +15,8 @@ struct RouterState {
     var chunkLimit = 1 << 11
     static var empty: RouterState { RouterState(eventID: 0, now: 0, expectedRows: 0, domains: [], writes: false) }
     /// The mark of an application key first seen in the file (its value is then the person's
-    /// ordinal with this bit set); keys from the database have it clear.
+    /// ordinal with this bit set); keys from the database have it clear (their value is the
+    /// expert's id, below 2³¹).
     static let fromFile: UInt32 = 1 << 31
     /// How many notes of rows that added nothing are kept for the summary.
     static let keptNotes = 20
@@ -33,7 +34,8 @@ struct RouterState {
     var applications = CopyChunk(sorts: true)
     /// Email → person ordinal.
     var emails: KeyTable
-    /// Source and external id → person ordinal (with ``fromFile`` for the file's keys).
+    /// Source and external id → the expert's id for the database's applications, the person's
+    /// ordinal with ``fromFile`` set for the file's.
     var applicationKeys: KeyTable
     /// The domain slugs, by bit number in a domain mask.
     let domainNames: [[UInt8]]
@@ -115,23 +117,27 @@ struct RouterState {
         guard person < Self.fromFile else { throw DirectRouter.Unsupported(reason: "more than 2³¹ people") }
         let line = row.line
         if let owner = applicationKeys.insertIfAbsent(a1, a2, value: person | Self.fromFile) {
-            let ownerOrdinal = owner & ~Self.fromFile
-            let ownerFromFile = owner & Self.fromFile != 0
-            if ownerOrdinal == known {
-                if ownerFromFile {
+            if owner & Self.fromFile != 0 {
+                // First seen earlier in the file: the value is that row's person's ordinal.
+                let ownerOrdinal = owner & ~Self.fromFile
+                if ownerOrdinal == known {
                     counts.repeatedInFile += 1
                     note(DirectRouter.Note(line: line, kind: .repeatedApplication(firstLine: Int(firstLines[Int(person)]),
                                                                                   knownBefore: Int(person) < knownExperts), domains: []))
                 } else {
-                    counts.alreadyImported += 1
-                    note(DirectRouter.Note(line: line, kind: .alreadyImported(expertID: expertIDs[Int(person)]), domains: []))
+                    counts.conflicts += 1
+                    conflicts.append(DirectRouter.Note(line: line, kind: .conflictInFile(firstLine: Int(firstLines[Int(ownerOrdinal)])), domains: []))
                 }
             } else {
-                counts.conflicts += 1
-                let kind: DirectRouter.Note.Kind = ownerFromFile
-                    ? .conflictInFile(firstLine: Int(firstLines[Int(ownerOrdinal)]))
-                    : .conflictInDatabase(expertID: expertIDs[Int(ownerOrdinal)])
-                conflicts.append(DirectRouter.Note(line: line, kind: kind, domains: []))
+                // In the database: the value is its expert's id.
+                let ownerID = Int64(owner)
+                if let known, expertIDs[Int(known)] == ownerID {
+                    counts.alreadyImported += 1
+                    note(DirectRouter.Note(line: line, kind: .alreadyImported(expertID: ownerID), domains: []))
+                } else {
+                    counts.conflicts += 1
+                    conflicts.append(DirectRouter.Note(line: line, kind: .conflictInDatabase(expertID: ownerID), domains: []))
+                }
             }
             return
         }
@@ -230,11 +236,10 @@ struct RouterState {
         _ = emails.insertIfAbsent(e1, e2, value: UInt32(truncatingIfNeeded: ordinal))
     }
 
-    /// Adds an application the database has (after its people).
-    mutating func addKnownApplication(source: UnsafeBufferPointer<UInt8>, externalID: UnsafeBufferPointer<UInt8>, ordinal: Int, openDomains mask: UInt64) {
+    /// Adds the key of an application the database has, with its expert's id (below 2³¹).
+    mutating func addKnownApplication(source: UnsafeBufferPointer<UInt8>, externalID: UnsafeBufferPointer<UInt8>, expertID: Int64) {
         let (a1, a2) = KeyTable.hash(source, externalID)
-        _ = applicationKeys.insertIfAbsent(a1, a2, value: UInt32(truncatingIfNeeded: ordinal))
-        openDomains[ordinal] |= mask
+        _ = applicationKeys.insertIfAbsent(a1, a2, value: UInt32(truncatingIfNeeded: expertID))
     }
 
     // MARK: COPY rows

@@ -164,7 +164,7 @@ extension Connection {
 
     /// Reads results until libpq returns NULL, as it must after COPY; returns the row count or
     /// the first error.
-    private func finishCopy(sql: String) -> Result<Int, PostgresError> {
+    func finishCopy(sql: String) -> Result<Int, PostgresError> {
         var outcome: Result<Int, PostgresError> = .success(0)
         var sawResult = false
         while let result = PQgetResult(handle) {

@@ -76,7 +76,7 @@ extension Intake {
                 let last: Int64 = try control.query("SELECT setval($1::regclass, nextval($1::regclass) + $2 - 1) AS last", [sequence, count]).one().decode("last")
                 return Array(last - Int64(count) + 1 ... last)
             }
-            try loadKnown(into: router, on: control)
+            try loadKnown(into: router, on: control, alongside: applicationsConnection)
             // Each COPY is fed from its own thread, so that neither server waits while the other
             // one's socket is full: both tables are written at once, on two cores. Room for a whole
             // chunk in each socket: fewer wake-ups of the feeders and of the servers (0.15 s less

@@ -99,7 +99,7 @@ public final class Intake {
         do {
             let router = try DirectRouter(dryRunExpecting: min(pass.source.size / 120, 1 << 20), domains: Array(domains),
                                           knownExperts: known.experts, knownApplications: known.applications)
-            try loadKnown(into: router, on: connection)
+            try loadKnown(into: router, on: connection, alongside: try connection.openAnother())
             try read(pass, into: router, progress: progress)
             try apply(Routing(router), to: pass)
             pass.summary.method = .direct
