@@ -136,17 +136,6 @@ public final class AnswerRoundTrip: CandidateScreenService {
         }
     }
 
-    /// Saves the essay being written at `position` as its draft (``CandidateSession``'s path).
-    ///
-    /// - Parameters:
-    ///   - code: the invite code.
-    ///   - position: the essay's position.
-    ///   - text: the draft; an empty text removes it.
-    /// - Throws: ``AssayError`` as ``CandidateSession/saveDraft(code:position:text:)`` does.
-    public func saveDraft(code: String, position: Int, text: String) throws -> AnswerReceipt {
-        try CandidateSession(connection: connection).saveDraft(code: code, position: position, text: text)
-    }
-
     /// Ends the screen and scores it (``CandidateSession``'s path).
     ///
     /// - Throws: ``AssayError`` when the screen has not begun, or was voided or expired, or the
