@@ -36,8 +36,8 @@ GRANT UPDATE (status, started_at, deadline, submitted_at, submitted_by, scored_a
               theta, theta_se, stop_reason) ON screens TO assay_door;
 GRANT SELECT ON screen_items TO assay_door;
 GRANT INSERT ON screen_items TO assay_door;  -- adaptive screens add each question as it is chosen
-GRANT UPDATE (first_shown_at, answer, answer_text, answered_at, seconds_taken, points, correct,
-              needs_review, theta, theta_se) ON screen_items TO assay_door;
+GRANT UPDATE (first_shown_at, last_shown_at, answer, answer_text, answered_at, seconds_taken, points, correct,
+              needs_review, theta, theta_se, draft_text, draft_saved_at) ON screen_items TO assay_door;
 
 -- The application's status only (screening, then passed or failed).
 GRANT SELECT (id, status) ON applications TO assay_door;

@@ -111,7 +111,7 @@ struct OutputFileCommandTests {
         #expect(result.status == 0, "\(result.stderr)")
         #expect(try mode(rejects) == 0o600)
         let text = try String(contentsOfFile: rejects, encoding: .utf8)
-        #expect(text.contains("\"'=1+2-\(tag),Bad Country"), "the raw row starts with '=': written with an apostrophe\n\(text)")
+        #expect(text.contains("\"'=1+2-\(tag)\",Bad Country"), "the external id starts with '=': written with an apostrophe\n\(text)")
         #expect(!text.split(separator: "\n").contains { $0.split(separator: ",").contains { $0.hasPrefix("=") } })
         #expect(try imported(tag) == 1)
     }

@@ -92,7 +92,7 @@ struct ServeCommandTests {
         let invite = try CommandRun.assay(["screen", "invite", email, "--bank", "physics-core", "--format", "json"], environment: env)
         #expect(invite.status == 0, "\(invite.stderr)")
         let json = try #require(try JSONSerialization.jsonObject(with: Data(invite.stdout.utf8)) as? [String: Any])
-        return (try #require(json["screenID"] as? Int), try #require(json["code"] as? String))
+        return (try #require(json["screen_id"] as? Int), try #require(json["code"] as? String))
     }
 
     /// The role of scripts/door-role.sql on the test database; returns its URL.

@@ -48,7 +48,7 @@ struct DoorRoleTests {
             case .matching: .matches((question.matchPrompts ?? []).map { _ in 0 })
             case .shortText, .essay: .text("an answer")
             }
-            #expect(try service.answer(code: invitation.code, position: position, answer: answer, typed: "x").saved)
+            #expect(try service.answer(code: invitation.code, position: position, answer: answer, typed: question.kind == .numeric ? "1" : "x").saved)
         }
         let completion = try service.submit(code: invitation.code)
         #expect(completion.answered == overview.questionCount)
@@ -63,7 +63,9 @@ struct DoorRoleTests {
         let service = AnswerRoundTrip(connection: try Connection(roleURL))
         _ = try service.begin(code: invitation.code)
         _ = try service.question(code: invitation.code, position: 1)
-        try fixture.connection.execute("UPDATE screens SET deadline = now() - interval '1 second' WHERE id = $1", [invitation.screenID])
+        // Past the deadline and its grace (an answer to a question shown before the deadline is
+        // accepted for 30 s after it, so the screen stays open that long).
+        try fixture.connection.execute("UPDATE screens SET deadline = now() - interval '1 minute' WHERE id = $1", [invitation.screenID])
         let overview = try service.overview(code: invitation.code)
         #expect(overview.state == .closed)
         let by: String = try fixture.connection.query("SELECT submitted_by FROM screens WHERE id = $1", [invitation.screenID]).one().decode(0)

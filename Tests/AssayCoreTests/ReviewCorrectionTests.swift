@@ -169,7 +169,7 @@ struct ReviewCorrectionTests {
         let screen = try fixture.take(EvidenceFixture.answers)
         try fixture.reviews.grade(screenID: screen, item: "s3", points: 1, note: nil, actor: "reviewer-a")
         try fixture.reviews.grade(screenID: screen, item: "e1", points: 4, note: "excellent", actor: "reviewer-a")
-        let changes = try Pool(connection: fixture.connection).promote(domain: "evidence", dryRun: false, actor: "ops")
+        let changes = try Pool(connection: fixture.connection).promote(domain: "evidence", dryRun: false, includeFlagged: true, actor: "ops")
         let expert: Int = try fixture.connection.query("SELECT expert_id FROM screens WHERE id = $1", [screen]).one().decode("expert_id")
         #expect(changes.changes.contains { $0.expertID == expert && $0.evidenceScreens == [screen] })
 

@@ -17,6 +17,9 @@ struct ServeCommand: ParsableCommand {
             nothing but the screen is possible (no commands, sftp or forwarding). Logs go to
             stderr. SIGTERM or Ctrl-C stops accepting, tells connected candidates that the service
             is restarting and their answers are kept, and exits.
+
+            Example:
+              assay serve --listen 0.0.0.0:2222 --connections 8
             """)
 
     @Option(help: ArgumentHelp("The address and port to listen on (port 0 picks a free one).", valueName: "host:port"))
