@@ -9,7 +9,7 @@ import Logging
 struct ServeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Serve screens to remote candidates over SSH (ssh -p PORT CODE@HOST; no account, key or password).",
+        abstract: "Serve screens to remote candidates over SSH (ssh -p PORT HOST, then the invite code; no account, key or password).",
         discussion: """
             The first start creates an Ed25519 host key (in $ASSAY_HOME unless --host-key) and
             prints its fingerprint for you to publish; later starts reuse it. Candidates connect
@@ -76,7 +76,7 @@ struct ServeCommand: ParsableCommand {
             pool.shutdown()
             throw error
         }
-        say("listening on \(bound.address) with \(connections) database connections; candidates run: ssh -p \(bound.port) CODE@this-host")
+        say("listening on \(bound.address) with \(connections) database connections; candidates run: ssh -p \(bound.port) this-host, and type their invite code when asked")
         let stop = DispatchSemaphore(value: 0)
         var sources: [any DispatchSourceSignal] = []
         for number in [SIGTERM, SIGINT] {
