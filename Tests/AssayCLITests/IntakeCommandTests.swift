@@ -176,7 +176,7 @@ struct IntakeCommandTests {
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("added: 1 new expert"), "\(result.stdout)")
         let errors = result.stderr.split(separator: "\n")
-        for (line, value) in [(1, "18446744073709551616"), (2, "true"), (3, "-3"), (4, "1e400")] {
+        for (line, value) in [(1, "18446744073709551616"), (2, "true"), (3, "-3")] {
             #expect(errors.contains { $0.contains(":\(line): years_experience: ") && $0.contains(value) }, "line \(line) \(value): \(result.stderr)")
         }
         #expect(try count("SELECT count(*)::int FROM experts WHERE email LIKE $1", ["%-\(tag)@example.org"]) == 1)
