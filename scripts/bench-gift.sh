@@ -3,6 +3,7 @@
 # generated GIFT file. Target: a 50 MB file in under 30 s and under 300 MB peak RSS.
 #
 # usage: scripts/bench-gift.sh [MEGABYTES]   (default 50)
+#        ASSAY_BIN=path/to/release/assay scripts/bench-gift.sh   (use that binary, no build)
 # Builds assay in release, exports the shipped banks as GIFT (real questions, about 1 KB each)
 # and generates two files of the size asked with scripts/bench/generate_gift.py: those questions
 # repeated with unique titles ("shipped"), and short synthetic questions of every kind, about
@@ -17,9 +18,15 @@ size=$((megabytes * 1000 * 1000))
 work="$root/.build-bench-gift"
 mkdir -p "$work"
 
-echo "== building assay (release)" >&2
-swift build -c release --product assay >&2
-assay="$(swift build -c release --show-bin-path)/assay"
+if [ -n "${ASSAY_BIN:-}" ]; then
+    # A release binary built before (e.g. a copy kept while the sources change), used as is.
+    assay="$ASSAY_BIN"
+else
+    echo "== building assay (release)" >&2
+    swift build -c release --product assay >&2
+    assay="$(swift build -c release --show-bin-path)/assay"
+fi
+echo "machine: $(nproc) cores, load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 : > "$work/shipped-source.gift"
 for bank in interview-banks/*/core.yaml; do
@@ -44,4 +51,4 @@ for kind in shipped short; do
         "$(echo "$user + $sys" | bc)" "$((rss / 1024))" "$(( $(stat -c %s "$work/$kind.yaml" 2>/dev/null || echo 0) / 1000000 ))"
 done
 echo
-echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -10,7 +10,7 @@
 # candidates right 45–95% of the time, wrong answers spread 60/25/15% over three distractors.
 # At each size SUBMITS new candidates are invited (assay screen invite --experts), their answers
 # stored the same way (scripts/bench/answer-screens.sql), and each screen submitted by
-# `assay screen take CODE` (every question answered, so it submits at once); the script prints
+# `assay screen take` (every question answered, so it submits at once); the script prints
 # the median of those process times, the median execution time of each check query on the same
 # screens (EXPLAIN ANALYZE), the flags found, and the ratios large/small.
 set -euo pipefail
@@ -62,7 +62,7 @@ SQL
     while IFS=, read -r code _; do
         [ "$code" = "code" ] && continue
         start=$(date +%s.%N)
-        "$assay" screen take "$code" </dev/null >/dev/null
+        ASSAY_INVITE_CODE="$code" "$assay" screen take </dev/null >/dev/null
         end=$(date +%s.%N)
         times="$times $(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.4f", b - a }')"
     done < "$codes"

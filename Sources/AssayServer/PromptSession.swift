@@ -49,17 +49,14 @@ public struct PromptSession: DoorSession {
         self.port = PublicPort(publicPort)
     }
 
-    /// The `ssh` command that opens the screen of `code` again.
+    /// The `ssh` command that opens the screen again: without the code, which the door asks for
+    /// (a code on a command line is visible to the other users of the candidate's machine in
+    /// `ps` and stays in their shell history; issue 15).
     ///
-    /// - Parameter code: the normalized invite code.
-    /// - Returns: e.g. `ssh -p 2222 ABCD-…@screens.example.org`.
+    /// - Parameter code: the normalized invite code (not part of the command).
+    /// - Returns: e.g. `ssh -p 2222 screens.example.org`.
     public func resumeCommand(code: String) -> String {
-        // In groups of four, as the code was handed out.
-        let groups = stride(from: 0, to: code.count, by: 4).map { start -> String in
-            let from = code.index(code.startIndex, offsetBy: start)
-            return String(code[from..<(code.index(from, offsetBy: 4, limitedBy: code.endIndex) ?? code.endIndex)])
-        }
-        return "ssh -p \(publicPort) \(groups.joined(separator: "-"))@\(publicHost)"
+        "ssh -p \(publicPort) \(publicHost)"
     }
 
     /// Admits the candidate, then runs the prompt until the screen ends, is paused or the

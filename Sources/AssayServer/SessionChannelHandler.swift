@@ -11,7 +11,7 @@ final class SessionChannelHandler: ChannelInboundHandler {
     typealias OutboundOut = SSHChannelData
 
     /// What a client that asks for anything but the screen is told.
-    static let onlyTheScreen = "This service only opens a screen for candidates: connect with ssh -t and no command, e.g. ssh -t -p PORT CODE@HOST.\r\n"
+    static let onlyTheScreen = "This service only opens a screen for candidates: connect with ssh -t and no command, e.g. ssh -t -p PORT HOST, then type your invite code.\r\n"
     static let needsTerminal = "This service needs a terminal: connect with ssh -t (and no command).\r\n"
     static func idleMessage(after seconds: Double) -> String {
         let span = seconds >= 120 ? "\(Int((seconds / 60).rounded())) minutes" : "\(Int(seconds.rounded())) seconds"

@@ -194,26 +194,27 @@ public struct EmbeddedCluster: Sendable {
         return owners
     }
 
-    /// Refuses a cluster folder (or its socket and data folders) that another user owns or that
-    /// others may write: whoever controls it can plant a socket or a pid file and receive every
-    /// answer key and applicant that assay sends to "its" server. Folders not there yet pass
-    /// (assay creates them itself, with safe modes).
+    /// Refuses a cluster folder (or its socket, data and log folders) that another user owns,
+    /// that its group or others may write, or that is a symbolic link: whoever controls it can
+    /// plant a socket or a pid file and receive every answer key and applicant that assay sends
+    /// to "its" server. Folders not there yet pass (assay creates them itself, with safe modes).
+    /// Called before anything is created in the folder or connects to its socket.
     ///
-    /// - Throws: ``PostgresError`` of kind ``PostgresError/Kind/cluster`` naming the folder,
-    ///   its owner or mode, and what to do.
+    /// - Throws: ``PostgresError`` of kind ``PostgresError/Kind/untrustedFolder`` naming the
+    ///   folder, its owner or mode, and what to do.
     public func checkTrusted() throws {
-        for folder in [home, socketDirectory, dataDirectory] {
+        for folder in [home, socketDirectory, dataDirectory, logFile.deletingLastPathComponent()] {
             var info = stat()
             guard lstat(folder.path, &info) == 0 else { continue }
             if info.st_mode & S_IFMT == S_IFLNK {
-                throw PostgresError(kind: .cluster, message: "\(folder.path) is a symbolic link; the cluster folder and its log, run and pgdata folders must be real folders (remove the link or set ASSAY_HOME elsewhere)")
+                throw PostgresError(kind: .untrustedFolder, message: "\(folder.path) is a symbolic link; the cluster folder and its log, run and pgdata folders must be real folders (remove the link or set ASSAY_HOME elsewhere)")
             }
             guard trustedOwners.contains(info.st_uid) else {
                 let owner = getpwuid(info.st_uid).map { String(cString: $0.pointee.pw_name) } ?? "uid \(info.st_uid)"
-                throw PostgresError(kind: .cluster, message: "\(folder.path) belongs to \(owner), not to you, root or postgres; another user could plant a socket there and receive answer keys and applicant data. Remove it, or set ASSAY_HOME to a folder of your own")
+                throw PostgresError(kind: .untrustedFolder, message: "\(folder.path) belongs to \(owner), not to you, root or postgres; another user could plant a socket there and receive answer keys and applicant data. Remove it, or set ASSAY_HOME to a folder of your own")
             }
             guard info.st_mode & 0o022 == 0 else {
-                throw PostgresError(kind: .cluster, message: "\(folder.path) is writable by \(info.st_mode & 0o002 != 0 ? "every user" : "its group") (mode \(String(info.st_mode & 0o7777, radix: 8))); another user could plant a socket there and receive answer keys and applicant data. Run chmod go-w \(folder.path), or set ASSAY_HOME to a folder of your own")
+                throw PostgresError(kind: .untrustedFolder, message: "\(folder.path) is writable by \(info.st_mode & 0o002 != 0 ? "every user" : "its group") (mode \(String(info.st_mode & 0o7777, radix: 8))); another user could plant a socket there and receive answer keys and applicant data. Run chmod go-w \(folder.path), or set ASSAY_HOME to a folder of your own")
             }
         }
     }

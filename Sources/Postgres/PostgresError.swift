@@ -37,6 +37,11 @@ public struct PostgresError: Error, Sendable, Equatable, CustomStringConvertible
         public static let usage = Kind("usage")
         /// The embedded cluster could not be created, started, stopped or reached.
         public static let cluster = Kind("cluster")
+        /// The embedded cluster's folder (or its `run` or `pgdata` folder) is not safe to use:
+        /// another user owns it, its group or others may write it, or it is a symbolic link.
+        /// Nothing was created in it and nothing connected to its socket; the message names the
+        /// folder, the reason and what to do. Bad configuration rather than a failure.
+        public static let untrustedFolder = Kind("untrustedFolder")
         /// A result did not have the number of rows the caller required
         /// (``QueryResult/one()``, ``QueryResult/atMostOne()``).
         public static let rowCount = Kind("rowCount")

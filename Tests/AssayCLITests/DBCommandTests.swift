@@ -48,7 +48,7 @@ struct DBCommandTests {
         #expect(again.status == 0 && again.stdout.contains("not running"))
     }
 
-    @Test("a command that creates the embedded cluster implicitly says so on stderr, once; an unsafe cluster folder is refused with exit 1")
+    @Test("a command that creates the embedded cluster implicitly says so on stderr, once; an unsafe cluster folder is refused with exit 2")
     func implicitCreationIsAnnounced() throws {
         let home = try TemporaryFolder.make(prefix: "assay-cli-implicit-")
         defer { _ = try? CommandRun.assay(["db", "stop"], environment: ["ASSAY_HOME": home.path]); try? FileManager.default.removeItem(at: home) }
@@ -61,9 +61,119 @@ struct DBCommandTests {
         _ = try CommandRun.assay(["db", "stop"], environment: env)
         chmod(home.path, 0o777)
         let refused = try CommandRun.assay(["experts", "list"], environment: env)
-        #expect(refused.status == 1)
+        #expect(refused.status == 2)
         #expect(refused.stderr.contains("writable by every user"))
         chmod(home.path, 0o755)
+    }
+
+    /// A listening unix socket at `run/.s.PGSQL.5432` in `home`, with a `pgdata/PG_VERSION` beside
+    /// it, so that assay would take it for its running server: what a local user who can write
+    /// the folder would plant. `connections()` counts the clients that reached it.
+    struct PlantedServer {
+        let descriptor: Int32
+
+        init(home: URL) throws {
+            let run = home.appendingPathComponent("run"), data = home.appendingPathComponent("pgdata")
+            try FileManager.default.createDirectory(at: run, withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
+            try Data("15\n".utf8).write(to: data.appendingPathComponent("PG_VERSION"))
+            descriptor = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+            var address = sockaddr_un()
+            address.sun_family = sa_family_t(AF_UNIX)
+            let path = Array(run.appendingPathComponent(".s.PGSQL.5432").path.utf8)
+            withUnsafeMutableBytes(of: &address.sun_path) { raw in
+                for (index, byte) in path.enumerated() where index < raw.count - 1 { raw[index] = byte }
+            }
+            let bound = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+            }
+            guard descriptor >= 0, bound == 0, listen(descriptor, 16) == 0 else {
+                throw CocoaError(.fileWriteUnknown)
+            }
+            _ = fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) | O_NONBLOCK)
+            chmod(run.appendingPathComponent(".s.PGSQL.5432").path, 0o777)
+        }
+
+        /// Connects to the planted socket as a client would, and hangs up; returns whether it
+        /// connected.
+        func connectOnce() -> Bool {
+            var address = sockaddr_un()
+            _ = withUnsafeMutablePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
+                    var length = socklen_t(MemoryLayout<sockaddr_un>.size)
+                    return getsockname(descriptor, pointer, &length)
+                }
+            }
+            let client = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+            defer { _ = Glibc.close(client) }
+            return withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(client, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+            } == 0
+        }
+
+        /// Accepts (and closes) every pending connection; returns how many there were.
+        func connections() -> Int {
+            var count = 0
+            while case let client = accept(descriptor, nil, nil), client >= 0 {
+                _ = Glibc.close(client)
+                count += 1
+            }
+            return count
+        }
+
+        func close() { _ = Glibc.close(descriptor) }
+    }
+
+    @Test("a cluster folder that others may write is refused with exit 2, the reason and what to do, before anything connects to a socket planted in it")
+    func writableFolderRefusedBeforeConnecting() throws {
+        let home = try TemporaryFolder.make(prefix: "assay-cli-planted-")
+        defer { try? FileManager.default.removeItem(at: home) }
+        let planted = try PlantedServer(home: home)
+        defer { planted.close() }
+        // A client that did connect would wait for an answer: PGCONNECT_TIMEOUT (which selects no
+        // server) turns a regression into a failure instead of a hang.
+        let env = CommandRun.cleanEnvironment.merging(["ASSAY_HOME": home.path, "PGCONNECT_TIMEOUT": "2"]) { $1 }
+        // A connection to the planted socket is counted: the checks below are not vacuous.
+        #expect(planted.connectOnce())
+        #expect(planted.connections() == 1)
+
+        chmod(home.path, 0o1777)
+        for arguments in [["experts", "list"], ["db", "status"], ["db", "start"], ["db", "url"], ["db", "stop"], ["screen", "list"]] {
+            let refused = try CommandRun.assay(arguments, environment: env)
+            #expect(refused.status == 2, "\(arguments): \(refused.stderr)")
+            #expect(refused.stderr.contains("\(home.path) is writable by every user (mode 1777)"), "\(arguments): \(refused.stderr)")
+            #expect(refused.stderr.contains("chmod go-w \(home.path)") && refused.stderr.contains("ASSAY_HOME"))
+            #expect(planted.connections() == 0, "\(arguments) connected to the planted socket")
+        }
+        // The socket's folder alone writable by its group: refused as well.
+        chmod(home.path, 0o755)
+        chmod(home.appendingPathComponent("run").path, 0o775)
+        let group = try CommandRun.assay(["experts", "list"], environment: env)
+        #expect(group.status == 2 && group.stderr.contains("run is writable by its group"), "\(group.stderr)")
+        #expect(planted.connections() == 0)
+    }
+
+    @Test("a cluster folder owned by another user is refused with exit 2, naming the owner, before anything connects to a socket planted in it",
+          .enabled(if: geteuid() == 0 && getpwnam("nobody") != nil, "needs root to hand a folder to the 'nobody' user"))
+    func foreignFolderRefusedBeforeConnecting() throws {
+        let outer = try TemporaryFolder.make(prefix: "assay-cli-foreign-")
+        defer { try? FileManager.default.removeItem(at: outer) }
+        let home = outer.appendingPathComponent(".assay")
+        let planted = try PlantedServer(home: home)
+        defer { planted.close() }
+        let nobody = try #require(getpwnam("nobody"))
+        #expect(chown(home.path, nobody.pointee.pw_uid, nobody.pointee.pw_gid) == 0)
+        // The default folder, ./.assay, relative to the working folder: as when root runs assay
+        // in a folder where another user planted it.
+        let env = CommandRun.cleanEnvironment.merging(["PGCONNECT_TIMEOUT": "2"]) { $1 }
+        for arguments in [["experts", "list"], ["db", "status"], ["db", "start"]] {
+            let refused = try CommandRun.run(CommandRun.assayPath, arguments, environment: env, directory: outer.path)
+            #expect(refused.status == 2, "\(arguments): \(refused.stderr)")
+            #expect(refused.stderr.contains("\(home.path) belongs to nobody, not to you, root or postgres"), "\(arguments): \(refused.stderr)")
+            #expect(refused.stderr.contains("ASSAY_HOME"))
+            #expect(planted.connections() == 0, "\(arguments) connected to the planted socket")
+        }
+        #expect(!FileManager.default.fileExists(atPath: home.appendingPathComponent("cluster.lock").path), "nothing was created in it")
     }
 
     @Test("two assay processes started at the same moment create and start one cluster")

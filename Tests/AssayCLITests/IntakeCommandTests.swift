@@ -139,6 +139,50 @@ struct IntakeCommandTests {
         #expect(decoded.status == 0, "\(decoded.stderr)")
     }
 
+    @Test("UTF-16 CSV and JSON Lines files: with a byte-order mark every row is decoded; without one, one file-level error with no NUL byte and nobody imported",
+          arguments: [("csv", true), ("csv", false), ("jsonl", true), ("jsonl", false)])
+    func utf16Files(kind: String, bigEndian: Bool) throws {
+        let tag = "u16\(UInt32.random(in: 0...UInt32.max))"
+        let text = kind == "csv"
+            ? "email,full_name,country,domains\n" + (0..<3).map { "p\($0)-\(tag)@example.org,Ünal \($0),TR,law\n" }.joined()
+            : (0..<3).map { #"{"email": "p\#($0)-\#(tag)@example.org", "full_name": "Ünal \#($0)", "country": "TR", "domains": ["law"]}"# + "\n" }.joined()
+        let units = text.utf16.flatMap { bigEndian ? [UInt8($0 >> 8), UInt8($0 & 0xFF)] : [UInt8($0 & 0xFF), UInt8($0 >> 8)] }
+        let mark: [UInt8] = bigEndian ? [0xFE, 0xFF] : [0xFF, 0xFE]
+        func file(_ bytes: [UInt8]) throws -> String {
+            let path = "\(TemporaryFolder.root)/assay-cli-\(UUID().uuidString).\(kind)"
+            try Data(bytes).write(to: URL(fileURLWithPath: path))
+            return path
+        }
+        let people = "SELECT count(*)::int FROM experts WHERE email LIKE $1"
+        let unmarked = try CommandRun.assay(["intake", "import", try file(units)], environment: env)
+        #expect(unmarked.status == 2, "\(unmarked.stdout)\(unmarked.stderr)")
+        #expect(unmarked.stderr.split(separator: "\n").count == 1 && unmarked.stderr.contains("UTF-16"), "\(unmarked.stderr)")
+        #expect(!unmarked.stderr.contains("\u{0}") && !unmarked.stdout.contains("\u{0}"))
+        #expect(try count(people, ["%-\(tag)@example.org"]) == 0, "nothing half-imported")
+        let marked = try CommandRun.assay(["intake", "import", try file(mark + units)], environment: env)
+        #expect(marked.status == 0, "\(marked.stderr)")
+        #expect(!marked.stderr.contains("\u{0}") && !marked.stdout.contains("\u{0}"))
+        #expect(try count(people, ["%-\(tag)@example.org"]) == 3)
+        #expect(try count("SELECT count(*)::int FROM experts WHERE email = $1 AND full_name = 'Ünal 2'", ["p2-\(tag)@example.org"]) == 1)
+    }
+
+    @Test("JSON Lines years_experience out of range (2^64, -3) or a boolean is a rejected row naming the field and the value, never stored as 0 or 1")
+    func jsonNumbers() throws {
+        let tag = "jn\(UInt32.random(in: 0...UInt32.max))"
+        let rows = ["18446744073709551616", "true", "-3", "1e400", "7"].enumerated().map { index, value in
+            #"{"email": "p\#(index)-\#(tag)@example.org", "full_name": "P", "country": "FR", "domains": ["law"], "years_experience": \#(value)}"#
+        }
+        let result = try CommandRun.assay(["intake", "import", try write(rows.joined(separator: "\n") + "\n", extension: "jsonl")], environment: env)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("added: 1 new expert"), "\(result.stdout)")
+        let errors = result.stderr.split(separator: "\n")
+        for (line, value) in [(1, "18446744073709551616"), (2, "true"), (3, "-3")] {
+            #expect(errors.contains { $0.contains(":\(line): years_experience: ") && $0.contains(value) }, "line \(line) \(value): \(result.stderr)")
+        }
+        #expect(try count("SELECT count(*)::int FROM experts WHERE email LIKE $1", ["%-\(tag)@example.org"]) == 1)
+        #expect(try count("SELECT count(*)::int FROM experts WHERE email = $1 AND years_experience = 7", ["p4-\(tag)@example.org"]) == 1)
+    }
+
     @Test("an import that cannot decide in memory prints why it merged through staging; a direct one prints no such line",
           .enabled(if: TestDatabase.allowsPreparedTransactions, "the test server has max_prepared_transactions < 2"))
     func mergeReason() throws {

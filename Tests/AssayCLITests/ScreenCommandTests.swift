@@ -97,6 +97,54 @@ struct ScreenCommandTests {
         #expect(show.stdout.contains("#20"))
     }
 
+    @Test("screen take reads the code from ASSAY_INVITE_CODE or the first line of standard input; the resume command it prints never holds the code; the invitation does not suggest typing it on a command line")
+    func codeOffTheCommandLine() throws {
+        let (screen, code) = try invite(bank: "medicine-core", domain: "medicine")
+        // The invitation names the command without the code.
+        let email = "t-\(UUID().uuidString.prefix(8).lowercased())@example.org"
+        _ = try CommandRun.assay(["intake", "add", "--email", email, "--name", "T", "--country", "DE", "--domains", "law"], environment: env)
+        let text = try CommandRun.assay(["screen", "invite", email, "--bank", "law-core"], environment: env)
+        #expect(text.status == 0, "\(text.stderr)")
+        let printed = try #require(text.stdout.split(separator: "\n").first { $0.hasPrefix("invite code") }.flatMap { $0.split(separator: " ").last })
+        #expect(text.stdout.components(separatedBy: String(printed)).count == 2, "the code is printed once, on its own line: \(text.stdout)")
+        #expect(text.stdout.contains("runs assay screen take and types the code when asked"))
+
+        // The environment variable; input that ends pauses the screen with the resume command.
+        let answers = try script(screen: screen)
+        let first = try CommandRun.assay(["screen", "take"], environment: env.merging(["ASSAY_INVITE_CODE": code]) { $1 },
+                                         stdin: (["y"] + answers.prefix(2)).joined(separator: "\n") + "\n")
+        #expect(first.status == 1, "\(first.stderr)")
+        #expect(first.stderr.isEmpty, "no warning: \(first.stderr)")
+        #expect(try answered(screen) == 2)
+        #expect(first.stdout.contains("screen take") && !first.stdout.contains(code), "\(first.stdout)")
+        // The code given as an argument still works, with a warning; the resume command leaves it out.
+        let second = try CommandRun.assay(["screen", "take", code], environment: env, stdin: answers[2] + "\n")
+        #expect(second.status == 1, "\(second.stderr)")
+        #expect(second.stderr.contains("warning: an invite code on the command line is visible to every user of this machine (ps)"), "\(second.stderr)")
+        #expect(second.stdout.contains("Resuming: 2 of 20 answered") && second.stdout.contains("screen take") && !second.stdout.contains(code),
+                "\(second.stdout)")
+        #expect(try answered(screen) == 3)
+        // The first line of standard input, the answers after it.
+        let third = try CommandRun.assay(["screen", "take"], environment: env, stdin: ([code] + answers.dropFirst(3)).joined(separator: "\n") + "\n")
+        #expect(third.status == 0, "\(third.stderr)")
+        #expect(third.stderr.isEmpty, "\(third.stderr)")
+        #expect(third.stdout.contains("Resuming: 3 of 20 answered") && third.stdout.contains("your screen is submitted"), "\(third.stdout)")
+        #expect(!third.stdout.contains(code), "the code is not echoed on pipes")
+        #expect(try answered(screen) == 20)
+    }
+
+    @Test("screen take with no code anywhere (standard input empty or a blank first line) says where to give it, with exit 2")
+    func noCode() throws {
+        for input in ["", "\n", "  \ny\n"] {
+            let result = try CommandRun.assay(["screen", "take"], environment: env, stdin: input)
+            #expect(result.status == 2, "\(input.debugDescription): \(result.stderr)")
+            #expect(result.stderr.contains("no invite code") && result.stderr.contains("ASSAY_INVITE_CODE"), "\(result.stderr)")
+        }
+        let help = try CommandRun.assay(["screen", "take", "--help"], environment: env)
+        let words = help.stdout.split(whereSeparator: { $0 == " " || $0 == "\n" }).joined(separator: " ")
+        #expect(words.contains("visible to other users in ps"), "\(help.stdout)")
+    }
+
     @Test("killed mid-screen, the candidate resumes at the next unanswered question with every answer and the same clock")
     func killAndResume() throws {
         let (screen, code) = try invite(bank: "physics-core", domain: "physics")
@@ -200,10 +248,13 @@ struct ScreenCommandTests {
                 _ = try tmux(["send-keys", "-t", session, "Enter"])
             }
         }
-        // The same command twice: the second run is the candidate resuming after Ctrl-C.
-        let take = "env DATABASE_URL='\(url)' '\(CommandRun.assayPath)' screen take \(code)"
+        // The same command twice: the second run is the candidate resuming after Ctrl-C. The code
+        // is typed at the prompt, never on the command line.
+        let take = "env DATABASE_URL='\(url)' '\(CommandRun.assayPath)' screen take"
         _ = try tmux(["new-session", "-d", "-s", session, "-x", "80", "-y", "30", "\(take); \(take); sleep 30"])
         defer { _ = try? tmux(["kill-session", "-t", session]) }
+        #expect(try waitFor("Invite code:"))
+        try type(code)
         #expect(try waitFor("Begin now?"))
         _ = try tmux(["send-keys", "-t", session, "y", "Enter"])
         #expect(try waitFor("Question 1 of 20"))
@@ -213,6 +264,9 @@ struct ScreenCommandTests {
             if index == pauseAfter - 1 {
                 #expect(try waitFor("Question \(index + 2) of 20"))
                 _ = try tmux(["send-keys", "-t", session, "C-c"])
+                #expect(try waitFor("Paused."))
+                for _ in 0..<100 where try screenText().components(separatedBy: "Invite code:").count < 3 { usleep(100_000) }
+                try type(code)
                 #expect(try waitFor("Resuming: \(pauseAfter) of 20 answered"), "the second run resumes")
             }
             if index < answers.count - 1 { #expect(try waitFor("Question \(index + 2) of 20"), "question \(index + 2)") }
@@ -233,7 +287,8 @@ struct ScreenCommandTests {
         // line breaks as spaces (where the break falls depends on the binary's path).
         let flat = history.split(whereSeparator: { $0 == " " || $0 == "\n" }).joined(separator: " ")
             .replacingOccurrences(of: " \\ ", with: " ")  // a long command is continued with a shell's backslash
-        #expect(flat.contains("resume, run:") && flat.contains("take \(code)"), "the exact command to resume: \(flat)")
+        #expect(flat.contains("resume, run:") && flat.contains("screen take"), "the exact command to resume: \(flat)")
+        #expect(!history.contains("take \(code)"), "the resume command never holds the code")
         // Every word of every question and option shown is on the screen whole.
         let shown = Set(history.split(whereSeparator: { $0 == " " || $0 == "\n" }))
         let items = try Connection(url).query("SELECT i.content FROM screen_items si JOIN items i ON i.id = si.item_id WHERE si.screen_id = $1", [screen])

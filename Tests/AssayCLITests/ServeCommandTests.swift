@@ -127,7 +127,8 @@ struct ServeCommandTests {
         #expect(terminal.screen.contains("20 questions, 40 minutes in all."), "\(terminal.screen)")
         terminal.sendLine("n")
         #expect(terminal.waitFor("ssh exited 0"), "\(terminal.screen)")
-        #expect(terminal.screen.contains("ssh -p \(server.port) \(code.uppercased())@127.0.0.1"), "\(terminal.screen)")
+        #expect(terminal.screen.contains("ssh -p \(server.port) 127.0.0.1"), "\(terminal.screen)")
+        #expect(!terminal.screen.contains("\(code.uppercased())@"), "the resume command leaves the code out: \(terminal.screen)")
         // The code as the user name: nothing is asked.
         let direct = try server.ssh(code, stdin: "")
         #expect(direct.status == 0, "\(direct.stdout)\(direct.stderr)")
@@ -467,7 +468,7 @@ struct ServeCommandTests {
         terminal.send("C-c", literal: false)
         #expect(terminal.waitFor("ssh exited 130"), "\(terminal.screen)")
         #expect(terminal.screen.contains("Paused. Your 1 answer is saved."), "\(terminal.screen)")
-        #expect(terminal.screen.contains("ssh -p \(server.port) \(code)@127.0.0.1"), "\(terminal.screen)")
+        #expect(terminal.screen.contains("ssh -p \(server.port) 127.0.0.1"), "\(terminal.screen)")
         let result = try stored(screen)
         #expect(result.answers.count == 1 && result.status == "in_progress")
         #expect(server.stop().status == 0)

@@ -78,7 +78,7 @@ struct EmbeddedClusterTests {
 
         chmod(home.path, 0o777)
         let writable = try #require(throws: PostgresError.self) { try cluster.start() }
-        #expect(writable.kind == .cluster)
+        #expect(writable.kind == .untrustedFolder)
         #expect(writable.message.contains("writable by every user") && writable.message.contains("chmod go-w"))
         #expect(cluster.status() == .notInitialized, "nothing was created in it")
 

@@ -103,9 +103,13 @@ struct DatabaseOptions: ParsableArguments {
     }
 
     /// Looks at the configured server without starting it.
-    func probe() -> Probe {
+    ///
+    /// - Throws: `PostgresError` of kind `untrustedFolder` when the embedded cluster's folder is
+    ///   not safe to use: its socket is not even pinged.
+    func probe() throws -> Probe {
         switch configuration {
         case .embedded(let cluster):
+            try cluster.checkTrusted()
             let state = cluster.status().rawValue
             return Probe(state: state, url: cluster.connectionURI, conninfo: state == "running" ? cluster.connectionURI : nil)
         case .url(let url, _):

@@ -17,8 +17,9 @@ public protocol ReportableError: Error {
 }
 
 extension PostgresError: ReportableError {
-    /// Database failures are failures (1), whatever their kind.
-    public var exitStatus: Int32 { 1 }
+    /// Database failures are failures (1), except an embedded cluster folder that is not safe
+    /// to use (``PostgresError/Kind/untrustedFolder``): bad configuration the user must fix (2).
+    public var exitStatus: Int32 { kind == .untrustedFolder ? 2 : 1 }
     /// The error's description, which never contains SQL or values.
     public var userMessage: String { description }
 }

@@ -1,7 +1,7 @@
 public import AssayCore
 import Foundation
 
-/// The candidate's side of a screen at a terminal: `assay screen take CODE`, and the same prompt
+/// The candidate's side of a screen at a terminal: `assay screen take`, and the same prompt
 /// behind any other door (SSH).
 ///
 /// It talks to the screen only through ``CandidateScreenService`` (it never sees a key) and to
@@ -82,7 +82,8 @@ public final class CandidatePrompt {
     ///   - code: the invite code as the candidate gave it.
     ///   - terminal: where to write and read.
     ///   - clock: the clock to measure waits with.
-    ///   - resumeCommand: what the candidate runs to resume (`assay screen take CODE`, or an
+    ///   - resumeCommand: what the candidate runs to resume (`assay screen take`, which asks for
+    ///     the code again: never the code itself, which other users could read in `ps`; or an
     ///     `ssh` command), shown when the screen is paused.
     public init(service: any CandidateScreenService, code: String, terminal: any Terminal, clock: any TerminalClock = SystemClock(),
                 resumeCommand: String) {

@@ -30,7 +30,7 @@ struct StatusCommand: ParsableCommand {
     }
 
     func run() throws {
-        let probe = database.probe()
+        let probe = try database.probe()
         var report = Report(database: database.configuration.summary, state: probe.state, url: probe.url)
         var failure: (any Error)?
         if let conninfo = probe.conninfo {

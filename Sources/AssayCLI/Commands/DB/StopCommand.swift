@@ -19,7 +19,7 @@ struct StopCommand: ParsableCommand {
 
     func run() throws {
         let cluster = try database.embeddedCluster(for: "stop a server")
-        let probe = database.probe()
+        let probe = try database.probe()
         if probe.state == "running", let conninfo = probe.conninfo,
            let connection = try? DatabaseOptions.connect(conninfo),
            let open = try? StaffScreens(connection: connection).inProgressCount(), open > 0 {

@@ -99,7 +99,7 @@ struct InviteCommand: ParsableCommand {
         } else {
             print("screen \(invitation.screenID): \(invitation.questions) questions from \(invitation.bankSlug) v\(invitation.bankVersion)")
             print("invite code (give it to the candidate; it is shown only now): \(invitation.code)")
-            print("valid until \(ISO8601DateFormatter().string(from: invitation.expiresAt)); the candidate runs: assay screen take \(invitation.code)")
+            print("valid until \(ISO8601DateFormatter().string(from: invitation.expiresAt)); the candidate runs assay screen take and types the code when asked (never on the command line)")
         }
     }
 

@@ -9,7 +9,7 @@ import Logging
 struct ServeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Serve screens to remote candidates over SSH (ssh -p PORT CODE@HOST; no account, key or password).",
+        abstract: "Serve screens to remote candidates over SSH (ssh -p PORT HOST, then the invite code; no account, key or password).",
         discussion: """
             The first start creates an Ed25519 host key (in $ASSAY_HOME unless --host-key) and
             prints its fingerprint for you to publish; later starts reuse it. Candidates connect
@@ -20,7 +20,7 @@ struct ServeCommand: ParsableCommand {
 
             Example:
               assay serve --listen 0.0.0.0:2222 --max-sessions 500
-              (a candidate then runs: ssh -p 2222 CODE@screens.example.org)
+              (a candidate then runs: ssh -p 2222 screens.example.org, and types the code)
             """)
 
     @Option(help: ArgumentHelp("The address and port to listen on (port 0 picks a free one).", valueName: "host:port"))
@@ -77,7 +77,7 @@ struct ServeCommand: ParsableCommand {
             pool.shutdown()
             throw error
         }
-        say("listening on \(bound.address) with \(connections) database connections; candidates run: ssh -p \(bound.port) CODE@this-host")
+        say("listening on \(bound.address) with \(connections) database connections; candidates run: ssh -p \(bound.port) this-host, and type their invite code when asked")
         let stop = DispatchSemaphore(value: 0)
         var sources: [any DispatchSourceSignal] = []
         for number in [SIGTERM, SIGINT] {
