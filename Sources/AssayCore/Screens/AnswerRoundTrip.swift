@@ -136,13 +136,6 @@ public final class AnswerRoundTrip: CandidateScreenService {
         }
     }
 
-    /// Saves an essay's draft (``CandidateSession``'s path).
-    ///
-    /// - Throws: ``AssayError`` when the screen has not begun or the text is too long.
-    public func saveDraft(code: String, position: Int, text: String) throws -> AnswerReceipt {
-        try CandidateSession(connection: connection).saveDraft(code: code, position: position, text: text)
-    }
-
     /// Ends the screen and scores it (``CandidateSession``'s path).
     ///
     /// - Throws: ``AssayError`` when the screen has not begun, or was voided or expired, or the
