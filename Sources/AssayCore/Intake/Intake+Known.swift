@@ -41,7 +41,7 @@ extension Intake {
             COPY (SELECT id, email, array_to_string(languages, ',') FROM experts WHERE merged_into IS NULL) TO STDOUT (FORMAT binary)
             """, alongside: other, """
             COPY (SELECT source, external_id, expert_id,
-                         CASE WHEN status = ANY ((SELECT string_to_array(current_setting('assay.open_statuses'), ',')))
+                         CASE WHEN status = ANY ((SELECT string_to_array(current_setting('assay.open_statuses'), ','))::text[])
                               THEN array_to_string(domains, ',') END
                   FROM applications) TO STDOUT (FORMAT binary)
             """, to: { chunk in

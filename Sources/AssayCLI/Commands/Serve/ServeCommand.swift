@@ -35,6 +35,10 @@ struct ServeCommand: ParsableCommand {
     var connections = 8
     @Option(name: .customLong("idle-timeout"), help: ArgumentHelp("Seconds without input before a session is closed (its answers are kept).", valueName: "seconds"))
     var idleTimeout = 900
+    @Option(name: .customLong("public-host"), help: ArgumentHelp("The host name candidates connect to, shown in the command that resumes a paused screen (default: the listening address, or this machine's name).", valueName: "host"))
+    var publicHost: String?
+    @Option(name: .customLong("public-port"), help: ArgumentHelp("The port candidates connect to, when a load balancer listens on another one (default: the listening port).", valueName: "port"))
+    var publicPort: Int?
     @OptionGroup var database: DatabaseOptions
 
     /// The listening address, split.
@@ -50,6 +54,7 @@ struct ServeCommand: ParsableCommand {
         guard (1...10_000).contains(maxSessions) else { throw ValidationError("--max-sessions must be between 1 and 10000, is \(maxSessions)") }
         guard (1...10_000).contains(maxSessionsPerAddress) else { throw ValidationError("--max-sessions-per-address must be between 1 and 10000, is \(maxSessionsPerAddress)") }
         guard (1...100).contains(connections) else { throw ValidationError("--connections must be between 1 and 100, is \(connections)") }
+        if let publicPort, !(1...65535).contains(publicPort) { throw ValidationError("--public-port must be between 1 and 65535, is \(publicPort)") }
         guard (1...86_400).contains(idleTimeout) else { throw ValidationError("--idle-timeout must be between 1 and 86400 seconds, is \(idleTimeout)") }
     }
 
@@ -66,10 +71,13 @@ struct ServeCommand: ParsableCommand {
         say("host key fingerprint: \(key.fingerprint) (ED25519)")
         let pool = DatabasePool(size: connections, conninfo: conninfo, logger: logger)
         try pool.start()
+        let publicHost = self.publicHost ?? (["0.0.0.0", "::"].contains(endpoint.host) ? ProcessInfo.processInfo.hostName : endpoint.host)
+        let session = PromptSession(pool: pool, limiter: FailureLimiter(), logger: logger, publicHost: publicHost,
+                                    publicPort: publicPort ?? endpoint.port)
         let door = ScreenDoor(
             configuration: ScreenDoorConfiguration(host: endpoint.host, port: endpoint.port, maxSessions: maxSessions,
                                                    maxSessionsPerAddress: maxSessionsPerAddress, idleTimeout: Double(idleTimeout)),
-            hostKey: key, session: InviteCodeSession(pool: pool, limiter: FailureLimiter(), logger: logger), logger: logger)
+            hostKey: key, session: session, logger: logger)
         let bound: (address: String, port: Int)
         do {
             bound = try door.start()
@@ -77,7 +85,9 @@ struct ServeCommand: ParsableCommand {
             pool.shutdown()
             throw error
         }
-        say("listening on \(bound.address) with \(connections) database connections; candidates run: ssh -p \(bound.port) this-host, and type their invite code when asked")
+        if publicPort == nil { session.publicPort = bound.port }
+        // The signal handlers are in place before the ready line: a SIGTERM sent as soon as it is
+        // read is never lost.
         let stop = DispatchSemaphore(value: 0)
         var sources: [any DispatchSourceSignal] = []
         for number in [SIGTERM, SIGINT] {
@@ -87,6 +97,7 @@ struct ServeCommand: ParsableCommand {
             source.resume()
             sources.append(source)
         }
+        say("listening on \(bound.address) with \(connections) database connections; candidates run: ssh -p \(bound.port) this-host, and type their invite code when asked")
         stop.wait()
         // Whatever happens below, the process ends within 10 s of the signal.
         DispatchQueue.global().asyncAfter(deadline: .now() + 9) {
