@@ -122,7 +122,7 @@ struct DatabasePoolTests {
             case .matching: .matches((question.matchPrompts ?? []).map { _ in 0 })
             case .shortText, .essay: .text("an answer")
             }
-            #expect(try await service.answer(code: invitation.code, position: position, answer: answer, typed: "x").saved)
+            #expect(try await service.answer(code: invitation.code, position: position, answer: answer, typed: question.kind == .numeric ? "1" : "x").saved)
         }
         let completion = try await service.submit(code: invitation.code)
         #expect(completion.answered == overview.questionCount)
