@@ -119,7 +119,8 @@ let package = Package(
         ),
         .testTarget(
             name: "AssayServerTests",
-            dependencies: ["AssayServer", "AssayCore", "Postgres", "AssayTesting", "Banks", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["AssayServer", "CandidateTerminal", "AssayCore", "Postgres", "AssayTesting", "Banks",
+                           .product(name: "Logging", package: "swift-log")],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -2,22 +2,33 @@
 # Load benchmark of `assay serve` (issue 14, item 7): N concurrent candidate sessions over real
 # SSH (scripts/bench/door_load.py, asyncssh in the scratch virtualenv .build-bench-venv, never a
 # dependency of the product), for each N: session setup time, code check round trip p50/p99,
-# failures, the server's RSS with all N connected and its CPU seconds. Then, in the same run,
+# then every session answering its whole screen (20 questions) at a think time (THINK, 2 s) with
+# the answer round trip p50/p99 (Enter to "Saved."), failures, the server's RSS with all N
+# connected and at the end, its CPU seconds, the generator's own CPU. Then, in the same run,
 # pgbench on the database side of an answer at the door's pool size (8) and at 32 clients: the
 # bare write (the floor), migration 013's one-statement answer (what the door and screen take
 # send now) and CandidateSession's five-statement transaction (what they sent before), each
 # with latency p50/p99 and transactions per second. Not a timed test.
 #
-# Today a session is: connect, terminal and shell, the door's code prompt, the code typed, the
-# door's answer. The answer loop with a think time comes with the prompt over the door (issue 13).
+# Each N gets screens of its own (begun a minute ago, nothing answered); pgbench gets 1,000 more
+# that no session touched.
 #
 # usage: scripts/bench-door.sh [N ...]   (default: 50 200 1000)
 #        ASSAY_BIN=path/to/assay to use another build (default: a release build made here)
+#        THINK=seconds per answer (2), CONNECTIONS=the server's pool (8), ANSWERS per session (20)
+#        PGBENCH_SECONDS per pgbench run (15); OVERLAP=1: sessions answer while others' checks still run
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 sizes=("$@")
 [ ${#sizes[@]} -gt 0 ] || sizes=(50 200 1000)
+think=${THINK:-2}
+connections=${CONNECTIONS:-8}
+answers=${ANSWERS:-20}
+sessions_total=0
+for n in "${sizes[@]}"; do sessions_total=$((sessions_total + n)); done
+pgbench_screens=1000
+screens_total=$((sessions_total + pgbench_screens))
 scripts/install-deps.sh
 if [ -z "${ASSAY_BIN:-}" ]; then
     swift build -c release --product assay >/dev/null
@@ -34,16 +45,17 @@ rm -rf "$ASSAY_HOME"
 "$assay" db start >/dev/null
 "$assay" bank sync --actor bench >/dev/null
 
-# One candidate invited through assay; a thousand more screens cloned from theirs in SQL (this
-# database is the benchmark's own), each with its code, expert and items, begun a minute ago.
+# One candidate invited through assay; more screens cloned from theirs in SQL (this database is
+# the benchmark's own), each with its code, expert and items, begun a minute ago: one per session
+# of every N, then 1,000 for pgbench.
 "$assay" intake add --email door@example.org --name "Door Candidate" --country FR --languages fr,en \
     --domains physics --degree phd --years 5 >/dev/null
 "$assay" screen invite door@example.org --bank physics-core >/dev/null
 url=$("$assay" db url)
-psql "$url" -q -v ON_ERROR_STOP=1 <<'SQL'
+psql "$url" -q -v ON_ERROR_STOP=1 -v total="$screens_total" <<'SQL'
 CREATE TABLE bench_door_codes (n int PRIMARY KEY, code text NOT NULL, screen_id bigint);
 INSERT INTO bench_door_codes (n, code)
-SELECT g, upper(substr(md5(random()::text) || md5(random()::text), 1, 32)) FROM generate_series(1, 1000) g;
+SELECT g, upper(substr(md5(random()::text) || md5(random()::text), 1, 32)) FROM generate_series(1, :total) g;
 INSERT INTO experts (email, full_name, country, languages, highest_degree, years_experience)
 SELECT 'bench' || n || '@example.org', 'Bench ' || n, 'FR', '{fr}', 'phd', 5 FROM bench_door_codes;
 WITH template AS (SELECT * FROM screens ORDER BY id LIMIT 1),
@@ -71,10 +83,13 @@ if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c "import asyncssh" 2>/d
 fi
 ulimit -n 16384 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 
-echo "assay: $assay; machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "assay: $assay; machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg); think $think s, pool $connections"
+offset=0
 for n in "${sizes[@]}"; do
+    sed -n "$((offset + 1)),$((offset + n))p" "$codes" >"$work/door-codes-$n.txt"
+    offset=$((offset + n))
     "$assay" serve --listen 127.0.0.1:0 --host-key "$work/door-host-key" --max-sessions 5000 \
-        --max-sessions-per-address 5000 --connections 8 >"$work/serve.out" 2>"$work/serve.log" &
+        --max-sessions-per-address 5000 --connections "$connections" >"$work/serve.out" 2>"$work/serve.log" &
     server=$!
     port=""
     for _ in $(seq 1 300); do
@@ -83,21 +98,22 @@ for n in "${sizes[@]}"; do
         sleep 0.1
     done
     [ -n "$port" ] || { echo "assay serve did not start: $(cat "$work/serve.log")" >&2; kill "$server"; exit 1; }
-    "$venv/bin/python" scripts/bench/door_load.py --port "$port" --codes "$codes" --sessions "$n" \
-        --server-pid "$server" --ramp "$(python3 -c "print(max(5, $n / 50))")"
+    "$venv/bin/python" scripts/bench/door_load.py --port "$port" --codes "$work/door-codes-$n.txt" --sessions "$n" \
+        --server-pid "$server" --ramp "$(python3 -c "print(max(5, $n / 50))")" --think "$think" --answers "$answers" ${OVERLAP:+--overlap}
     kill -TERM "$server"
     wait "$server" || true
 done
 
-# The database side of an answer, with pgbench, on the same screens.
-screens=$(psql "$url" -Atc "SELECT count(*) FROM bench_door_codes")
+# The database side of an answer, with pgbench, on the 1,000 screens no session touched.
+echo "pgbench: load $(cut -d' ' -f1-3 /proc/loadavg)"
 for clients in 8 32; do
     for script in floor door session; do
         rm -f "$work"/pgbench_log.*
-        (cd "$work" && pgbench -n -c "$clients" -j 2 -T 15 -D screens="$screens" -l -f "$root/scripts/bench/door/$script.sql" "$url" >"$work/pgbench.out" 2>&1) \
+        (cd "$work" && pgbench -n -c "$clients" -j 2 -T "${PGBENCH_SECONDS:-15}" -D first=$((sessions_total + 1)) -D last="$screens_total" -l -f "$root/scripts/bench/door/$script.sql" "$url" >"$work/pgbench.out" 2>&1) \
             || { cat "$work/pgbench.out" >&2; exit 1; }
         cat "$work"/pgbench_log.* | python3 scripts/bench/door_pgbench.py "$work/pgbench.out" "$script" "$clients"
     done
 done
 rm -f "$work"/pgbench_log.*
+echo "end: load $(cut -d' ' -f1-3 /proc/loadavg)"
 "$assay" db stop >/dev/null

@@ -4,6 +4,8 @@
 #
 # usage: scripts/bench-gift.sh [MEGABYTES]   (default 50)
 #        ASSAY_BIN=path/to/release/assay scripts/bench-gift.sh   (use that binary, no build)
+#        BASELINE_BIN=path/to/other/assay …   (also import each file with that binary, e.g. a release
+#        build of main, and print the CPU time's ratio to it, measured in the same run)
 # Builds assay in release, exports the shipped banks as GIFT (real questions, about 1 KB each)
 # and generates two files of the size asked with scripts/bench/generate_gift.py: those questions
 # repeated with unique titles ("shipped"), and short synthetic questions of every kind, about
@@ -36,19 +38,31 @@ done
 python3 scripts/bench/generate_gift.py "$size" "$work/shipped.gift" "$work/shipped-source.gift"
 python3 scripts/bench/generate_gift.py "$size" "$work/short.gift"
 
-printf '\n| file | size | questions converted | wall | CPU (user+sys) | peak RSS | YAML written |\n|---|---|---|---|---|---|---|\n'
+printf '\n| binary | file | size | questions converted | wall | CPU (user+sys) | peak RSS | YAML written |\n|---|---|---|---|---|---|---|---|\n'
+declare -A cpu
 for kind in shipped short; do
-    file="$work/$kind.gift"
-    rm -f "$work/$kind.yaml"
-    /usr/bin/time -v "$assay" bank import-gift "$file" --domain medicine --bank bench --out "$work/$kind.yaml" \
-        2> "$work/$kind.time" > /dev/null || true
-    wall=$(grep "Elapsed (wall clock)" "$work/$kind.time" | awk '{print $NF}')
-    user=$(grep "User time" "$work/$kind.time" | awk '{print $NF}')
-    sys=$(grep "System time" "$work/$kind.time" | awk '{print $NF}')
-    rss=$(grep "Maximum resident" "$work/$kind.time" | awk '{print $NF}')
-    items=$(grep -o "wrote [0-9]* item" "$work/$kind.time" | awk '{print $2}')
-    printf '| %s | %s MB | %s | %s | %.1f s | %d MB | %s MB |\n' "$kind" "$(( $(stat -c %s "$file") / 1000000 ))" "${items:-?}" "$wall" \
-        "$(echo "$user + $sys" | bc)" "$((rss / 1024))" "$(( $(stat -c %s "$work/$kind.yaml" 2>/dev/null || echo 0) / 1000000 ))"
+    for which in ${BASELINE_BIN:+baseline} assay; do
+        if [ "$which" = baseline ]; then bin="$BASELINE_BIN"; else bin="$assay"; fi
+        file="$work/$kind.gift"
+        out="$work/$kind-$which"
+        rm -f "$out.yaml"
+        /usr/bin/time -v "$bin" bank import-gift "$file" --domain medicine --bank bench --out "$out.yaml" \
+            2> "$out.time" > /dev/null || true
+        wall=$(grep "Elapsed (wall clock)" "$out.time" | awk '{print $NF}')
+        user=$(grep "User time" "$out.time" | awk '{print $NF}')
+        sys=$(grep "System time" "$out.time" | awk '{print $NF}')
+        rss=$(grep "Maximum resident" "$out.time" | awk '{print $NF}')
+        items=$(grep -o "wrote [0-9]* item" "$out.time" | awk '{print $2}')
+        cpu[$kind-$which]=$(echo "$user + $sys" | bc)
+        printf '| %s | %s | %s MB | %s | %s | %.1f s | %d MB | %s MB |\n' "$which" "$kind" "$(( $(stat -c %s "$file") / 1000000 ))" "${items:-?}" "$wall" \
+            "${cpu[$kind-$which]}" "$((rss / 1024))" "$(( $(stat -c %s "$out.yaml" 2>/dev/null || echo 0) / 1000000 ))"
+    done
 done
+if [ -n "${BASELINE_BIN:-}" ]; then
+    echo
+    for kind in shipped short; do
+        echo "$kind: CPU time $(echo "scale=2; ${cpu[$kind-assay]} / ${cpu[$kind-baseline]}" | bc) x the baseline's"
+    done
+fi
 echo
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -13,14 +13,19 @@
 # import. Prints every repeat, then for each scenario the medians, the ratio of the medians
 # (targets: first ≤ 4x, second ≤ 6x) and assay's largest peak memory (target < 200 MB).
 # ASSAY_INTAKE_TIMING=1 adds the import's phases and CPU split.
+# ASSAY_BIN=path/to/release/assay uses that binary instead of building one.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rows=${1:-1000000}
 repeats=${2:-3}
 scripts/install-deps.sh
 [ -x /usr/bin/time ] || { if [ "$(id -u)" -eq 0 ]; then apt-get install -y -qq time >/dev/null; else sudo apt-get install -y -qq time >/dev/null; fi; }
-swift build -c release --product assay >/dev/null
-assay=.build/release/assay
+if [ -n "${ASSAY_BIN:-}" ]; then  # a release binary built elsewhere: no build here
+    assay=$(realpath "$ASSAY_BIN")
+else
+    swift build -c release --product assay >/dev/null
+    assay=$PWD/.build/release/assay
+fi
 work=.build-bench
 mkdir -p "$work"
 chmod 755 "$work"

@@ -6,13 +6,18 @@
 #
 # usage: scripts/bench-roster.sh [MEMBERS] [REPEATS]   (defaults 1,000,000 and 3; target: ≤ 1.5x the
 # plain table). Each repeat times the three one after the other; the medians are compared.
+# ASSAY_BIN=path/to/release/assay uses that binary instead of building one.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 n=${1:-1000000}
 repeats=${2:-3}
 scripts/install-deps.sh
-swift build -c release --product assay >/dev/null
-assay=$PWD/.build/release/assay
+if [ -n "${ASSAY_BIN:-}" ]; then  # a release binary built elsewhere: no build here
+    assay=$(realpath "$ASSAY_BIN")
+else
+    swift build -c release --product assay >/dev/null
+    assay=$PWD/.build/release/assay
+fi
 work=$PWD/.build-bench
 mkdir -p "$work"; chmod 755 "$work"
 export ASSAY_HOME="$work/roster-home"

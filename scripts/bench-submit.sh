@@ -13,14 +13,19 @@
 # `assay screen take` (every question answered, so it submits at once); the script prints
 # the median of those process times, the median execution time of each check query on the same
 # screens (EXPLAIN ANALYZE), the flags found, and the ratios large/small.
+# ASSAY_BIN=path/to/release/assay uses that binary instead of building one.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 small=${1:-100}
 large=${2:-100000}
 submits=${3:-20}
 scripts/install-deps.sh
-swift build -c release --product assay >/dev/null
-assay=$PWD/.build/release/assay
+if [ -n "${ASSAY_BIN:-}" ]; then  # a release binary built elsewhere: no build here
+    assay=$(realpath "$ASSAY_BIN")
+else
+    swift build -c release --product assay >/dev/null
+    assay=$PWD/.build/release/assay
+fi
 work=$PWD/.build-bench
 mkdir -p "$work"; chmod 755 "$work"
 export ASSAY_HOME="$work/submit-home"

@@ -48,6 +48,7 @@ GRANT INSERT ON events TO assay_door;
 GRANT SELECT (id) ON events TO assay_door;
 GRANT USAGE ON SEQUENCE events_id_seq TO assay_door;
 
--- The candidate's one-round-trip functions (migration 013; they run with the caller's rights).
+-- The candidate's one-round-trip functions (migrations 013, 016, 021; they run with the caller's rights).
 GRANT EXECUTE ON FUNCTION screen_door_screen(text), screen_door_question(text, integer),
-    screen_door_answer(text, integer, jsonb, text), screen_door_draft(text, integer, text) TO assay_door;
+    screen_door_answer(text, integer, jsonb, text), screen_door_draft(text, integer, text),
+    screen_door_show(bigint, integer, text, integer) TO assay_door;

@@ -21,10 +21,17 @@ flags=(-swift-version 6 -enable-upcoming-feature ExistentialAny -enable-upcoming
        -enable-upcoming-feature InternalImportsByDefault -parse-as-library -enable-testing -O -sanitize=fuzzer,address
        -I "$out/modules" -I "$debug/Modules" -I Sources/CLibPQ -I .build/checkouts/Yams/Sources/CYaml/include
        $(pkg-config --cflags-only-I libpq | sed 's/-I/-Xcc -I/g'))
-swiftc "${flags[@]}" -module-name IntakeEngine -emit-library -static -emit-module -emit-module-path "$out/modules/IntakeEngine.swiftmodule" \
-    Sources/IntakeEngine/*.swift -o "$out/libIntakeEngine.a"
-swiftc "${flags[@]}" -module-name AssayCore -emit-library -static -emit-module -emit-module-path "$out/modules/AssayCore.swiftmodule" \
-    $(find Sources/AssayCore -name '*.swift') -o "$out/libAssayCore.a"
+# Each library is built again only when a source it is made of is newer (AssayCore takes many
+# minutes with AddressSanitizer on a busy machine).
+stale() { [ ! -f "$1" ] || [ -n "$(find "${@:2}" -newer "$1" -name '*.swift' | head -1)" ]; }
+if stale "$out/libIntakeEngine.a" Sources/IntakeEngine; then
+    swiftc "${flags[@]}" -module-name IntakeEngine -emit-library -static -emit-module -emit-module-path "$out/modules/IntakeEngine.swiftmodule" \
+        Sources/IntakeEngine/*.swift -o "$out/libIntakeEngine.a"
+fi
+if stale "$out/libAssayCore.a" Sources/AssayCore Sources/IntakeEngine; then
+    swiftc "${flags[@]}" -module-name AssayCore -emit-library -static -emit-module -emit-module-path "$out/modules/AssayCore.swiftmodule" \
+        $(find Sources/AssayCore -name '*.swift') -o "$out/libAssayCore.a"
+fi
 objects=()
 for module in Logging Postgres Banks Psychometrics Yams CYaml; do
     while IFS= read -r object; do objects+=("$object"); done < <(find "$debug/$module.build" -name '*.o')

@@ -7,7 +7,9 @@ import Postgres
 ///
 /// Answers, questions and drafts take ``AnswerRoundTrip``'s one statement each (a question
 /// returned with the last answer costs no trip at all); the overview, beginning and submitting
-/// take ``CandidateSession``'s path. What ``AnswerRoundTrip`` remembers between calls lives here,
+/// take ``CandidateSession``'s path. The one-statement calls take the pool's short lane
+/// (``DatabasePool/Lane/short``), the others its long one, so that bursts of submissions never
+/// keep an answer waiting. What ``AnswerRoundTrip`` remembers between calls lives here,
 /// so consecutive calls may run on different connections and the server keeps nothing else: a
 /// candidate cut off from one server resumes on another. A lost database is reported as
 /// ``AssayError/Code/unavailable``, which the prompt retries.
@@ -27,14 +29,14 @@ public final class PromptScreenService: CandidateScreenService {
     /// - Throws: ``AssayError`` when the code is unknown, expired, voided or used up, or the
     ///   database cannot be reached.
     public func overview(code: String) throws -> ScreenOverview {
-        try call { connection in try CandidateSession(connection: connection).overview(code: code) }
+        try call(.long) { connection in try CandidateSession(connection: connection).overview(code: code) }
     }
 
     /// Starts the clock (server time) if it has not started; idempotent.
     ///
     /// - Throws: ``AssayError`` when the code cannot be used, or the database cannot be reached.
     public func begin(code: String) throws -> ScreenOverview {
-        try call { connection in try CandidateSession(connection: connection).begin(code: code) }
+        try call(.long) { connection in try CandidateSession(connection: connection).begin(code: code) }
     }
 
     /// One question as the candidate sees it, with its draft; records when it was shown.
@@ -44,7 +46,7 @@ public final class PromptScreenService: CandidateScreenService {
     public func question(code: String, position: Int) throws -> CandidateQuestion {
         if let prefetched = memory.takePrefetched(code: code, position: position) { return prefetched }
         let before = memory
-        let (question, after) = try call { connection in
+        let (question, after) = try call(.short) { connection in
             var memory = before
             let question = try AnswerRoundTrip.question(code: code, position: position, memory: &memory, on: connection)
             return (question, memory)
@@ -59,7 +61,7 @@ public final class PromptScreenService: CandidateScreenService {
     ///   screen has not begun, or the database cannot be reached.
     public func answer(code: String, position: Int, answer: CandidateAnswer, typed: String) throws -> AnswerReceipt {
         let before = memory
-        let (receipt, after) = try call { connection in
+        let (receipt, after) = try call(lane(code: code, position: position)) { connection in
             var memory = before
             let receipt = try AnswerRoundTrip.answer(code: code, position: position, answer: answer, typed: typed, memory: &memory, on: connection)
             return (receipt, memory)
@@ -74,7 +76,7 @@ public final class PromptScreenService: CandidateScreenService {
     ///   outside its limits, the screen has not begun, or the database cannot be reached.
     public func saveDraft(code: String, position: Int, text: String) throws -> AnswerReceipt {
         let before = memory
-        let (receipt, after) = try call { connection in
+        let (receipt, after) = try call(lane(code: code, position: position)) { connection in
             var memory = before
             let receipt = try AnswerRoundTrip.saveDraft(code: code, position: position, text: text, memory: &memory, on: connection)
             return (receipt, memory)
@@ -89,14 +91,19 @@ public final class PromptScreenService: CandidateScreenService {
     ///   database cannot be reached.
     public func submit(code: String) throws -> ScreenCompletion {
         _ = memory.takePrefetched(code: code, position: 0)
-        return try call { connection in try CandidateSession(connection: connection).submit(code: code) }
+        return try call(.long) { connection in try CandidateSession(connection: connection).submit(code: code) }
     }
 
-    /// Runs `body` on a pooled connection, turning the loss of the database into
+    /// The short lane for an answer or draft that takes one statement, the long one otherwise.
+    private func lane(code: String, position: Int) -> DatabasePool.Lane {
+        memory.answersInOneStatement(code: code, position: position) ? .short : .long
+    }
+
+    /// Runs `body` on a pooled connection of `lane`, turning the loss of the database into
     /// ``AssayError/Code/unavailable`` (the prompt retries, keeping what was typed).
-    private func call<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T) throws -> T {
+    private func call<T: Sendable>(_ lane: DatabasePool.Lane, _ body: @escaping @Sendable (Connection) throws -> T) throws -> T {
         do {
-            return try pool.runBlocking(body)
+            return try pool.runBlocking(lane, body)
         } catch let error as AssayError {
             throw error
         } catch let error as PostgresError where Self.isConnectionLoss(error) {

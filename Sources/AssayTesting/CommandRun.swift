@@ -86,6 +86,22 @@ public enum CommandRun {
         return RunningCommand(pid: pid, files: [input, output, error])
     }
 
+    /// Copies the assay binary to `path`, executable (0755), with `cp` in a child process.
+    ///
+    /// A copy written by this process has its descriptor open for an instant, and a test forking
+    /// a child at that instant passes the descriptor on: executing the copy then fails with
+    /// "Text file busy" for as long as that child lives.
+    ///
+    /// - Parameter path: where the copy goes.
+    /// - Throws: `CocoaError` when `cp` fails; the permission change's error.
+    public static func copyAssay(to path: String) throws {
+        let copied = try run("/bin/cp", [assayPath, path], environment: cleanEnvironment)
+        guard copied.status == 0 else {
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSLocalizedDescriptionKey: "cp \(assayPath) \(path): \(copied.stderr)"])
+        }
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: path)
+    }
+
     /// Runs a program to completion.
     public static func run(_ program: String, _ arguments: [String], environment: [String: String], stdin: String = "", directory: String? = nil) throws -> CommandResult {
         try start(program, arguments, environment: environment, stdin: stdin, directory: directory).wait()

@@ -18,7 +18,8 @@ enum ChoiceCredits {
 
     /// `values` sorted by `areInIncreasingOrder`, equal elements kept in their order.
     static func stableSorted<T>(_ values: [T], by areInIncreasingOrder: (T, T) -> Bool) -> [T] {
-        values.enumerated().sorted { a, b in
+        guard values.count > 1 else { return values }
+        return values.enumerated().sorted { a, b in
             if areInIncreasingOrder(a.element, b.element) { return true }
             if areInIncreasingOrder(b.element, a.element) { return false }
             return a.offset < b.offset

@@ -82,21 +82,15 @@ extension GIFTImporter {
     public static func bankFile(_ text: String, file: String, slug: String, domain: String, title: String? = nil, language: String = "en",
                                 diagnostic: (BankDiagnostic) throws -> Void) throws -> (head: String, items: String, count: Int) {
         try GIFTImportResult.checkNames(slug: slug, domain: domain, language: language)
-        var body = ""
-        var batch: [Item] = []
+        // Each item is written as YAML text as soon as it is converted (what BankWriter.yamlItems writes).
+        var body = BankItemYAML()
         var count = 0
-        // Items are written in batches: one YAML emitter per batch, one batch of trees at a time.
         try convert(text, file: file, bankSlug: slug, item: { item in
-            batch.append(item)
+            body.append(item)
             count += 1
-            if batch.count == 256 {
-                body += try BankWriter.yamlItems(batch)
-                batch.removeAll(keepingCapacity: true)
-            }
         }, diagnostic: diagnostic)
-        body += try BankWriter.yamlItems(batch)
         guard count > 0 else { throw BankError(.noItems, "no question could be converted, so there is no bank to write") }
         let head = try BankWriter.yamlHead(GIFTImportResult.newBank(slug: slug, domain: domain, title: title, language: language, items: [], itemCount: count))
-        return (head, body, count)
+        return (head, body.text, count)
     }
 }

@@ -38,9 +38,9 @@
 /// Ids come from titles (kept when already a valid id, else slugified to
 /// `^[a-z0-9][a-z0-9._-]{0,63}$`) or are numbered `<bankSlug>-001`, `<bankSlug>-002` … for
 /// untitled questions; a taken id gets `-2`, `-3` …. Every item has difficulty `medium` and 1
-/// point. Every converted item is checked by the bank reader's own rules; one that breaks a rule
-/// is reported at its question's line with the rule and left out, so that the converted bank
-/// lints clean.
+/// point. Every converted item is checked by the bank reader's rules (``ItemRules``, the reader's
+/// checks on the item itself, with its words); one that breaks a rule is reported at its
+/// question's line with the rule and left out, so that the converted bank lints clean.
 public enum GIFTImporter {
     /// Converts GIFT source to bank items.
     ///
@@ -86,7 +86,6 @@ public enum GIFTImporter {
         var identifiers = GIFTIdentifiers(bankSlug: bankSlug)
         var topic = "general"
         var blocks = GIFTBlockReader(text)
-        let nodes = BankNodes()
 
         while let block = blocks.next() {
             for segment in GIFTScanner.segments(of: block) {
@@ -105,7 +104,7 @@ public enum GIFTImporter {
                     if !isSeparated {
                         converter.warning(source.position, "No blank line before this question: Moodle would read it as part of what comes before; it was read as a question of its own. Put a blank line before it.")
                     }
-                    if let converted = convertQuestion(source, converter: &converter, identifiers: &identifiers, topic: topic, nodes: nodes) {
+                    if let converted = convertQuestion(source, converter: &converter, identifiers: &identifiers, topic: topic) {
                         for found in converter.takeDiagnostics() { try diagnostic(found) }
                         try item(converted)
                     }
@@ -117,7 +116,7 @@ public enum GIFTImporter {
 
     /// One question's item, with its id taken, or nil (the converter's diagnostics say why).
     private static func convertQuestion(_ source: GIFTText, converter: inout GIFTQuestionConverter,
-                                        identifiers: inout GIFTIdentifiers, topic: String, nodes: BankNodes) -> Item? {
+                                        identifiers: inout GIFTIdentifiers, topic: String) -> Item? {
         guard let question = converter.convert(source) else { return nil }
         let item = Item(
             id: identifiers.peek(title: question.title),
@@ -128,20 +127,11 @@ public enum GIFTImporter {
             difficulty: .medium,
             body: question.body
         )
-        if let problem = ruleViolation(of: item, nodes: nodes) {
+        if let problem = ItemRules.firstViolation(of: item) {
             converter.error(source.position, "The converted question breaks a rule of the bank format, so it was left out: \(problem)")
             return nil
         }
         return Item(id: identifiers.allocate(title: question.title), topic: item.topic, prompt: item.prompt,
                     explanation: item.explanation, points: 1, difficulty: .medium, body: item.body)
-    }
-
-    /// The first rule of the bank format that `item` breaks, checked by the bank reader itself on
-    /// the item's YAML node, or nil when it has none.
-    static func ruleViolation(of item: Item, nodes: BankNodes = BankNodes()) -> String? {
-        let (read, diagnostics) = BankReader.item(from: nodes.node(for: item), file: "converted")
-        if let problem = diagnostics.first(where: { $0.severity == .error }) { return problem.message }
-        guard read == item else { return "it does not read back the same from a bank file" }
-        return nil
     }
 }

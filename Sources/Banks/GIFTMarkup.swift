@@ -15,6 +15,7 @@ enum GIFTMarkup: String, Sendable, CaseIterable {
     /// the marker's position; `nil` format when the text has no marker.
     static func split(_ text: GIFTText) -> (markup: GIFTMarkup?, text: GIFTText, position: GIFTPosition) {
         let trimmed = text.trimmed()
+        guard trimmed.hasSyntaxPrefix("[") else { return (nil, trimmed, trimmed.position) }
         for markup in allCases {
             let marker = "[\(markup.rawValue)]"
             if trimmed.hasSyntaxPrefix(marker) {
@@ -43,6 +44,8 @@ enum GIFTMarkup: String, Sendable, CaseIterable {
     /// `text` without leading and trailing whitespace.
     static func trimmed(_ text: some StringProtocol) -> Substring {
         let string = Substring(text)
+        // Text that starts and ends with a visible ASCII character is its own trimmed form.
+        if let head = string.utf8.first, let tail = string.utf8.last, head > 0x20, head < 0x7F, tail > 0x20, tail < 0x7F { return string }
         guard let first = string.firstIndex(where: { !$0.isWhitespace }),
               let last = string.lastIndex(where: { !$0.isWhitespace })
         else { return "" }

@@ -23,6 +23,8 @@ enum HTMLText {
     /// Whether `text` holds anything HTML would render differently from plain text: a tag, a
     /// comment or a character reference.
     static func looksLikeHTML(_ text: String) -> Bool {
+        // Most texts have neither '<' nor '&': no need to split them into characters.
+        guard text.utf8.contains(where: { $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: "&") }) else { return false }
         let characters = Array(text)
         for (index, character) in characters.enumerated() where index + 1 < characters.count {
             let next = characters[index + 1]

@@ -21,11 +21,13 @@ enum ShortTextPatterns {
 
     /// A literal text as a pattern: every `*` written `\*`.
     static func escaping(_ literal: String) -> String {
-        literal.replacingOccurrences(of: "*", with: "\\*")
+        guard literal.utf8.contains(UInt8(ascii: "*")) else { return literal }
+        return literal.replacingOccurrences(of: "*", with: "\\*")
     }
 
     /// The literal text a pattern without wildcards stands for: every `\*` read as `*`.
     static func unescaping(_ pattern: String) -> String {
-        pattern.replacingOccurrences(of: "\\*", with: "*")
+        guard pattern.utf8.contains(UInt8(ascii: "\\")) else { return pattern }
+        return pattern.replacingOccurrences(of: "\\*", with: "*")
     }
 }

@@ -32,6 +32,9 @@ public final class CSVReader {
     public private(set) var recordLine = 0
     /// Why the current record is malformed (an unterminated quote, a stray quote), if it is.
     public private(set) var problem: String?
+    /// How many times a record was scanned from its start (again after each read when it runs
+    /// past the buffer), for tests that check a long record costs time linear in its length.
+    private(set) var scans = 0
     private var rawRange: Range<Int> = 0..<0
 
     /// Bytes of the file consumed so far (for progress), in the file's own encoding (an
@@ -63,7 +66,7 @@ public final class CSVReader {
             buffer.removeFirst(position)
             position = 0
         }
-        if try file.read(appendingTo: &buffer) == 0 { atEnd = true }
+        if try !file.readMore(appendingTo: &buffer) { atEnd = true }
     }
 
     /// The current record's original bytes (line break excluded), for the rejects file.
@@ -102,6 +105,7 @@ public final class CSVReader {
     /// Works on local copies of the field storage (moved out of and back into the object), so
     /// that appending in the loop costs no exclusivity check on a class property.
     private func scan(toEnd: Bool = false) -> Int? {
+        scans += 1
         var fieldBytes = placeholder
         var fieldRanges = [Range<Int>]()
         swap(&fieldBytes, &self.decoded)

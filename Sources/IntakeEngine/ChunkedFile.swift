@@ -69,6 +69,23 @@ final class ChunkedFile {
         return got
     }
 
+    /// Appends chunks to `buffer` until it holds twice what it held (at least one chunk).
+    ///
+    /// A reader whose buffer ends inside a record or line reads more and scans the record again
+    /// from its start: growing the buffer geometrically keeps that linear in the record's length
+    /// (one chunk at a time, a record of n bytes was scanned n / chunk times: quadratic).
+    ///
+    /// - Parameter buffer: the bytes read and not yet consumed.
+    /// - Returns: false when the end of the file was reached.
+    /// - Throws: ``IntakeFileError`` when a read fails.
+    func readMore(appendingTo buffer: inout [UInt8]) throws -> Bool {
+        let target = 2 * buffer.count
+        repeat {
+            if try read(appendingTo: &buffer) == 0 { return false }
+        } while buffer.count < target
+        return true
+    }
+
     /// The file's first bytes, as they are (for ``EncodingSniffer``).
     ///
     /// - Parameters:

@@ -20,7 +20,7 @@ public import Postgres
 /// So nothing the router writes breaks a unique index: the database never refuses a row (and
 /// never logs one).
 ///
-/// Rows go out in chunks (2k rows at first, doubling up to 32k, experts at most 2 MB);
+/// Rows go out in chunks (2k rows at first, doubling up to 16k, experts at most 2 MB);
 /// applications sorted by external id (see ``CopyChunk``). A router without feeders (a dry
 /// run) decides and counts, and writes nothing.
 public final class DirectRouter: StagedApplicantSink {

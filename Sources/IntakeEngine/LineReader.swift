@@ -27,9 +27,14 @@ public final class LineReader {
         if buffer.starts(with: [0xEF, 0xBB, 0xBF]) { position = 3; consumed = 3 }
     }
 
+    /// How many times the buffer was refilled, for tests that check a long line costs time
+    /// linear in its length (it is searched again for its end after each refill).
+    private(set) var refills = 0
+
     private func refill() throws {
+        refills += 1
         if position > 0 { buffer.removeFirst(position); position = 0 }
-        if try file.read(appendingTo: &buffer) == 0 { atEnd = true }
+        if try !file.readMore(appendingTo: &buffer) { atEnd = true }
     }
 
     /// The next line, without its line break.

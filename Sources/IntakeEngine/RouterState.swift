@@ -4,7 +4,7 @@ import Postgres
 /// file's earlier rows), which applications exist, which domains each person already applies
 /// for, and the COPY chunks being filled.
 struct RouterState {
-    static let chunkRows = 1 << 15
+    static let chunkRows = 1 << 14
     /// The largest experts chunk, in bytes. Their binary rows (about 130 bytes) are twice the
     /// size of the text rows they replaced, and up to five chunks are in memory at once (built,
     /// queued, being sent): 32k rows made the import's peak memory 20 MB larger.

@@ -14,6 +14,19 @@ enum PostgresArrayLiteral {
 
     /// The bytes of an array literal holding `elements`, each in its own text representation.
     static func encode<Element: PostgresArrayElement>(_ elements: [Element]) throws -> [UInt8] {
+        // The element types bulk statements bind by the ten thousand, written without a
+        // binding (an array allocation) per element: a 20,000-member promotion spent a fifth of
+        // its own time here. Same bytes as the general loop below.
+        if Element.self == Int.self { return integers(unsafeBitCast(elements, to: [Int].self)) }
+        if Element.self == Int64.self { return integers(unsafeBitCast(elements, to: [Int64].self)) }
+        if Element.self == Int32.self { return integers(unsafeBitCast(elements, to: [Int32].self)) }
+        if Element.self == String.self { return try texts(unsafeBitCast(elements, to: [String].self), Element.self) }
+        if Element.self == String?.self { return try texts(unsafeBitCast(elements, to: [String?].self), Element.self) }
+        return try encodeEach(elements)
+    }
+
+    /// ``encode(_:)`` for any element type: each element's own binding, quoted as needed.
+    static func encodeEach<Element: PostgresArrayElement>(_ elements: [Element]) throws -> [UInt8] {
         var out: [UInt8] = [openBrace]
         for (offset, element) in elements.enumerated() {
             if offset > 0 { out.append(comma) }
@@ -34,19 +47,60 @@ enum PostgresArrayLiteral {
             if bytes.contains(0) {
                 throw elementError(offset + 1, Element.self, "the element contains a NUL character, which PostgreSQL text cannot store")
             }
-            if needsQuotes(bytes) {
-                out.append(quote)
-                for byte in bytes {
-                    if byte == quote || byte == backslash { out.append(backslash) }
-                    out.append(byte)
-                }
-                out.append(quote)
-            } else {
-                out.append(contentsOf: bytes)
-            }
+            append(element: bytes, to: &out)
         }
         out.append(closeBrace)
         return out
+    }
+
+    /// Appends one element's text, double-quoted and escaped when ``needsQuotes(_:)`` says so.
+    private static func append<Bytes: Collection>(element bytes: Bytes, to out: inout [UInt8]) where Bytes.Element == UInt8 {
+        guard needsQuotes(bytes) else {
+            out.append(contentsOf: bytes)
+            return
+        }
+        out.append(quote)
+        for byte in bytes {
+            if byte == quote || byte == backslash { out.append(backslash) }
+            out.append(byte)
+        }
+        out.append(quote)
+    }
+
+    /// An array literal of integers (which never need quotes).
+    private static func integers<Integer: BinaryInteger>(_ elements: [Integer]) -> [UInt8] {
+        var out: [UInt8] = [openBrace]
+        out.reserveCapacity(elements.count * 8 + 2)
+        for (offset, element) in elements.enumerated() {
+            if offset > 0 { out.append(comma) }
+            out.append(contentsOf: String(element).utf8)
+        }
+        out.append(closeBrace)
+        return out
+    }
+
+    /// An array literal of texts (nil for NULL), quoted as ``needsQuotes(_:)`` says.
+    private static func texts<Element>(_ elements: [String?], _ type: Element.Type) throws -> [UInt8] {
+        var out: [UInt8] = [openBrace]
+        for (offset, element) in elements.enumerated() {
+            if offset > 0 { out.append(comma) }
+            guard let element else {
+                out.append(contentsOf: "NULL".utf8)
+                continue
+            }
+            let bytes = element.utf8
+            if bytes.contains(0) {  // as PostgresBinding.text(_:) says it
+                throw elementError(offset + 1, type, "a string parameter contains a NUL character, which PostgreSQL text cannot store")
+            }
+            append(element: bytes, to: &out)
+        }
+        out.append(closeBrace)
+        return out
+    }
+
+    /// ``texts(_:_:)`` of texts without NULLs.
+    private static func texts<Element>(_ elements: [String], _ type: Element.Type) throws -> [UInt8] {
+        try texts(elements.map(Optional.some), type)
     }
 
     private static func elementError<Element>(_ position: Int, _ type: Element.Type, _ why: String) -> PostgresError {
@@ -54,9 +108,9 @@ enum PostgresArrayLiteral {
     }
 
     /// Whether an element's text must be double-quoted to be read back as itself.
-    static func needsQuotes(_ bytes: [UInt8]) -> Bool {
+    static func needsQuotes<Bytes: Collection>(_ bytes: Bytes) -> Bool where Bytes.Element == UInt8 {
         if bytes.isEmpty { return true }
-        if bytes.count == 4, isNULL(bytes[...]) { return true }
+        if bytes.count == 4, isNULL(bytes) { return true }
         for byte in bytes {
             switch byte {
             case quote, backslash, openBrace, closeBrace, comma: return true

@@ -201,7 +201,7 @@ struct DBCommandTests {
         // The build folder may sit under a folder the user cannot enter (a CI clone in a 0700
         // temporary folder): run a copy of the binary and the migrations from a public folder.
         let binary = home.appendingPathComponent("assay")
-        try FileManager.default.copyItem(atPath: CommandRun.assayPath, toPath: binary.path)
+        try CommandRun.copyAssay(to: binary.path)
         let sql = home.appendingPathComponent("sql")
         try FileManager.default.copyItem(at: Self.repository.appendingPathComponent("sql"), to: sql)
         let env = CommandRun.cleanEnvironment.merging(["ASSAY_HOME": home.appendingPathComponent("cluster").path, "ASSAY_SQL_DIR": sql.path]) { $1 }

@@ -75,8 +75,7 @@ struct InstallCommandTests {
         let elsewhere = try TemporaryFolder.make(prefix: "assay-lonely-cwd-")
         defer { try? FileManager.default.removeItem(at: bin); try? FileManager.default.removeItem(at: elsewhere) }
         let copy = bin.appendingPathComponent("assay")
-        try FileManager.default.copyItem(atPath: CommandRun.assayPath, toPath: copy.path)
-        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: copy.path)
+        try CommandRun.copyAssay(to: copy.path)
         let url = try TestDatabase.url(for: "cli_lonely")
         let result = try CommandRun.run(copy.path, ["experts", "list", "--database-url", url], environment: CommandRun.cleanEnvironment, directory: elsewhere.path)
         #expect(result.status == 1, "\(result.stderr)")

@@ -250,6 +250,82 @@ struct ServeCommandTests {
         #expect(log.contains("session closed: idle"))
     }
 
+    @Test("a session idle in the middle of a screen is closed: its answers and the essay being written are kept, and connecting again resumes there")
+    func idleMidScreen() throws {
+        let (screen, code, positions) = try inviteTerminalScreen()
+        // Long enough that the candidate's keys, sent as soon as each question shows, never wait
+        // that long on a loaded machine.
+        let server = try Server(url: url, hostKey: hostKey, arguments: ["--idle-timeout", "5"])
+        let terminal = try TmuxSession(server.sshCommand(code))
+        #expect(terminal.waitFor("[y/n]"), "\(terminal.screen)")
+        terminal.sendLine("y")
+        // The two short questions answered, the essay skipped wherever it comes; it comes back
+        // last, the candidate enters a line, types part of the next and goes quiet.
+        for type in order(positions) {
+            #expect(terminal.waitFor(try #require(Self.prompts[type])), "\(type): \(terminal.screen)")
+            if type == "essay" { terminal.sendLine("skip") } else { answer(type, in: terminal) }
+        }
+        #expect(terminal.waitFor("1 skipped question left."), "\(terminal.screen)")
+        terminal.sendLine("Objects keep")
+        terminal.send("their")
+        #expect(terminal.waitFor("ssh exited"), "\(terminal.screen)")
+        #expect(terminal.screen.contains("This session was closed after 5 seconds without input. Every answer you saved is kept"), "\(terminal.screen)")
+        // The prompt saves the essay with the line being typed as the session ends.
+        var result = try stored(screen)
+        for _ in 0..<200 where result.drafts["essay"] != "Objects keep\ntheir" {
+            usleep(50_000)
+            result = try stored(screen)
+        }
+        #expect(result.answers == ["short_text": "newton", "true_false": "true"])
+        #expect(result.drafts == ["essay": "Objects keep\ntheir"])
+        #expect(result.status == "in_progress")
+        // Connecting again resumes at the essay, with its draft; ending it submits the screen.
+        let resumed = try TmuxSession(server.sshCommand(code))
+        #expect(resumed.waitFor("Resuming: 2 of 3 answered"), "\(resumed.screen)")
+        #expect(resumed.waitFor("their"), "\(resumed.screen)")
+        resumed.sendLine(".")
+        #expect(resumed.waitFor("ssh exited 0"), "\(resumed.screen)")
+        #expect(resumed.screen.contains("your screen is submitted (3 of 3 answered)"), "\(resumed.screen)")
+        #expect(try stored(screen).answers["essay"] == "Objects keep\ntheir")
+        let log = server.stop().stderr
+        #expect(log.contains("session closed: idle"))
+    }
+
+    /// The peak resident memory of a process, in bytes (`VmHWM` in /proc).
+    static func peakMemory(_ pid: pid_t) throws -> Int {
+        let status = try String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)
+        let line = try #require(status.split(separator: "\n").first { $0.hasPrefix("VmHWM:") })
+        return try #require(Int(line.split(separator: " ").dropFirst().first ?? "")) * 1024
+    }
+
+    @Test("a paste far beyond the door's 1 MiB input cap ends in a clear message, not a crash; the server's memory does not grow with it, and the screen resumes")
+    func pasteBeyondTheInputCap() throws {
+        let (screen, code, _) = try inviteTerminalScreen()
+        let server = try Server(url: url, hostKey: hostKey)
+        let before = try Self.peakMemory(server.process.pid)
+        // The screen begun, then 32 MiB pasted at once (bracketed, as a terminal marks a paste)
+        // and Enter. Either the door's cap closes the session (the paste arrived faster than the
+        // prompt read it) or the prompt refuses the line as too long (it read as fast): which one
+        // depends on timing; both must end with a clear message and exit status 1.
+        let size = 32 << 20
+        let paste = "\u{1B}[200~" + String(repeating: "word ", count: size / 5) + "\u{1B}[201~\r"
+        let result = try server.ssh(code, stdin: "y\r" + paste)
+        #expect(result.status == 1, "\(result.stderr)")
+        let flooded = result.stdout.contains("Too much input arrived at once; the session was closed. Every answer you saved is kept.")
+        let refused = result.stdout.contains("the limit is")
+        #expect(flooded || refused, "\(result.stdout.suffix(2000))")
+        // The paste was never held whole: the peak grew by less than half of it.
+        let growth = try Self.peakMemory(server.process.pid) - before
+        #expect(growth < size / 2, "peak resident memory grew by \(growth) bytes")
+        #expect(try stored(screen).status == "in_progress")
+        // The server goes on: the candidate connects again and the screen resumes.
+        let resumed = try TmuxSession(server.sshCommand(code))
+        #expect(resumed.waitFor("Resuming: 0 of 3 answered"), "\(resumed.screen)")
+        let log = server.stop()
+        #expect(log.status == 0, "\(log.stderr)")
+        #expect(!flooded || log.stderr.contains("input flood") || log.stderr.contains("input-flood"), "\(log.stderr)")
+    }
+
     @Test("two servers on one database, the second under the least-privilege role of scripts/door-role.sql, both open the same screen")
     func twoServersOneUnderTheRole() throws {
         let code = try invite()
@@ -338,6 +414,21 @@ struct ServeCommandTests {
         }
         let row = try connection.query("SELECT status, submitted_by FROM screens WHERE id = $1", [screen]).one()
         return (answers, drafts, try row.decode("status"), try row.decode("submitted_by"))
+    }
+
+    /// A terminal-bank screen begun over the door on a new server: the first question answered,
+    /// the second one on screen.
+    func screenWithOneAnswer() throws -> (screen: Int, server: Server, terminal: TmuxSession, types: [String]) {
+        let (screen, code, positions) = try inviteTerminalScreen()
+        let server = try Server(url: url, hostKey: hostKey)
+        let terminal = try TmuxSession(server.sshCommand(code))
+        #expect(terminal.waitFor("[y/n]"), "\(terminal.screen)")
+        terminal.sendLine("y")
+        let types = order(positions)
+        #expect(terminal.waitFor(try #require(Self.prompts[types[0]])), "\(terminal.screen)")
+        answer(types[0], in: terminal)
+        #expect(terminal.waitFor(try #require(Self.prompts[types[1]])), "\(terminal.screen)")
+        return (screen, server, terminal, types)
     }
 
     /// Answers the question of `type` in the tmux window (the essay in two lines).
@@ -432,15 +523,7 @@ struct ServeCommandTests {
 
     @Test("a deadline passing during a session: the late answer is not saved, the screen is closed and submitted by the deadline")
     func deadlinePasses() throws {
-        let (screen, code, positions) = try inviteTerminalScreen()
-        let server = try Server(url: url, hostKey: hostKey)
-        let terminal = try TmuxSession(server.sshCommand(code))
-        #expect(terminal.waitFor("[y/n]"), "\(terminal.screen)")
-        terminal.sendLine("y")
-        let types = order(positions)
-        #expect(terminal.waitFor(try #require(Self.prompts[types[0]])), "\(terminal.screen)")
-        answer(types[0], in: terminal)
-        #expect(terminal.waitFor(try #require(Self.prompts[types[1]])), "\(terminal.screen)")
+        let (screen, server, terminal, types) = try screenWithOneAnswer()
         // Time runs out (and no grace) while the candidate reads the second question.
         try Connection(url).execute("UPDATE screens SET deadline = now() - interval '1 second', grace_seconds = 0 WHERE id = $1", [screen])
         answer(types[1], in: terminal)
@@ -456,15 +539,7 @@ struct ServeCommandTests {
 
     @Test("Ctrl-C over ssh pauses as locally: the answers are saved and the candidate is shown the ssh command that resumes")
     func ctrlCPauses() throws {
-        let (screen, code, positions) = try inviteTerminalScreen()
-        let server = try Server(url: url, hostKey: hostKey)
-        let terminal = try TmuxSession(server.sshCommand(code))
-        #expect(terminal.waitFor("[y/n]"), "\(terminal.screen)")
-        terminal.sendLine("y")
-        let types = order(positions)
-        #expect(terminal.waitFor(try #require(Self.prompts[types[0]])), "\(terminal.screen)")
-        answer(types[0], in: terminal)
-        #expect(terminal.waitFor(try #require(Self.prompts[types[1]])), "\(terminal.screen)")
+        let (screen, server, terminal, _) = try screenWithOneAnswer()
         terminal.send("C-c", literal: false)
         #expect(terminal.waitFor("ssh exited 130"), "\(terminal.screen)")
         #expect(terminal.screen.contains("Paused. Your 1 answer is saved."), "\(terminal.screen)")
@@ -476,15 +551,7 @@ struct ServeCommandTests {
 
     @Test("SIGTERM during a screen: the candidate is told the service restarts and the answers are kept; the screen stays open to resume")
     func sigtermDuringAScreen() throws {
-        let (screen, code, positions) = try inviteTerminalScreen()
-        let server = try Server(url: url, hostKey: hostKey)
-        let terminal = try TmuxSession(server.sshCommand(code))
-        #expect(terminal.waitFor("[y/n]"), "\(terminal.screen)")
-        terminal.sendLine("y")
-        let types = order(positions)
-        #expect(terminal.waitFor(try #require(Self.prompts[types[0]])), "\(terminal.screen)")
-        answer(types[0], in: terminal)
-        #expect(terminal.waitFor(try #require(Self.prompts[types[1]])), "\(terminal.screen)")
+        let (screen, server, terminal, _) = try screenWithOneAnswer()
         let stopped = server.stop()
         #expect(stopped.status == 0, "\(stopped.stderr)")
         #expect(terminal.waitFor("ssh exited"), "\(terminal.screen)")

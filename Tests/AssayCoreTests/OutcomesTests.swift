@@ -14,8 +14,14 @@ enum OutcomesDatabase {
         let fixture: OutcomesFixture
     }
 
-    static let shared: Result<Shared, any Error> = Result {
-        let url = try TestDatabase.url(for: "outcomes")
+    /// The import suite's database, and the report suite's own: the import tests add outcome
+    /// rows of the report's metric (rejects, pseudonyms), which changed the report's figures
+    /// when both suites ran at once on one database.
+    static let shared: Result<Shared, any Error> = Result { try build("outcomes") }
+    static let forReport: Result<Shared, any Error> = Result { try build("outcomes-report") }
+
+    private static func build(_ name: String) throws -> Shared {
+        let url = try TestDatabase.url(for: name)
         let connection = try Connection(url)
         try Migrator.shipped().migrate(connection)
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -186,7 +192,7 @@ struct ValidityReportTests {
     let fixture: OutcomesFixture
 
     init() throws {
-        let shared = try OutcomesDatabase.shared.get()
+        let shared = try OutcomesDatabase.forReport.get()
         connection = try Connection(shared.url)
         fixture = shared.fixture
         let imported: Int = try connection.query("SELECT count(*)::int FROM work_outcomes WHERE project = 'validity'")[0].decode(0)
@@ -248,6 +254,28 @@ struct ValidityReportTests {
         let first = try report(), second = try report()
         #expect(first.percent?.pearson?.interval == second.percent?.pearson?.interval)
         #expect(first.items.map(\.interval) == second.items.map(\.interval))
+    }
+
+    @Test("From the analytic threshold on, every interval is Fisher's z with the Kish effective size, and the report says so")
+    func analyticIntervals() throws {
+        let analysis = try ValidityAnalysis(connection: connection, bootstrap: try PercentileBootstrap(replicates: 300, seed: 5), analyticFrom: 10)
+        let report = try analysis.report(bank: "medicine-core", metric: "gold_accuracy")
+        #expect(report.analyticFrom == 10)
+        let entry = try #require(report.banks.first)
+        let percent = try #require(entry.percent)
+        for coefficient in [percent.pearson, percent.spearman, percent.corrected, entry.theta?.pearson, entry.theta?.spearman] {
+            let interval = try #require(coefficient?.interval)
+            #expect(interval.method == .fisherZ && interval.replicates == 0 && (interval.effectiveSize ?? 0) > 3)
+        }
+        let intervals = entry.items.compactMap(\.interval)
+        #expect(!intervals.isEmpty && intervals.allSatisfy { $0.method == .fisherZ })
+        #expect(entry.notes.contains { $0.contains("Fisher's z") })
+        #expect(entry.items.first { $0.itemKey == fixture.reversedItem }?.flag == "wrong_way")
+        // Below the threshold (the default, 20,000 members) the same data get bootstrap intervals.
+        let bootstrapped = try self.report()
+        #expect(bootstrapped.percent?.pearson?.interval?.method == .percentileBootstrap)
+        #expect(bootstrapped.items.compactMap(\.interval).allSatisfy { $0.method == .percentileBootstrap })
+        #expect(!bootstrapped.notes.contains { $0.contains("Fisher's z") })
     }
 
     @Test("An unknown bank or metric is not found, naming what exists")

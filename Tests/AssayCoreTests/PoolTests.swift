@@ -43,6 +43,53 @@ struct PoolTests {
         #expect(orphans == 0)
     }
 
+    @Test("a membership must name an expert and a domain that exist, and neither can go while it does (checked per statement since migration 024)")
+    func memberReferences() throws {
+        /// The error of `sql` run in a transaction that is always rolled back.
+        func failure(_ sql: String) throws -> PostgresError? {
+            #expect(throws: PostgresError.self, "\(sql)") {
+                try connection.withTransaction(rollingBack: true) { tx in try tx.executeScript(sql) }
+            }
+        }
+        let member = "INSERT INTO pool_members (expert_id, domain, tier, tier_rank, score, evidence_screens, rule, expires_at) VALUES"
+        let noExpert = try failure("\(member) (987654321, 'medicine', 'gold', 1, 90, '{1}', 'r', now())")
+        #expect(noExpert?.code == .foreignKeyViolation)
+        #expect(noExpert?.message.contains("expert 987654321 does not exist") == true)
+        let noDomain = try failure("\(member) ((SELECT min(id) FROM experts), 'astrology', 'gold', 1, 90, '{1}', 'r', now())")
+        #expect(noDomain?.code == .foreignKeyViolation)
+        #expect(noDomain?.message.contains("domain 'astrology' does not exist") == true)
+        // Many rows at once: one bad row among good ones fails the statement.
+        let columns = "INSERT INTO pool_members (expert_id, domain, tier, tier_rank, score, evidence_screens, rule, expires_at)"
+        let mixed = try failure("\(columns) SELECT id, 'medicine', 'gold', 1, 90, '{1}'::bigint[], 'r', now() FROM experts UNION ALL SELECT -5, 'medicine', 'gold', 1, 90, '{1}'::bigint[], 'r', now() ON CONFLICT DO NOTHING")
+        #expect(mixed?.code == .foreignKeyViolation)
+        let moved = try failure("UPDATE pool_members SET domain = 'astrology' WHERE (expert_id, domain) = (SELECT expert_id, domain FROM pool_members ORDER BY 1, 2 LIMIT 1)")
+        #expect(moved?.code == .foreignKeyViolation)
+        // The referenced side: an expert with a membership (and no screen, so that only the
+        // membership holds them) cannot be renumbered (nor deleted or truncated: migration 003
+        // refuses that for every expert); a domain with members cannot be deleted or renamed.
+        let lone = "INSERT INTO experts (id, email, full_name, country, languages) OVERRIDING SYSTEM VALUE VALUES (987654321, 'lone@example.org', 'Lone', 'FR', '{en}'); \(member) (987654321, 'medicine', 'gold', 1, 90, '{1}', 'r', now());"
+        try connection.withTransaction(rollingBack: true) { tx in try tx.executeScript(lone) }
+        for (change, says) in [("UPDATE experts SET id = 987654322 WHERE id = 987654321", "expert 987654321 is a pool member"),
+                               ("UPDATE domains SET slug = 'medicine2' WHERE slug = 'medicine'", "domain 'medicine' has pool members"),
+                               ("DELETE FROM domains WHERE slug = 'medicine'", "domain 'medicine' has pool members")] {
+            let error = try failure(lone + change)
+            #expect(error?.code == .foreignKeyViolation, "\(change)")
+            #expect(error?.message.contains(says) == true, "\(change): \(error?.message ?? "")")
+        }
+        for change in ["DELETE FROM experts WHERE id = 987654321", "TRUNCATE experts CASCADE"] {
+            #expect(try failure(lone + change)?.message.contains("experts are never deleted") == true, "\(change)")
+        }
+        // TRUNCATE domains CASCADE empties the pool, as the cascade of the former foreign key did.
+        try connection.withTransaction(rollingBack: true) { tx in
+            try tx.executeScript(lone + "TRUNCATE domains CASCADE;")
+            #expect(try tx.query("SELECT count(*)::int FROM pool_members")[0].decode(0) as Int == 0)
+        }
+        // Without the membership the same expert may be renumbered.
+        try connection.withTransaction(rollingBack: true) { tx in
+            try tx.executeScript(lone + "DELETE FROM pool_members WHERE expert_id = 987654321; UPDATE experts SET id = 987654322 WHERE id = 987654321;")
+        }
+    }
+
     @Test("experts show tells the evidence chain: application, screen, score, promotion, with times and actors")
     func evidenceChain() throws {
         let id: Int = try connection.query("SELECT expert_id FROM pool_members WHERE status = 'active' ORDER BY expert_id LIMIT 1")[0].decode(0)

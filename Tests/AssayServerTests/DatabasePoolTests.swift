@@ -1,10 +1,12 @@
 import AssayCore
-import AssayServer
+@testable import AssayServer
 import AssayTesting
 import Banks
+import Dispatch
 import Foundation
 import Logging
 import Postgres
+import Synchronization
 import Testing
 
 /// A migrated database with the shipped banks.
@@ -103,6 +105,119 @@ struct DatabasePoolTests {
         }
     }
 
+    @Test("the default reserve is a quarter of the pool, at least one, none for a single connection; long jobs always keep one")
+    func reserveSizes() {
+        #expect([1, 2, 3, 4, 8, 16].map { DatabasePool.defaultReserved(size: $0) } == [0, 1, 1, 1, 2, 4])
+        #expect(DatabasePool(size: 8, conninfo: database.url, logger: logger).reserved == 2)
+        #expect(DatabasePool(size: 2, reserved: 5, conninfo: database.url, logger: logger).reserved == 1)
+        #expect(DatabasePool(size: 1, reserved: 1, conninfo: database.url, logger: logger).reserved == 0)
+        #expect(DatabasePool(size: 4, reserved: -1, conninfo: database.url, logger: logger).reserved == 0)
+    }
+
+    @Test("with every general connection held by long jobs, a short job still runs; a queued long job never takes the reserved connection")
+    func shortLaneIsNeverBlocked() async throws {
+        let pool = DatabasePool(size: 3, reserved: 1, conninfo: database.url, logger: logger)
+        try pool.start()
+        defer { pool.shutdown() }
+        let gate = Gate()
+        let holders = (0..<2).map { _ in
+            Task { try await pool.run(.long) { connection in gate.hold(); return try Self.backend(connection) } }
+        }
+        try await until { gate.holding == 2 }
+        let queuedLong = Task { try await pool.run(.long) { connection in try Self.backend(connection) } }
+        try await until { pool.waiting.long == 1 }
+        let reservedBackend = try await pool.run(.short) { connection in try Self.backend(connection) }
+        for _ in 0..<5 {
+            let again = try await pool.run(.short) { connection in try Self.backend(connection) }
+            #expect(again == reservedBackend)
+        }
+        #expect(pool.waiting.long == 1)
+        gate.release(2)
+        var generalBackends: Set<Int> = []
+        for holder in holders { generalBackends.insert(try await holder.value) }
+        generalBackends.insert(try await queuedLong.value)
+        let more = try await withThrowingTaskGroup(of: Int.self) { group in
+            for _ in 0..<30 { group.addTask { try await pool.run(.long) { connection in try Self.backend(connection) } } }
+            var all: Set<Int> = []
+            for try await backend in group { all.insert(backend) }
+            return all
+        }
+        #expect(generalBackends.count == 2)
+        #expect(!generalBackends.contains(reservedBackend))
+        #expect(!more.contains(reservedBackend))
+    }
+
+    @Test("a general connection that comes free takes the waiting short jobs before a long job queued earlier; each lane keeps its order")
+    func shortJobsFirst() async throws {
+        let pool = DatabasePool(size: 2, reserved: 1, conninfo: database.url, logger: logger)
+        try pool.start()
+        defer { pool.shutdown() }
+        let reservedGate = Gate(), generalGate = Gate()
+        let order = Recorder()
+        let heldShort = Task { try await pool.run(.short) { _ in reservedGate.hold() } }
+        try await until { reservedGate.holding == 1 }
+        let heldLong = Task { try await pool.run(.long) { _ in generalGate.hold() } }
+        try await until { generalGate.holding == 1 }
+        var queued: [Task<Void, any Error>] = []
+        for (index, lane) in [DatabasePool.Lane.long, .short, .long, .short].enumerated() {
+            let name = "\(lane == .short ? "short" : "long")\(index)"
+            queued.append(Task { try await pool.run(lane) { _ in order.append(name) } })
+            let expected = (short: (index + 1) / 2, long: index / 2 + 1)
+            try await until { pool.waiting == expected }
+        }
+        generalGate.release(1)
+        for task in queued { try await task.value }
+        try await heldLong.value
+        #expect(order.entries == ["short1", "short3", "long0", "long2"])
+        reservedGate.release(1)
+        try await heldShort.value
+    }
+
+    @Test("on the short lane too, a job's error reaches its caller and a dead connection is replaced")
+    func shortLaneFailures() async throws {
+        let pool = DatabasePool(size: 2, reserved: 1, conninfo: database.url, logger: logger)
+        try pool.start()
+        defer { pool.shutdown() }
+        let gate = Gate()
+        let holder = Task { try await pool.run(.long) { _ in gate.hold() } }
+        try await until { gate.holding == 1 }
+        // The general connection is held: these run on the reserved one.
+        await #expect(throws: PostgresError.self) {
+            try await pool.run(.short) { connection in try connection.execute("SELECT * FROM no_such_table") }
+        }
+        let first = try await pool.run(.short) { connection in try Self.backend(connection) }
+        try database.connection.execute("SELECT pg_terminate_backend($1::int)", [first])
+        await #expect(throws: PostgresError.self) {
+            try await pool.run(.short) { connection in try connection.execute("SELECT 1") }
+        }
+        let second = try await pool.run(.short) { connection in try Self.backend(connection) }
+        #expect(second != first)
+        gate.release(1)
+        try await holder.value
+    }
+
+    @Test("shutting down runs the jobs still queued in both lanes, then refuses new ones")
+    func shutdownDrainsBothLanes() async throws {
+        let pool = DatabasePool(size: 2, reserved: 1, conninfo: database.url, logger: logger)
+        try pool.start()
+        let gate = Gate()
+        let holders = [Task { try await pool.run(.short) { _ in gate.hold() } }, Task { try await pool.run(.long) { _ in gate.hold() } }]
+        try await until { gate.holding == 2 }
+        let short = Task { try await pool.run(.short) { connection in try connection.query("SELECT 1").one().decode(0, as: Int.self) } }
+        let long = Task { try await pool.run(.long) { connection in try connection.query("SELECT 2").one().decode(0, as: Int.self) } }
+        try await until { pool.waiting == (short: 1, long: 1) }
+        let stopped = Task.detached { pool.shutdown() }
+        try await until { pool.isStopping }
+        gate.release(2)
+        await stopped.value
+        for holder in holders { try await holder.value }
+        #expect(try await short.value == 1)
+        #expect(try await long.value == 2)
+        await #expect(throws: PostgresError.self) {
+            try await pool.run(.short) { connection in try connection.execute("SELECT 1") }
+        }
+    }
+
     @Test("a whole screen through PooledScreenService on two connections: every answer saved, the screen scored")
     func wholeScreen() async throws {
         let invitation = try database.invite()
@@ -129,4 +244,51 @@ struct DatabasePoolTests {
         let answered: Int = try database.connection.query("SELECT count(*)::int FROM screen_items WHERE screen_id = $1 AND answered_at IS NOT NULL", [invitation.screenID]).one().decode(0)
         #expect(answered == overview.questionCount)
     }
+
+    /// The connection's backend process id.
+    private static func backend(_ connection: Connection) throws -> Int {
+        try connection.query("SELECT pg_backend_pid()").one().decode(0)
+    }
+
+    /// Waits until `condition` holds; gives up after a minute (a pool that never gets there,
+    /// not a slow one) with a failure rather than hanging.
+    private func until(_ condition: () -> Bool, sourceLocation: SourceLocation = #_sourceLocation) async throws {
+        for _ in 0..<30_000 {
+            if condition() { return }
+            try await Task.sleep(for: .milliseconds(2))
+        }
+        Issue.record("the pool never reached the expected state", sourceLocation: sourceLocation)
+        throw CancellationError()
+    }
+}
+
+/// Holds pool threads inside their jobs until released; counts the threads held.
+private final class Gate: Sendable {
+    private let held = Mutex(0)
+    private let opened = DispatchSemaphore(value: 0)
+
+    /// How many jobs are held now.
+    var holding: Int { held.withLock { $0 } }
+
+    /// Called inside a job: blocks its pool thread until ``release(_:)``.
+    func hold() {
+        held.withLock { $0 += 1 }
+        opened.wait()
+    }
+
+    /// Lets `count` held jobs go on.
+    func release(_ count: Int) {
+        for _ in 0..<count { opened.signal() }
+    }
+}
+
+/// The names of jobs in the order they ran.
+private final class Recorder: Sendable {
+    private let names = Mutex<[String]>([])
+
+    /// The names so far.
+    var entries: [String] { names.withLock { $0 } }
+
+    /// Called inside a job: records that it ran.
+    func append(_ name: String) { names.withLock { $0.append(name) } }
 }

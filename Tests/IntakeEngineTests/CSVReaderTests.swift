@@ -28,6 +28,38 @@ struct CSVReaderTests {
 
     func strings(_ record: Record) -> [String] { record.fields }
 
+    @Test("a record far longer than a chunk is read whole, and scanned a logarithmic number of times, not once per chunk")
+    func longRecordIsLinear() throws {
+        // An unterminated quote makes the rest of the file one record (the fuzzer's UTF-16 file of
+        // 11 KB took seconds at 7-byte chunks, each chunk scanning the record again from its start).
+        let long = String(repeating: "word, \"\"x\"\" ", count: 10_000)
+        let path = try temporaryCSV("a,b\n1,\"" + long + "\"\n2,\"" + long)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let reader = try CSVReader(path: path, chunk: 7)
+        #expect(try reader.advance())
+        #expect(try reader.advance())
+        #expect(reader.fields == ["1", long.replacingOccurrences(of: "\"\"", with: "\"")])
+        #expect(try reader.advance())
+        #expect(reader.problem != nil)
+        #expect(try !reader.advance())
+        // 2 × 130 KB at 7 bytes a chunk: about 37,000 scans when each chunk rescanned the record.
+        #expect(reader.scans < 200, "\(reader.scans) scans")
+    }
+
+    @Test("a line far longer than a chunk is searched a logarithmic number of times for its end")
+    func longLineIsLinear() throws {
+        let long = String(repeating: "x", count: 9 << 20)
+        let path = try temporaryCSV("{}\n" + long + "\n{}\n")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let lines = try LineReader(path: path)
+        #expect(try lines.next()?.1 == Array("{}".utf8))
+        #expect(try lines.next()?.1.count == 9 << 20)
+        #expect(try lines.next()?.1 == Array("{}".utf8))
+        #expect(try lines.next() == nil)
+        // 1 MB chunks: 10 refills one chunk at a time, 5 when the buffer doubles.
+        #expect(lines.refills <= 6, "\(lines.refills) refills")
+    }
+
     @Test("quoted fields keep commas, doubled quotes and line breaks, and lines are counted across them")
     func quoted() throws {
         let all = try records("a,b,c\n\"x, y\",\"say \"\"hi\"\"\",\"two\nlines\"\nlast,row,here\n")

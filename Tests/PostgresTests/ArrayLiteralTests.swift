@@ -30,6 +30,29 @@ struct ArrayLiteralTests {
         #expect(String(decoding: try PostgresArrayLiteral.encode([true, false]), as: UTF8.self) == "{t,f}")
     }
 
+    @Test("the fast writers of bulk element types write what each element's own binding writes")
+    func fastPaths() throws {
+        let texts = ["", " ", "NULL", "nUlL", "NULLS", "a,b", "{x}", #"say "hi""#, #"back\slash"#, "tab\there", "line\nbreak",
+                     "é", "日本", "plain", "\u{7F}", "\u{0B}x", "\u{202E}bidi"]
+        #expect(try PostgresArrayLiteral.encode(texts) == PostgresArrayLiteral.encodeEach(texts))
+        let optionals: [String?] = texts + [nil] + texts.map(Optional.some)
+        #expect(try PostgresArrayLiteral.encode(optionals) == PostgresArrayLiteral.encodeEach(optionals))
+        let ints = [Int.min, -1, 0, 1, 42, Int.max]
+        #expect(try PostgresArrayLiteral.encode(ints) == PostgresArrayLiteral.encodeEach(ints))
+        #expect(try PostgresArrayLiteral.encode(ints.map(Int64.init)) == PostgresArrayLiteral.encodeEach(ints.map(Int64.init)))
+        let small: [Int32] = [.min, -1, 0, .max]
+        #expect(try PostgresArrayLiteral.encode(small) == PostgresArrayLiteral.encodeEach(small))
+        #expect(try PostgresArrayLiteral.encode([Int]()) == PostgresArrayLiteral.encodeEach([Int]()))
+        #expect(try PostgresArrayLiteral.encode([String]()) == PostgresArrayLiteral.encodeEach([String]()))
+        // A NUL is refused by both, with the same message.
+        for withNUL in [["ok", "a\u{0}b"]] {
+            let fast = #expect(throws: PostgresError.self) { try PostgresArrayLiteral.encode(withNUL) }
+            let each = #expect(throws: PostgresError.self) { try PostgresArrayLiteral.encodeEach(withNUL) }
+            #expect(fast?.message == each?.message)
+            #expect(fast?.message.contains("element 2") == true)
+        }
+    }
+
     @Test("the reader accepts what array_in accepts for one dimension")
     func lenientInput() throws {
         #expect(try elements("{}") == [])

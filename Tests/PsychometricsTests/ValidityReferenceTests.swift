@@ -33,6 +33,18 @@ struct ValidityReference: Decodable {
     struct Items: Decodable {
         let bootstrap: BootstrapSettings, minimum_responses: Int, items: [Item]
     }
+    struct AnalyticInterval: Decodable {
+        let lower: Double, upper: Double, effective_size: Double
+    }
+    struct AnalyticItem: Decodable {
+        let interval: AnalyticInterval?, flag_higher: String?, flag_lower: String?
+    }
+    struct AnalyticMembers: Decodable {
+        let pearson_percent: AnalyticInterval, spearman_percent: AnalyticInterval, pearson_percent_90: AnalyticInterval
+    }
+    struct Analytic: Decodable {
+        let from: Int, items: [AnalyticItem], members: AnalyticMembers
+    }
     struct Band: Decodable {
         let lower: Double, upper: Double, members: Int, tasks: Double, mean_outcome: Double?
     }
@@ -52,6 +64,7 @@ struct ValidityReference: Decodable {
     let members: Members
     let thorndike_table: [ThorndikeCase]
     let items: Items
+    let analytic: Analytic
     let expectancy: [Band]
     let pass_marks: [PassMarks]
 
@@ -113,6 +126,74 @@ struct ValidityReferenceTests {
         #expect(pearson.contains(m.pearson_percent))
         // Reproducible: the same seed twice gives the same interval.
         #expect(try WeightedCorrelation.pearsonInterval(m.percent, m.outcome, weights: m.tasks, bootstrap: bootstrap) == pearson)
+    }
+
+    @Test("Pearson and Spearman intervals of several predictors with shared draws equal each interval computed alone")
+    func sharedDrawIntervals() throws {
+        let m = reference.members
+        let bootstrap = try PercentileBootstrap(replicates: m.bootstrap.replicates, seed: m.bootstrap.seed, level: m.bootstrap.level)
+        let both = try WeightedCorrelation.correlationIntervals([m.percent, m.theta], m.outcome, weights: m.tasks, bootstrap: bootstrap)
+        #expect(both.count == 2)
+        let percent = try #require(both[0].pearson)
+        #expect(abs(percent.lower - m.pearson_percent_interval.lower) < tolerance)
+        #expect(abs(percent.upper - m.pearson_percent_interval.upper) < tolerance)
+        let rho = try #require(both[0].spearman)
+        #expect(abs(rho.lower - m.spearman_percent_interval.lower) < tolerance)
+        #expect(abs(rho.upper - m.spearman_percent_interval.upper) < tolerance)
+        #expect(both[1].pearson == (try WeightedCorrelation.pearsonInterval(m.theta, m.outcome, weights: m.tasks, bootstrap: bootstrap)))
+        #expect(both[1].spearman == (try WeightedCorrelation.spearmanInterval(m.theta, m.outcome, weights: m.tasks, bootstrap: bootstrap)))
+        #expect(both[1].pearson != nil && both[1].spearman != nil)
+    }
+
+    @Test("Fisher's z intervals with the Kish effective sample size match the reference (r, ρ, two levels)")
+    func fisherIntervals() throws {
+        let m = reference.members
+        let a = reference.analytic.members
+        let cases: [(Double, Double, Double, ValidityReference.AnalyticInterval)] = [
+            (m.pearson_percent, 0.95, 1, a.pearson_percent),
+            (m.spearman_percent, 0.95, WeightedCorrelation.spearmanVarianceFactor, a.spearman_percent),
+            (m.pearson_percent, 0.9, 1, a.pearson_percent_90),
+        ]
+        for (r, level, factor, expected) in cases {
+            let interval = try #require(WeightedCorrelation.fisherInterval(r, weights: m.tasks, level: level, varianceFactor: factor))
+            #expect(abs(interval.lower - expected.lower) < tolerance && abs(interval.upper - expected.upper) < tolerance, "level \(level), factor \(factor)")
+            #expect(abs(try #require(interval.effectiveSize) - expected.effective_size) < tolerance)
+            #expect(interval.method == .fisherZ && interval.replicates == 0 && interval.level == level)
+        }
+        // Undefined where the transformation is: |r| = 1, or too few effective observations.
+        #expect(WeightedCorrelation.fisherInterval(1, weights: m.tasks, level: 0.95) == nil)
+        #expect(WeightedCorrelation.fisherInterval(0.3, weights: [1, 1, 1], level: 0.95) == nil)
+        #expect(WeightedCorrelation.fisherInterval(0.3, weights: [100, 1, 1, 1, 1], level: 0.95) == nil)
+    }
+
+    @Test("From the analytic threshold on, items get Fisher's z intervals and flags that match the reference", arguments: OutcomeDirection.allCases)
+    func analyticItems(direction: OutcomeDirection) throws {
+        let m = reference.members
+        let settings = reference.items.bootstrap
+        let bootstrap = try PercentileBootstrap(replicates: settings.replicates, seed: settings.seed, level: settings.level)
+        let input = reference.items.items.map { item in zip(item.members, item.credit).map { (member: $0, credit: $1) } }
+        let results = try ItemValidity.analyse(
+            items: input, outcomes: m.outcome, weights: m.tasks, direction: direction,
+            bootstrap: bootstrap, minimumResponses: reference.items.minimum_responses, analyticFrom: reference.analytic.from
+        )
+        var analytic = 0
+        for ((result, expected), item) in zip(zip(results, reference.analytic.items), reference.items.items) {
+            if let interval = expected.interval {
+                let mine = try #require(result.interval, "\(item.name)")
+                #expect(mine.method == .fisherZ, "\(item.name)")
+                #expect(abs(mine.lower - interval.lower) < tolerance && abs(mine.upper - interval.upper) < tolerance, "\(item.name)")
+                #expect(abs(try #require(mine.effectiveSize) - interval.effective_size) < tolerance, "\(item.name)")
+                analytic += 1
+            } else {
+                #expect(result.interval == nil, "\(item.name)")
+            }
+            #expect(result.flag?.rawValue == (direction == .higherIsBetter ? expected.flag_higher : expected.flag_lower), "\(item.name)")
+        }
+        #expect(analytic >= 6)
+        // Below the threshold the same items keep their bootstrap intervals.
+        let below = try ItemValidity.analyse(items: input, outcomes: m.outcome, weights: m.tasks, direction: direction, bootstrap: bootstrap,
+                                             minimumResponses: reference.items.minimum_responses)
+        #expect(below.compactMap(\.interval).allSatisfy { $0.method == .percentileBootstrap && $0.replicates > 0 })
     }
 
     @Test("Thorndike case II matches the reference, for the members and a table of cases")

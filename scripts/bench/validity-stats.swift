@@ -1,6 +1,7 @@
 // The validity statistics' harness of docs/benchmarks.md (work outcomes): build and run with
 //   d=$(mktemp -d) && cp Sources/Psychometrics/*.swift scripts/bench/validity-stats.swift $d/ && (cd $d && mv validity-stats.swift main.swift && swiftc -O -module-name H *.swift -o h && time ./h 20000)
-// It times one Pearson and one Spearman bootstrap interval and 10 items' intervals on N simulated members × 50 items.
+// It times the Pearson and Spearman bootstrap intervals of percent and θ (shared draws), the 50 items' intervals
+// (analytic from ItemValidity.analyticThreshold responses) and 2 items by bootstrap, on N simulated members × 50 items.
 import Foundation
 func now() -> Double { Date().timeIntervalSince1970 }
 let n = Int(CommandLine.arguments.dropFirst().first ?? "100000") ?? 100000
@@ -17,9 +18,12 @@ for i in 0..<n {
 }
 let b = try PercentileBootstrap()
 var t = now()
-_ = try WeightedCorrelation.pearsonInterval(percent, outcome, weights: tasks, bootstrap: b)
-print(String(format: "pearson interval: %.2f s", now() - t)); t = now()
-_ = try WeightedCorrelation.spearmanInterval(percent, outcome, weights: tasks, bootstrap: b)
-print(String(format: "spearman interval: %.2f s", now() - t)); t = now()
-_ = try ItemValidity.analyse(items: Array(items.prefix(10)), outcomes: outcome, weights: tasks, direction: .higherIsBetter, bootstrap: b)
-print(String(format: "10 items: %.2f s (x5 for 50)", now() - t)); t = now()
+func cpu() -> Double { Double(clock()) / Double(CLOCKS_PER_SEC) }
+var c = cpu()
+func lap(_ what: String) { print(String(format: "%@: %.2f s wall, %.2f s CPU", what, now() - t, cpu() - c)); t = now(); c = cpu() }
+_ = try WeightedCorrelation.correlationIntervals([percent, theta], outcome, weights: tasks, bootstrap: b)
+lap("Pearson and Spearman intervals of percent and theta (shared draws)")
+_ = try ItemValidity.analyse(items: items, outcomes: outcome, weights: tasks, direction: .higherIsBetter, bootstrap: b)
+lap("\(itemsCount) items (analytic from \(ItemValidity.analyticThreshold) responses)")
+_ = try ItemValidity.analyse(items: Array(items.prefix(2)), outcomes: outcome, weights: tasks, direction: .higherIsBetter, bootstrap: b, analyticFrom: Int.max)
+lap("2 items by bootstrap")

@@ -87,6 +87,15 @@ def thorndike(r, restricted_sd, unrestricted_sd):
     return r * u / math.sqrt(1 - r * r + r * r * u * u)
 
 
+def fisher_interval(r, w, level=0.95, factor=1.0):
+    """Fisher's z interval with the Kish effective sample size (SciPy's normal quantile)."""
+    w = np.asarray(w, dtype=float)
+    n_eff = w.sum() ** 2 / (w ** 2).sum()
+    half = stats.norm.ppf((1 + level) / 2) * math.sqrt(factor / (n_eff - 3))
+    z = np.arctanh(r)
+    return {"lower": float(np.tanh(z - half)), "upper": float(np.tanh(z + half)), "effective_size": float(n_eff)}
+
+
 def item_flag(r, interval, sign):
     if r is None or interval is None:
         return "insufficient_data"
@@ -182,6 +191,23 @@ def main():
             "flag_higher": item_flag(r_item, interval, 1), "flag_lower": item_flag(r_item, interval, -1),
         })
     out["items"] = {"bootstrap": {"replicates": replicates, "seed": 7, "level": 0.95}, "minimum_responses": 10, "items": items}
+
+    # 5b. The analytic intervals used from a member count on (here from 10, so that the small
+    # fixture exercises them): Fisher's z with the Kish effective sample size, for every item and
+    # for the members' Pearson r (factor 1) and Spearman rho (factor 1.06), at levels 0.95 and 0.9.
+    analytic_items = []
+    for item in items:
+        r_item = item["correlation"]
+        shown = np.asarray(item["members"], dtype=int)
+        interval = fisher_interval(r_item, w[shown]) if r_item is not None else None
+        analytic_items.append({"interval": interval, "flag_higher": item_flag(r_item, interval, 1),
+                               "flag_lower": item_flag(r_item, interval, -1)})
+    members_analytic = {
+        "pearson_percent": fisher_interval(members["pearson_percent"], w),
+        "spearman_percent": fisher_interval(members["spearman_percent"], w, factor=1.06),
+        "pearson_percent_90": fisher_interval(members["pearson_percent"], w, level=0.9),
+    }
+    out["analytic"] = {"from": 10, "items": analytic_items, "members": members_analytic}
 
     # 6. Expectancy table: bands of 10 over 0..100, weighted mean outcome per band.
     bands = []

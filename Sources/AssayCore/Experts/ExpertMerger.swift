@@ -10,7 +10,10 @@ public import Postgres
 /// reserved, imports that meet it again add to the kept person, every command that names it by
 /// email or id acts on the kept person, and listings leave it out. Where both were pool members
 /// of a domain, the better membership (higher tier, then the later expiry) is kept and the other
-/// is recorded in the event. Two open screens on one bank cannot be merged: void one first.
+/// is recorded in the event. The other's work outcomes move to the kept person too; where both
+/// have a row for one (project, metric, period end), the kept person's row stays and the other's
+/// is dropped and recorded in the event (`outcomes_dropped`, the rows as JSON). Two open screens
+/// on one bank cannot be merged: void one first.
 ///
 /// Merges and imports take the same lock, so an import never decides against a half-merged pair.
 public struct ExpertMerger {
@@ -34,6 +37,11 @@ public struct ExpertMerger {
         public var membershipsMoved: Int
         /// Domains where both were pool members and the other's membership was dropped.
         public var membershipsDropped: [String]
+        /// Work outcome rows moved.
+        public var outcomesMoved: Int
+        /// The other's outcome rows dropped because the kept person had a row for the same
+        /// (project, metric, period end).
+        public var outcomesDropped: Int
         /// The event.
         public var eventID: Int
     }
@@ -99,6 +107,19 @@ public struct ExpertMerger {
             let memberships = try tx.execute("UPDATE pool_members SET expert_id = $1, updated_at = now() WHERE expert_id = $2", [kept.id, merged.id])
             let applications = try tx.execute("UPDATE applications SET expert_id = $1, updated_at = now() WHERE expert_id = $2", [kept.id, merged.id])
             let screens = try tx.execute("UPDATE screens SET expert_id = $1 WHERE expert_id = $2", [kept.id, merged.id])
+            // Outcomes (no foreign key since migration 023: the merge keeps them consistent). On a
+            // clash of (project, metric, period end) the kept person's row stays.
+            let clashing = try tx.query("""
+                WITH dropped AS (
+                    DELETE FROM work_outcomes o USING work_outcomes k
+                    WHERE o.expert_id = $2 AND k.expert_id = $1
+                      AND k.project = o.project AND k.metric = o.metric AND k.period_end = o.period_end
+                    RETURNING o.*
+                )
+                SELECT count(*) AS n, coalesce(json_agg(row_to_json(d) ORDER BY d.id), '[]')::text AS rows FROM dropped d
+                """, [kept.id, merged.id]).one()
+            let outcomesDropped: Int = try clashing.decode("n")
+            let outcomes = try tx.execute("UPDATE work_outcomes SET expert_id = $1, updated_at = now() WHERE expert_id = $2", [kept.id, merged.id])
             try tx.execute("""
                 UPDATE experts k
                 SET languages = ARRAY(SELECT DISTINCT x FROM unnest(k.languages || o.languages) AS x ORDER BY x),
@@ -109,11 +130,13 @@ public struct ExpertMerger {
             var details: [String: String] = [
                 "merged": String(merged.id), "merged_email": merged.email, "kept_email": kept.email,
                 "applications_moved": String(applications), "screens_moved": String(screens), "memberships_moved": String(memberships),
+                "outcomes_moved": String(outcomes), "outcomes_dropped_count": String(outcomesDropped),
             ]
+            if outcomesDropped > 0 { details["outcomes_dropped"] = try clashing.decode("rows") }
             for (domain, row) in droppedRows { details["membership_dropped_\(domain)"] = row }
             let event = try AuditTrail(tx).record(.expertsMerge, actor: actor, subject: .expert(kept.id), reason: reason, details: details)
             return Result(kept: kept.id, merged: merged.id, applicationsMoved: applications, screensMoved: screens, membershipsMoved: memberships,
-                          membershipsDropped: dropped, eventID: event)
+                          membershipsDropped: dropped, outcomesMoved: outcomes, outcomesDropped: outcomesDropped, eventID: event)
         }
     }
 }

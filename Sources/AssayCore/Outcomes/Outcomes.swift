@@ -117,17 +117,16 @@ public final class Outcomes {
                 try connection.withTransaction { tx in
                 try tx.execute("""
                     CREATE TEMP TABLE outcome_staging (
-                        line integer NOT NULL, raw text NOT NULL, kind text NOT NULL, ref text NOT NULL,
+                        line integer NOT NULL, kind text NOT NULL, ref text NOT NULL,
                         domain text NOT NULL, project text NOT NULL, period_end date NOT NULL, metric text NOT NULL,
-                        value double precision NOT NULL, tasks integer NOT NULL,
-                        expert_id bigint, reject_field text, reject_reason text
+                        value double precision NOT NULL, tasks integer NOT NULL
                     ) ON COMMIT DROP
                     """)
-                try tx.copyIn("COPY outcome_staging (line, raw, kind, ref, domain, project, period_end, metric, value, tasks) FROM STDIN") { writer in
+                try tx.copyIn("COPY outcome_staging (line, kind, ref, domain, project, period_end, metric, value, tasks) FROM STDIN") { writer in
                     var buffer = ""
-                    func stage(_ row: OutcomeRow, line: Int, raw: String) throws {
+                    func stage(_ row: OutcomeRow, line: Int) throws {
                         let (kind, ref) = row.expert.staged
-                        buffer += [String(line), raw, kind, ref, row.domain, row.project, row.periodEnd, row.metric,
+                        buffer += [String(line), kind, ref, row.domain, row.project, row.periodEnd, row.metric,
                                    "\(row.value)", String(row.tasks)].map(Self.copyText).joined(separator: "\t")
                         buffer += "\n"
                         if buffer.utf8.count >= 1 << 18 {
@@ -137,16 +136,26 @@ public final class Outcomes {
                     }
                     try readRows(request, validator: validator, summary: &summary) { result, line, raw in
                         switch result {
-                        case .success(let row): try stage(row, line: line, raw: raw)
+                        case .success(let row): try stage(row, line: line)
                         case .failure(let problem): rejected.append(Rejected(line: line, field: problem.field, reason: problem.reason, raw: raw))
                         }
                     }
                     if !buffer.isEmpty { try writer.write(buffer) }
                 }
                 try resolveExperts(tx, key: request.pseudonymKey)
-                for row in try tx.query("SELECT line, raw, reject_field, reject_reason FROM outcome_staging WHERE reject_reason IS NOT NULL") {
+                // Rows refused by the database: their raw text is read again from the file (only
+                // when there are any), rather than staged for every row.
+                var refusedLines: [Int: Int] = [:]
+                for row in try tx.query("SELECT line, reject_field, reject_reason FROM outcome_resolved WHERE reject_reason IS NOT NULL") {
+                    refusedLines[try row.decode("line")] = rejected.count
                     rejected.append(Rejected(line: try row.decode("line"), field: try row.decode("reject_field"),
-                                             reason: try row.decode("reject_reason"), raw: try row.decode("raw")))
+                                             reason: try row.decode("reject_reason"), raw: ""))
+                }
+                if !refusedLines.isEmpty {
+                    var again = ImportSummary()
+                    try readRows(request, validator: validator, summary: &again) { _, line, raw in
+                        if let index = refusedLines[line] { rejected[index].raw = raw }
+                    }
                 }
                 rejected.sort { $0.line < $1.line }
                 summary.rowsRejected = rejected.count
@@ -166,7 +175,7 @@ public final class Outcomes {
                     WITH upserted AS (
                         INSERT INTO work_outcomes (expert_id, domain, project, period_end, metric, value, tasks, import_event)
                         SELECT expert_id, domain, project, period_end, metric, value, tasks, $1
-                        FROM outcome_staging WHERE reject_reason IS NULL
+                        FROM outcome_resolved WHERE reject_reason IS NULL
                         ON CONFLICT (expert_id, project, metric, period_end) DO UPDATE
                             SET value = EXCLUDED.value, tasks = EXCLUDED.tasks, domain = EXCLUDED.domain,
                                 import_event = EXCLUDED.import_event, updated_at = now()
@@ -256,48 +265,61 @@ public final class Outcomes {
         }
     }
 
-    /// Resolves each staged row's expert and marks the rows to refuse: unknown experts, experts
-    /// not in the domain's pool, and later repeats of one (expert, project, metric, period end).
+    /// Resolves each staged row's expert and decides which rows to refuse, in one set-based pass
+    /// that writes `outcome_resolved`: unknown experts, experts not in the domain's pool, and later
+    /// repeats of one (expert, project, metric, period end) get a `reject_reason` (their raw text
+    /// is read again from the file for the rejects file); the others are ready for the upsert. An
+    /// expert merged into another is read as the person kept (`merged_into`), as every command does.
     private func resolveExperts(_ tx: Connection, key: String?) throws {
-        try tx.execute("UPDATE outcome_staging s SET expert_id = e.id FROM experts e WHERE s.kind = 'id' AND e.id = s.ref::bigint")
-        try tx.execute("UPDATE outcome_staging s SET expert_id = e.id FROM experts e WHERE s.kind = 'email' AND e.email = s.ref")
-        if let key {
-            // The same pseudonyms as `assay roster export --pseudonymize` (Roster.query).
-            try tx.execute("""
-                UPDATE outcome_staging s SET expert_id = p.expert_id
-                FROM (SELECT DISTINCT m.expert_id, left(encode(hmac('id:' || m.expert_id, $1, 'sha256'), 'hex'), 20) AS pseudonym
-                      FROM pool_members m) p
-                WHERE s.kind = 'pseudonym_id' AND p.pseudonym = s.ref
-                """, [key])
-            try tx.execute("""
-                UPDATE outcome_staging s SET expert_id = p.expert_id
-                FROM (SELECT DISTINCT e.id AS expert_id,
-                             left(encode(hmac('email:' || e.email, $1, 'sha256'), 'hex'), 20) || '@pseudonym.invalid' AS pseudonym
-                      FROM pool_members m JOIN experts e ON e.id = m.expert_id) p
-                WHERE s.kind = 'pseudonym_email' AND p.pseudonym = s.ref
-                """, [key])
-        }
+        // The same pseudonyms as `assay roster export --pseudonymize` (Roster.query).
+        let pseudonyms = key == nil ? "" : """
+            LEFT JOIN (SELECT DISTINCT m.expert_id, left(encode(hmac('id:' || m.expert_id, $1, 'sha256'), 'hex'), 20) AS pseudonym
+                       FROM pool_members m) pi
+              ON pi.pseudonym = CASE WHEN s.kind = 'pseudonym_id' THEN s.ref END
+            LEFT JOIN (SELECT DISTINCT e.id AS expert_id,
+                              left(encode(hmac('email:' || e.email, $1, 'sha256'), 'hex'), 20) || '@pseudonym.invalid' AS pseudonym
+                       FROM pool_members m JOIN experts e ON e.id = m.expert_id) pe
+              ON pe.pseudonym = CASE WHEN s.kind = 'pseudonym_email' THEN s.ref END
+            """
+        let pseudonymIDs = key == nil ? "" : ", pi.expert_id, pe.expert_id"
         try tx.execute("""
-            UPDATE outcome_staging SET reject_field = 'expert', reject_reason = CASE kind
-                WHEN 'id' THEN 'no expert has id ' || ref
-                WHEN 'email' THEN 'no expert has the email ' || ref
-                ELSE 'no pool member has the pseudonym ' || ref || ' under this key; check that the key is the one the roster was exported with' END
-            WHERE expert_id IS NULL
+            CREATE TEMP TABLE outcome_resolved (
+                line integer NOT NULL, expert_id bigint, domain text NOT NULL, project text NOT NULL, period_end date NOT NULL,
+                metric text NOT NULL, value double precision NOT NULL, tasks integer NOT NULL, reject_field text, reject_reason text
+            ) ON COMMIT DROP
             """)
+        // One pass; the sort behind the repeats' window fits in memory at a million rows.
+        try tx.execute("SET LOCAL work_mem = '128MB'")
         try tx.execute("""
-            UPDATE outcome_staging s SET reject_field = 'expert',
-                reject_reason = 'expert ' || s.ref || ' is not a member of the ' || s.domain || ' pool; outcomes are recorded for pool members only'
-            WHERE s.reject_reason IS NULL
-              AND NOT EXISTS (SELECT 1 FROM pool_members m WHERE m.expert_id = s.expert_id AND m.domain = s.domain)
-            """)
-        try tx.execute("""
-            UPDATE outcome_staging s SET reject_field = '(row)',
-                reject_reason = 'repeats line ' || d.first_line || ' (the same expert, project, metric and period_end)'
-            FROM (SELECT line, first_value(line) OVER w AS first_line, row_number() OVER w AS n
-                  FROM outcome_staging WHERE reject_reason IS NULL
-                  WINDOW w AS (PARTITION BY expert_id, project, metric, period_end ORDER BY line)) d
-            WHERE s.line = d.line AND d.n > 1
-            """)
+            INSERT INTO outcome_resolved
+            WITH found AS (
+                SELECT s.line, s.kind, s.ref, s.domain, s.project, s.period_end, s.metric, s.value, s.tasks,
+                       coalesce(byid.merged_into, byid.id, byemail.merged_into, byemail.id\(pseudonymIDs)) AS expert_id
+                FROM outcome_staging s
+                LEFT JOIN experts byid ON byid.id = CASE WHEN s.kind = 'id' THEN s.ref::bigint END
+                LEFT JOIN experts byemail ON byemail.email = CASE WHEN s.kind = 'email' THEN s.ref END
+                \(pseudonyms)
+            ), judged AS (
+                SELECT f.*, CASE
+                    WHEN f.expert_id IS NULL THEN CASE f.kind
+                        WHEN 'id' THEN 'no expert has id ' || f.ref
+                        WHEN 'email' THEN 'no expert has the email ' || f.ref
+                        ELSE 'no pool member has the pseudonym ' || f.ref || ' under this key; check that the key is the one the roster was exported with' END
+                    WHEN m.expert_id IS NULL
+                        THEN 'expert ' || f.ref || ' is not a member of the ' || f.domain || ' pool; outcomes are recorded for pool members only'
+                    END AS refused
+                FROM found f
+                LEFT JOIN pool_members m ON m.expert_id = f.expert_id AND m.domain = f.domain
+            ), counted AS (
+                SELECT j.*, row_number() OVER w AS n, first_value(j.line) OVER w AS first_line
+                FROM judged j
+                WINDOW w AS (PARTITION BY j.refused IS NULL, j.expert_id, j.project, j.metric, j.period_end ORDER BY j.line)
+            )
+            SELECT line, expert_id, domain, project, period_end, metric, value, tasks,
+                   CASE WHEN refused IS NOT NULL THEN 'expert' WHEN n > 1 THEN '(row)' END AS reject_field,
+                   coalesce(refused, CASE WHEN n > 1 THEN 'repeats line ' || first_line || ' (the same expert, project, metric and period_end)' END) AS reject_reason
+            FROM counted
+            """, key.map { [$0] as [any PostgresEncodable] } ?? [])
     }
 
     /// A value in PostgreSQL's COPY text format: backslash, tab, line breaks escaped; NUL (which

@@ -13,6 +13,9 @@ public struct ValidityReport: Sendable, Codable {
     public var confidenceLevel: Double
     /// The fewest members with outcomes a correlation is computed on.
     public var minimumMembers: Int
+    /// The member count (an item's response count) from which intervals are Fisher's z with the
+    /// Kish effective sample size instead of the bootstrap; each interval names its `method`.
+    public var analyticFrom: Int
     /// One entry per (bank version, metric) with members who have outcomes.
     public var banks: [BankValidity]
 

@@ -482,3 +482,20 @@ public struct Pool {
         }
     }
 }
+
+extension Pool.Change: JSONWritable {
+    /// The change as its event's details: the synthesized `Codable` keys, sorted.
+    public var jsonText: String {
+        var object = JSONObjectText()
+        object.field("action", action)
+        object.field("domain", domain)
+        object.field("email", email)
+        object.field("evidenceScreens", evidenceScreens)
+        object.field("expertID", expertID)
+        object.field("previousTier", previousTier)
+        object.field("rule", rule)
+        object.field("score", score)
+        object.field("tier", tier)
+        return object.text
+    }
+}

@@ -60,6 +60,21 @@ public final class AnswerRoundTrip: CandidateScreenService {
             guard let question = prefetched, question.position == position, InviteCode.normalize(code) == self.code else { return nil }
             return question
         }
+
+        /// Whether an answer or a draft for `position` can take the one-statement path: the
+        /// question was shown through this memory (adaptive screens and questions shown
+        /// elsewhere take ``CandidateSession``'s path of several statements). A server uses this
+        /// to put the call in its lane for short jobs; the statement may still decline (a
+        /// deadline passed) and fall back to the longer path.
+        ///
+        /// - Parameters:
+        ///   - code: the invite code.
+        ///   - position: the 1-based position answered.
+        /// - Returns: true when the question at `position` of `code` is remembered.
+        public func answersInOneStatement(code: String, position: Int) -> Bool {
+            guard let normalized = InviteCode.normalize(code) else { return false }
+            return normalized == self.code && shown[position] != nil
+        }
     }
 
     /// An item as shown: what an answer to it is checked and mapped against.

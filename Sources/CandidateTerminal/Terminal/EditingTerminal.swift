@@ -124,7 +124,9 @@ public final class EditingTerminal: Terminal {
                     shown = false
                     return .redraw
                 case .bell:
-                    echo += "\u{07}"
+                    // One bell for what arrived together: a paste past the line's limit must
+                    // not send back a bell for each of its bytes.
+                    if !echo.hasSuffix("\u{07}") { echo += "\u{07}" }
                 }
             }
             flushEcho()

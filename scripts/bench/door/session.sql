@@ -1,7 +1,7 @@
 -- An answer as CandidateSession.answer sends it (its statements, in its transaction): the screen
 -- found by its code and locked, the item read, the answer saved; five round trips, one commit.
 -- (CandidateSession.question, which the prompt calls next, is four more: not counted here.)
-\set n random(1, :screens)
+\set n random(:first, :last)
 \set p random(1, 20)
 BEGIN;
 SELECT s.id, s.status, b.title, b.description, b.settings, s.time_limit_minutes + s.extra_minutes AS minutes,

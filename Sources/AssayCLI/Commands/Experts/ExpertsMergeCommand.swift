@@ -31,9 +31,12 @@ struct ExpertsMergeCommand: ParsableCommand {
             try ExpertMerger(connection: try database.migratedConnection()).merge(keep: keep, other: other, reason: reason, actor: actor ?? ActorName.current)
         }
         if format.value == .json { try printJSON(result); return }
-        print("expert \(result.merged) merged into expert \(result.kept): \(result.applicationsMoved) application\(result.applicationsMoved == 1 ? "" : "s"), \(result.screensMoved) screen\(result.screensMoved == 1 ? "" : "s"), \(result.membershipsMoved) pool membership\(result.membershipsMoved == 1 ? "" : "s") moved (event \(result.eventID))")
+        print("expert \(result.merged) merged into expert \(result.kept): \(result.applicationsMoved) application\(result.applicationsMoved == 1 ? "" : "s"), \(result.screensMoved) screen\(result.screensMoved == 1 ? "" : "s"), \(result.membershipsMoved) pool membership\(result.membershipsMoved == 1 ? "" : "s"), \(result.outcomesMoved) work outcome\(result.outcomesMoved == 1 ? "" : "s") moved (event \(result.eventID))")
         if !result.membershipsDropped.isEmpty {
             print("both were pool members of \(result.membershipsDropped.joined(separator: ", ")): the better membership was kept, the other is recorded in the event")
+        }
+        if result.outcomesDropped > 0 {
+            print("\(result.outcomesDropped) work outcome\(result.outcomesDropped == 1 ? "" : "s") of expert \(result.merged) had the same project, metric and period as one of expert \(result.kept)'s: the kept person's row stays, the other is recorded in the event")
         }
     }
 }

@@ -11,10 +11,11 @@ struct ValidityReportCommand: ParsableCommand {
         discussion: """
             For each bank version and outcome metric: task-weighted Pearson and Spearman
             correlations of the evidence screen's percent (and θ̂ where present) with the members'
-            outcomes, with percentile bootstrap 95 % intervals; Pearson corrected for range
-            restriction (Thorndike case II, using the spread of every applicant's score); each
-            item's point-biserial validity, flagged wrong_way (interval at or below 0) or
-            no_signal (interval reaching 0 and estimate below 0.10); mean outcome by 10-point
+            outcomes, with percentile bootstrap 95 % intervals (from 20,000 members on, Fisher's z
+            intervals with the Kish effective sample size, as the output says); Pearson corrected
+            for range restriction (Thorndike case II, using the spread of every applicant's
+            score); each item's point-biserial validity, flagged wrong_way (interval at or below
+            0) or no_signal (interval reaching 0 and estimate below 0.10); mean outcome by 10-point
             score band; and the pass mark that would have given the best work at the pool's
             current size, against today's. Formulas and references: docs/validity.md.
 
@@ -111,7 +112,7 @@ struct ValidityReportCommand: ParsableCommand {
             for note in entry.notes { lines.append("  note: \(note.visibleSafe)") }
             lines.append("")
         }
-        lines.append("intervals: percentile bootstrap, \(report.bootstrapReplicates) replicates, seed \(report.bootstrapSeed); corrected = Thorndike case II with the applicants' SD")
+        lines.append("intervals: percentile bootstrap, \(report.bootstrapReplicates) replicates, seed \(report.bootstrapSeed) (Fisher's z with the Kish effective sample size from \(report.analyticFrom) members); corrected = Thorndike case II with the applicants' SD")
         return lines.joined(separator: "\n") + "\n"
     }
 

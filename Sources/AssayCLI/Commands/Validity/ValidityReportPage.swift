@@ -21,7 +21,8 @@ enum ValidityReportPage {
             </style></head><body>
             <h1>Does passing the screen predict good work?</h1>
             <p>Task-weighted correlations between each pool member's evidence screen and the quality of their later work,
-            with percentile bootstrap intervals (\(report.bootstrapReplicates) replicates, seed \(report.bootstrapSeed), level \(Int(report.confidenceLevel * 100)) %).
+            with percentile bootstrap intervals (\(report.bootstrapReplicates) replicates, seed \(report.bootstrapSeed), level \(Int(report.confidenceLevel * 100)) %;
+            from \(report.analyticFrom) members, Fisher's z intervals with the Kish effective sample size).
             “Corrected” applies Thorndike's case II with the spread of every applicant's score, since only those who passed ever worked.
             Correlations need at least \(report.minimumMembers) members.</p>
 
