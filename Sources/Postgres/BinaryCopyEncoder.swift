@@ -143,6 +143,20 @@ public struct BinaryCopyEncoder<Output: BinaryCopyOutput> {
         text.withUTF8 { appendText($0) }
     }
 
+    /// A `jsonb` field: `jsonb_recv`'s layout, the format version (1) then the JSON text, which
+    /// the server parses and checks as it would the text form.
+    ///
+    /// - Parameter json: the JSON text, with no NUL character.
+    @inlinable
+    public mutating func appendJSONB(_ json: String) {
+        var json = json
+        json.withUTF8 { text in
+            output.append(bigEndian: Int32(text.count + 1))
+            output.append(bigEndian: UInt8(1))
+            output.append(contentsOf: text)
+        }
+    }
+
     /// A one-dimensional `text[]` field with no NULL elements, in `array_recv`'s layout: the
     /// dimension count, a no-nulls flag, the element type (text), the element count and lower
     /// bound 1, then each element as a length and its bytes.
