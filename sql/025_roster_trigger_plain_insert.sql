@@ -4,9 +4,12 @@
 -- the rows of a statement that inserted memberships cannot already be there, and an updated
 -- membership's row can be deleted and written again. Migration 020's INSERT … ON CONFLICT DO
 -- UPDATE paid for a speculative insertion per row all the same: 20,000 new entries took 224 ms
--- with it and 156 ms without (same rows, same two indexes, measured on a copy). A row that is
--- there against the rule now stops the statement with a unique violation instead of being
--- overwritten in silence. Everything else is migration 020's function, unchanged.
+-- with it and 156 ms without (same rows, same two indexes, measured on a copy). An entry that
+-- is there against the rule (only if someone disabled these triggers or wrote the table by
+-- hand, after which the roster export is already wrong) now stops the statement with an error
+-- that says so and how to rebuild the table, instead of being overwritten in silence. The
+-- exception block is entered once per statement, not per row. Everything else is migration
+-- 020's function, unchanged.
 CREATE OR REPLACE FUNCTION roster_entries_follow_members() RETURNS trigger
 LANGUAGE plpgsql SET work_mem = '32MB' AS $$
 BEGIN
@@ -38,5 +41,10 @@ BEGIN
     LEFT JOIN banks b ON b.id = s.bank_id
     ORDER BY m.domain, m.tier_rank, m.expert_id;  -- new rows laid out in export order: the export reads them in sequence
     RETURN NULL;
+EXCEPTION WHEN unique_violation THEN
+    RAISE EXCEPTION 'roster_entries already has an entry for a pool membership being written (%)', SQLERRM
+        USING ERRCODE = 'unique_violation',
+              HINT = 'the table no longer follows pool_members (were its triggers disabled?); rebuild it in one transaction: '
+                     'TRUNCATE roster_entries; INSERT INTO roster_entries SELECT * FROM roster_entry_source ORDER BY domain, tier_rank, expert_id;';
 END
 $$;

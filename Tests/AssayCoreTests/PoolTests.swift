@@ -90,6 +90,48 @@ struct PoolTests {
         }
     }
 
+    @Test("roster entries follow memberships written, updated and deleted; an entry left behind by disabled triggers stops the write with the way to rebuild (migration 025)")
+    func rosterEntriesFollow() throws {
+        let lone = """
+            INSERT INTO experts (id, email, full_name, country, languages) OVERRIDING SYSTEM VALUE VALUES (987654320, 'roster@example.org', '=Roster', 'FR', '{en,fr}');
+            """
+        let member = "INSERT INTO pool_members (expert_id, domain, tier, tier_rank, score, evidence_screens, rule, expires_at) VALUES (987654320, 'medicine', 'gold', 1, 90, '{1}', 'r', now() + interval '1 day')"
+        /// roster_entries' rows that differ from what roster_entry_source computes, both ways.
+        func drift(_ tx: Connection) throws -> Int {
+            try tx.query("""
+                SELECT count(*)::int AS n FROM ((TABLE roster_entries EXCEPT TABLE roster_entry_source) UNION ALL (TABLE roster_entry_source EXCEPT TABLE roster_entries)) d
+                """)[0].decode("n")
+        }
+        try connection.withTransaction(rollingBack: true) { tx in
+            try tx.executeScript(lone + member)
+            #expect(try tx.query("SELECT name_csv FROM roster_entries WHERE expert_id = 987654320")[0].decode("name_csv", as: String?.self) == "'=Roster")
+            try tx.executeScript("UPDATE pool_members SET tier = 'silver', tier_rank = 2 WHERE expert_id = 987654320")
+            #expect(try drift(tx) == 0)
+            try tx.executeScript("UPDATE pool_members SET expert_id = (SELECT min(id) FROM experts WHERE id NOT IN (SELECT expert_id FROM pool_members WHERE domain = 'medicine')) WHERE expert_id = 987654320")
+            #expect(try drift(tx) == 0)
+            try tx.executeScript("DELETE FROM pool_members WHERE expert_id NOT IN (SELECT expert_id FROM pool_members ORDER BY 1 LIMIT 3)")
+            #expect(try drift(tx) == 0)
+        }
+        var caught: PostgresError?
+        do {
+            try connection.withTransaction(rollingBack: true) { tx in
+                // The membership goes with its delete trigger disabled: its entry stays behind.
+                try tx.executeScript(lone + """
+                    \(member);
+                    ALTER TABLE pool_members DISABLE TRIGGER pool_members_roster_delete;
+                    DELETE FROM pool_members WHERE expert_id = 987654320;
+                    ALTER TABLE pool_members ENABLE TRIGGER pool_members_roster_delete;
+                    """)
+                try tx.executeScript(member)
+            }
+        } catch let error as PostgresError {
+            caught = error
+        }
+        #expect(caught?.code == .uniqueViolation)
+        #expect(caught?.message.contains("roster_entries already has an entry") == true, "\(caught?.message ?? "")")
+        #expect(caught?.hint?.contains("INSERT INTO roster_entries SELECT * FROM roster_entry_source") == true)
+    }
+
     @Test("experts show tells the evidence chain: application, screen, score, promotion, with times and actors")
     func evidenceChain() throws {
         let id: Int = try connection.query("SELECT expert_id FROM pool_members WHERE status = 'active' ORDER BY expert_id LIMIT 1")[0].decode(0)
