@@ -99,7 +99,8 @@ for n in "${sizes[@]}"; do
     done
     [ -n "$port" ] || { echo "assay serve did not start: $(cat "$work/serve.log")" >&2; kill "$server"; exit 1; }
     "$venv/bin/python" scripts/bench/door_load.py --port "$port" --codes "$work/door-codes-$n.txt" --sessions "$n" \
-        --server-pid "$server" --ramp "$(python3 -c "print(max(5, $n / 50))")" --think "$think" --answers "$answers" ${OVERLAP:+--overlap}
+        --server-pid "$server" --ramp "$(python3 -c "print(max(5, $n / 50))")" --think "$think" --answers "$answers" ${OVERLAP:+--overlap} \
+        | tee "$work/door-figures-$n.json"
     kill -TERM "$server"
     wait "$server" || true
 done
@@ -111,9 +112,25 @@ for clients in 8 32; do
         rm -f "$work"/pgbench_log.*
         (cd "$work" && pgbench -n -c "$clients" -j 2 -T "${PGBENCH_SECONDS:-15}" -D first=$((sessions_total + 1)) -D last="$screens_total" -l -f "$root/scripts/bench/door/$script.sql" "$url" >"$work/pgbench.out" 2>&1) \
             || { cat "$work/pgbench.out" >&2; exit 1; }
-        cat "$work"/pgbench_log.* | python3 scripts/bench/door_pgbench.py "$work/pgbench.out" "$script" "$clients"
+        cat "$work"/pgbench_log.* | python3 scripts/bench/door_pgbench.py "$work/pgbench.out" "$script" "$clients" | tee "$work/pgbench-$script-$clients.txt"
     done
 done
 rm -f "$work"/pgbench_log.*
+# Item 7's figure: the answer round trip's p99 (every answer of every session, the last ones
+# included) against the p99 of the same write under pgbench at the door's pool size (the
+# one-statement answer, screen_door_answer), and against the bare UPDATE of the row.
+p99() { sed -n 's/.* p99 *\([0-9.]*\) ms.*/\1/p' "$work/pgbench-$1-$connections.txt" 2>/dev/null; }
+door_p99=$(p99 door); floor_p99=$(p99 floor)
+for n in "${sizes[@]}"; do
+    python3 - "$work/door-figures-$n.json" "$door_p99" "$floor_p99" "$connections" <<'PY'
+import json, sys
+figures = json.load(open(sys.argv[1]))
+door, floor, clients = float(sys.argv[2] or "nan"), float(sys.argv[3] or "nan"), sys.argv[4]
+every, answers, echo = figures["all_answers_ms_p99"], figures["answer_ms_p99"], figures["echo_ms_p99"]
+print(f"N={figures['sessions']}: answer p99 {every} ms (all answers; answers 1-19 alone {answers} ms; the typed line's echo, no database, {echo} ms)")
+print(f"  = {every / door:.1f}x the same write's pgbench p99 ({door} ms, screen_door_answer, {clients} clients; target <= 5x)")
+print(f"  = {every / floor:.1f}x the bare UPDATE's pgbench p99 ({floor} ms)")
+PY
+done
 echo "end: load $(cut -d' ' -f1-3 /proc/loadavg)"
 "$assay" db stop >/dev/null

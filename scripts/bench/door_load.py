@@ -10,7 +10,7 @@ resumes). Once every session has its prompt (--overlap: at once), each answers i
 (--think, 2 s; the first wait a random part of it so that sessions do not answer in step): it
 reads the instructions line to know the kind (a letter, letters, true/false, a number, a word,
 or an essay: a line, then a line holding '.'), types the answer and presses Enter. Measured:
-Enter to "Saved." (the answer round trip: screen_door_answer, one statement; the last answer
+the typed line's echo (the SSH round trip alone, no database work), Enter to "Saved." (the answer round trip: screen_door_answer, one statement; the last answer
 of a screen apart, as it comes with the submissions of the others), Enter to the next
 question's input prompt, an essay line's draft save, and the last answer to "your screen is
 submitted". Each session uses its own code (one line of --codes each).
@@ -184,6 +184,12 @@ async def session(index, args, code, all_up, all_checked, results):
                     think = args.think
                     pressed = time.monotonic()
                     process.stdin.write(line + "\r")
+                    # The line's echo: the server's line editor writes it back before it acts
+                    # on Enter, with no database work, so this is the SSH round trip through
+                    # both processes (and their waits for a core); "Saved." minus it is the
+                    # database, the pool's queue and the prompt's own work.
+                    await screen.expect([line], 120)
+                    results["echo"].append(time.monotonic() - pressed)
                     if number < len(lines) - 1:
                         await screen.expect(INPUT_PROMPT, 120)
                         results["draft"].append(time.monotonic() - pressed)
@@ -232,7 +238,7 @@ async def main():
         codes = [line.strip() for line in file if line.strip()]
     if len(codes) < args.sessions:
         parser.error(f"{args.codes} has {len(codes)} codes, fewer than --sessions {args.sessions}")
-    results = {"setup": [], "check": [], "answer": [], "last_answer": [], "next": [], "draft": [], "submit": [], "errors": [],
+    results = {"setup": [], "check": [], "echo": [], "answer": [], "last_answer": [], "next": [], "draft": [], "submit": [], "errors": [],
                "up": 0, "sessions_done": 0, "checked": 0, "checked_sessions": set()}
     all_up = asyncio.Event()
     all_checked = asyncio.Event()
@@ -273,11 +279,14 @@ async def main():
         "generator_cpu_seconds": round(own_after.ru_utime + own_after.ru_stime - own_before.ru_utime - own_before.ru_stime, 2),
         "wall_seconds": round(finished - started, 1),
     }
-    for name in ("setup", "check", "answer", "last_answer", "next", "draft", "submit"):
+    for name in ("setup", "check", "echo", "answer", "last_answer", "next", "draft", "submit"):
         values = results[name]
         figures[f"{name}_ms_p50"] = ms(percentile(values, 50))
         figures[f"{name}_ms_p99"] = ms(percentile(values, 99))
         figures[f"{name}_ms_max"] = ms(max(values, default=None))
+    every_answer = results["answer"] + results["last_answer"]
+    figures["all_answers_ms_p50"] = ms(percentile(every_answer, 50))
+    figures["all_answers_ms_p99"] = ms(percentile(every_answer, 99))
     figures["check_ms_mean"] = ms(statistics.fmean(results["check"])) if results["check"] else None
     print(json.dumps(figures))
 
