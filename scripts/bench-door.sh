@@ -8,7 +8,8 @@
 # pgbench on the database side of an answer at the door's pool size (8) and at 32 clients: the
 # bare write (the floor), migration 013's one-statement answer (what the door and screen take
 # send now) and CandidateSession's five-statement transaction (what they sent before), each
-# with latency p50/p99 and transactions per second. Not a timed test.
+# with latency p50/p99 and transactions per second; last, for each N, item 7's ratio: the answer
+# p99 (every answer) over the same write's pgbench p99, and over the bare UPDATE's. Not a timed test.
 #
 # Each N gets screens of its own (begun a minute ago, nothing answered); pgbench gets 1,000 more
 # that no session touched.
