@@ -97,12 +97,16 @@ final class SessionChannelHandler: ChannelInboundHandler {
 
     private func refuse(_ context: ChannelHandlerContext, _ request: String, wantReply: Bool) {
         logger.notice("refused", metadata: ["address": "\(connection.address)", "connection": "\(connection.id)", "request": "\(request)"])
-        // The line goes out before the refusal: the client exits as soon as it has the refusal.
+        // The line goes out before the refusal, and the refusal a moment later: OpenSSH's client
+        // exits as soon as it has the refusal, and when both arrive in one read it exits before
+        // it has written the line to the terminal (seen in a loaded test run).
         let channel = context.channel
         let hasShell = terminal != nil
         writeError(context, Self.onlyTheScreen).whenComplete { _ in
-            if wantReply { channel.triggerUserOutboundEvent(ChannelFailureEvent(), promise: nil) }
-            if !hasShell { channel.close(promise: nil) }
+            channel.eventLoop.scheduleTask(in: .milliseconds(100)) {
+                if wantReply { channel.triggerUserOutboundEvent(ChannelFailureEvent(), promise: nil) }
+                if !hasShell { channel.close(promise: nil) }
+            }
         }
     }
 
