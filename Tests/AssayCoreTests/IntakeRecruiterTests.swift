@@ -268,5 +268,25 @@ struct IntakeRecruiterTests {
         #expect(try count("SELECT count(*)::int FROM applications WHERE expert_id = $1", [keep.id]) == 3)
         #expect(try ExpertDirectory(connection: connection).list(.init(limit: 100_000)).contains { $0.id == other.id } == false)
         #expect(try ExpertReference(other.email).resolve(on: connection) == keep.id)
+        // merged_into must name an expert that exists, and the expert kept keeps its id
+        // (checked by triggers since migration 026, as the foreign key did).
+        func refused(_ sql: String) -> PostgresError? {
+            do {
+                try connection.withTransaction(rollingBack: true) { tx in try tx.executeScript(sql) }
+                return nil
+            } catch {
+                return error as? PostgresError
+            }
+        }
+        let dangling = refused("UPDATE experts SET merged_into = 987654321 WHERE id = \(group.members[2].id)")
+        #expect(dangling?.code == .foreignKeyViolation)
+        #expect(dangling?.message.contains("expert 987654321 (merged_into of expert \(group.members[2].id)) does not exist") == true, "\(dangling?.message ?? "")")
+        let born = refused("INSERT INTO experts (email, full_name, country, languages, merged_into) VALUES ('born-\(tag)@example.org', 'Born', 'FR', '{fr}', 987654321)")
+        #expect(born?.code == .foreignKeyViolation)
+        let renumbered = refused("UPDATE experts SET id = 987654321 WHERE id = \(keep.id)")
+        #expect(renumbered?.code == .foreignKeyViolation)
+        #expect(renumbered?.message.contains("has experts merged into it") == true, "\(renumbered?.message ?? "")")
+        #expect(refused("UPDATE experts SET merged_into = \(keep.id) WHERE id = \(group.members[2].id)") == nil)
+        #expect(refused("INSERT INTO experts (email, full_name, country, languages, merged_into) VALUES ('born-\(tag)@example.org', 'Born', 'FR', '{fr}', \(keep.id))") == nil)
     }
 }
