@@ -154,10 +154,12 @@ struct DatabasePoolTests {
         defer { pool.shutdown() }
         let reservedGate = Gate(), generalGate = Gate()
         let order = Recorder()
-        let heldShort = Task { try await pool.run(.short) { _ in reservedGate.hold() } }
-        try await until { reservedGate.holding == 1 }
+        // The long job first, so that the short one lands on the reserved thread (see
+        // shutdownDrainsBothLanes).
         let heldLong = Task { try await pool.run(.long) { _ in generalGate.hold() } }
         try await until { generalGate.holding == 1 }
+        let heldShort = Task { try await pool.run(.short) { _ in reservedGate.hold() } }
+        try await until { reservedGate.holding == 1 }
         var queued: [Task<Void, any Error>] = []
         for (index, lane) in [DatabasePool.Lane.long, .short, .long, .short].enumerated() {
             let name = "\(lane == .short ? "short" : "long")\(index)"
@@ -201,7 +203,12 @@ struct DatabasePoolTests {
         let pool = DatabasePool(size: 2, reserved: 1, conninfo: database.url, logger: logger)
         try pool.start()
         let gate = Gate()
-        let holders = [Task { try await pool.run(.short) { _ in gate.hold() } }, Task { try await pool.run(.long) { _ in gate.hold() } }]
+        // The long job first: it can only take the general thread, and the short one then gets
+        // the reserved thread (a short job given first may take the general thread if the
+        // reserved one is not yet waiting for work, and the long one would then never run).
+        let long1 = Task { try await pool.run(.long) { _ in gate.hold() } }
+        try await until { gate.holding == 1 }
+        let holders = [long1, Task { try await pool.run(.short) { _ in gate.hold() } }]
         try await until { gate.holding == 2 }
         let short = Task { try await pool.run(.short) { connection in try connection.query("SELECT 1").one().decode(0, as: Int.self) } }
         let long = Task { try await pool.run(.long) { connection in try connection.query("SELECT 2").one().decode(0, as: Int.self) } }
