@@ -17,10 +17,10 @@ struct OutcomeRowValidator {
         func fail(_ field: String, _ reason: String) -> Result<OutcomeRow, FieldProblem> {
             .failure(FieldProblem(field: field, reason: reason))
         }
-        for column in Self.columns where (fields[column] ?? "").trimmingCharacters(in: .whitespaces).isEmpty {
+        for column in Self.columns where (fields[column] ?? "").trimmingBlanks.isEmpty {
             return fail(column, "is required")
         }
-        func value(_ column: String) -> String { (fields[column] ?? "").trimmingCharacters(in: .whitespaces) }
+        func value(_ column: String) -> String { (fields[column] ?? "").trimmingBlanks }
 
         let expertText = value("expert")
         let expert: OutcomeRow.ExpertReference

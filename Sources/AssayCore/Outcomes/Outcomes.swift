@@ -224,7 +224,7 @@ public final class Outcomes {
             guard try reader.advance() else {
                 throw AssayError(.badInput, "the file is empty; it needs a header row (\(OutcomeRowValidator.columns.joined(separator: ",")))", file: request.path, line: 1)
             }
-            let header = reader.fields.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+            let header = reader.fields.map { $0.trimmingBlanks.lowercased() }
             var seen: Set<String> = []
             for name in header {
                 guard OutcomeRowValidator.columns.contains(name) else {
@@ -240,7 +240,7 @@ public final class Outcomes {
             }
             while try reader.advance() {
                 let fields = reader.fields
-                if fields.allSatisfy({ $0.trimmingCharacters(in: .whitespaces).isEmpty }) { continue }
+                if fields.allSatisfy({ $0.trimmingBlanks.isEmpty }) { continue }
                 summary.rowsRead += 1
                 let raw = String(decoding: reader.raw, as: UTF8.self)
                 if let problem = reader.problem {
