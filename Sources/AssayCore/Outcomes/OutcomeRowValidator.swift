@@ -1,4 +1,5 @@
 import Foundation
+import Banks
 
 /// Checks the fields of one outcomes row and names the first field at fault.
 struct OutcomeRowValidator {

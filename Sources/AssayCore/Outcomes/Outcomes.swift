@@ -1,4 +1,5 @@
 import Foundation
+import Banks
 public import Postgres
 internal import IntakeEngine
 
@@ -137,7 +138,7 @@ public final class Outcomes {
                     try readRows(request, validator: validator, summary: &summary) { result, line, raw in
                         switch result {
                         case .success(let row): try stage(row, line: line)
-                        case .failure(let problem): rejected.append(Rejected(line: line, field: problem.field, reason: problem.reason, raw: raw))
+                        case .failure(let problem): rejected.append(Rejected(line: line, field: problem.field, reason: problem.reason, raw: raw()))
                         }
                     }
                     if !buffer.isEmpty { try writer.write(buffer) }
@@ -154,7 +155,7 @@ public final class Outcomes {
                 if !refusedLines.isEmpty {
                     var again = ImportSummary()
                     try readRows(request, validator: validator, summary: &again) { _, line, raw in
-                        if let index = refusedLines[line] { rejected[index].raw = raw }
+                        if let index = refusedLines[line] { rejected[index].raw = raw() }
                     }
                 }
                 rejected.sort { $0.line < $1.line }
@@ -215,9 +216,9 @@ public final class Outcomes {
     }
 
     /// Reads the file's rows, validating each, and hands them to `handle` with their line and
-    /// original text.
+    /// a way to their original text (made only for the rows a rejects file will show).
     private func readRows(_ request: ImportRequest, validator: OutcomeRowValidator, summary: inout ImportSummary,
-                          handle: (Result<OutcomeRow, FieldProblem>, Int, String) throws -> Void) throws {
+                          handle: (Result<OutcomeRow, FieldProblem>, Int, () -> String) throws -> Void) throws {
         switch request.format {
         case .csv:
             let reader = try CSVReader(path: request.path)
@@ -242,7 +243,7 @@ public final class Outcomes {
                 let fields = reader.fields
                 if fields.allSatisfy({ $0.trimmingBlanks.isEmpty }) { continue }
                 summary.rowsRead += 1
-                let raw = String(decoding: reader.raw, as: UTF8.self)
+                let raw = { String(decoding: reader.raw, as: UTF8.self) }
                 if let problem = reader.problem {
                     try handle(.failure(FieldProblem(field: "(row)", reason: problem)), reader.recordLine, raw)
                 } else if fields.count != header.count {
@@ -256,7 +257,7 @@ public final class Outcomes {
             while let (line, bytes) = try lines.next() {
                 if bytes.allSatisfy({ $0 == 32 || $0 == 9 || $0 == 13 }) { continue }
                 summary.rowsRead += 1
-                let raw = String(decoding: bytes, as: UTF8.self)
+                let raw = { String(decoding: bytes, as: UTF8.self) }
                 switch OutcomeRowValidator.fields(json: bytes) {
                 case .success(let fields): try handle(validator.validate(fields), line, raw)
                 case .failure(let problem): try handle(.failure(problem), line, raw)

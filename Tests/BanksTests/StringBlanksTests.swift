@@ -1,4 +1,4 @@
-@testable import AssayCore
+import Banks
 import Foundation
 import Testing
 
