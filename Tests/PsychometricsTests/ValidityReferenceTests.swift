@@ -166,16 +166,18 @@ struct ValidityReferenceTests {
         #expect(WeightedCorrelation.fisherInterval(0.3, weights: [100, 1, 1, 1, 1], level: 0.95) == nil)
     }
 
-    @Test("From the analytic threshold on, items get Fisher's z intervals and flags that match the reference", arguments: OutcomeDirection.allCases)
-    func analyticItems(direction: OutcomeDirection) throws {
-        let m = reference.members
+    /// The reference's items analysed with its bootstrap settings and minimum responses.
+    private func referenceItems(direction: OutcomeDirection, analyticFrom: Int = ItemValidity.analyticThreshold) throws -> [ItemValidity] {
         let settings = reference.items.bootstrap
         let bootstrap = try PercentileBootstrap(replicates: settings.replicates, seed: settings.seed, level: settings.level)
         let input = reference.items.items.map { item in zip(item.members, item.credit).map { (member: $0, credit: $1) } }
-        let results = try ItemValidity.analyse(
-            items: input, outcomes: m.outcome, weights: m.tasks, direction: direction,
-            bootstrap: bootstrap, minimumResponses: reference.items.minimum_responses, analyticFrom: reference.analytic.from
-        )
+        return try ItemValidity.analyse(items: input, outcomes: reference.members.outcome, weights: reference.members.tasks, direction: direction,
+                                        bootstrap: bootstrap, minimumResponses: reference.items.minimum_responses, analyticFrom: analyticFrom)
+    }
+
+    @Test("From the analytic threshold on, items get Fisher's z intervals and flags that match the reference", arguments: OutcomeDirection.allCases)
+    func analyticItems(direction: OutcomeDirection) throws {
+        let results = try referenceItems(direction: direction, analyticFrom: reference.analytic.from)
         var analytic = 0
         for ((result, expected), item) in zip(zip(results, reference.analytic.items), reference.items.items) {
             if let interval = expected.interval {
@@ -191,8 +193,7 @@ struct ValidityReferenceTests {
         }
         #expect(analytic >= 6)
         // Below the threshold the same items keep their bootstrap intervals.
-        let below = try ItemValidity.analyse(items: input, outcomes: m.outcome, weights: m.tasks, direction: direction, bootstrap: bootstrap,
-                                             minimumResponses: reference.items.minimum_responses)
+        let below = try referenceItems(direction: direction)
         #expect(below.compactMap(\.interval).allSatisfy { $0.method == .percentileBootstrap && $0.replicates > 0 })
     }
 
@@ -216,14 +217,7 @@ struct ValidityReferenceTests {
 
     @Test("Per-item point-biserials, their intervals and flags match the reference", arguments: OutcomeDirection.allCases)
     func items(direction: OutcomeDirection) throws {
-        let m = reference.members
-        let settings = reference.items.bootstrap
-        let bootstrap = try PercentileBootstrap(replicates: settings.replicates, seed: settings.seed, level: settings.level)
-        let input = reference.items.items.map { item in zip(item.members, item.credit).map { (member: $0, credit: $1) } }
-        let results = try ItemValidity.analyse(
-            items: input, outcomes: m.outcome, weights: m.tasks, direction: direction,
-            bootstrap: bootstrap, minimumResponses: reference.items.minimum_responses
-        )
+        let results = try referenceItems(direction: direction)
         #expect(results.count == reference.items.items.count)
         for (result, expected) in zip(results, reference.items.items) {
             #expect(result.responses == expected.members.count, "\(expected.name)")
